@@ -1,0 +1,3 @@
+from postaudit.cli import main
+
+main()

@@ -1,0 +1,293 @@
+"""Configuration: defaults < `[tool.postaudit]` in pyproject.toml < postaudit.toml < flags.
+
+Files are found by walking up from the working directory (the nearest folder holding
+either file wins; when it holds both, postaudit.toml overrides pyproject.toml key by
+key). Keys may be written kebab-case or snake_case. Unknown keys and wrong types are a
+`ConfigError` naming the key; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from postaudit import rules as registry
+from postaudit.model import Severity
+from postaudit.rules.base import Rule
+
+
+class ConfigError(ValueError):
+    """A configuration problem the user must fix (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """One enabled rule as configured: effective severity and merged options."""
+
+    rule: Rule
+    severity: Severity
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    keywords: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict
+    )  # code -> {severity, options}
+    per_url_ignores: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # regex -> selectors
+    content_selector: str | None = None
+    lang: str | None = None
+    timeout: float = 15.0
+    max_bytes: int = 5 * 1024 * 1024
+    user_agent: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    format: str = "text"
+    output: str | None = None
+    fail_on: str = "error"
+    source: str | None = None  # the file the settings came from, for messages
+
+    def with_flags(self, **flags: Any) -> Config:
+        """Overlay command-line values; None and empty tuples mean "not given"."""
+        given = {k: v for k, v in flags.items() if v is not None and v != ()}
+        return replace(self, **given)
+
+    def ruleset(self) -> tuple[RuleSettings, ...]:
+        """The enabled rules with their effective severity and options."""
+        out = []
+        for r in registry.select(self.select, self.ignore):
+            conf = self.rules.get(r.code, {})
+            severity = conf.get("severity", str(r.severity))
+            if severity == "off":
+                continue
+            options = {**r.defaults, **{k: v for k, v in conf.items() if k != "severity"}}
+            out.append(RuleSettings(r, Severity(severity), options))
+        return tuple(out)
+
+    def ignored_for(self, url: str) -> frozenset[str]:
+        """Rule codes switched off for `url` by `per-url-ignores` patterns."""
+        codes: set[str] = set()
+        for pattern, selectors in self.per_url_ignores.items():
+            if re.search(pattern, url):
+                codes.update(r.code for s in selectors for r in registry.matching(s))
+        return frozenset(codes)
+
+
+_FIELD_NAMES = {f.name for f in fields(Config)} - {"source"}
+_FORMATS = ("text", "json")
+_FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _norm(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def find_config(start: Path | None = None) -> tuple[dict[str, Any], str | None]:
+    """The merged settings table from the nearest folder with postaudit.toml or a
+    pyproject.toml holding [tool.postaudit], and a description of the source."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        table: dict[str, Any] = {}
+        sources = []
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "postaudit" in tool:
+                table.update(_expect_table(tool["postaudit"], f"{pyproject} [tool.postaudit]"))
+                sources.append(f"{pyproject} [tool.postaudit]")
+        own = folder / "postaudit.toml"
+        if own.is_file():
+            table.update(_read_toml(own))
+            sources.append(str(own))
+        if sources:
+            return table, " + ".join(sources)
+    return {}, None
+
+
+def load_file(path: Path) -> tuple[dict[str, Any], str]:
+    """Settings from an explicit --config file (a postaudit.toml or a pyproject.toml)."""
+    if not path.is_file():
+        raise ConfigError(f"config file {str(path)!r} does not exist")
+    data = _read_toml(path)
+    if path.name == "pyproject.toml" or ("tool" in data and "postaudit" in data.get("tool", {})):
+        tool = data.get("tool", {})
+        return _expect_table(
+            tool.get("postaudit", {}), f"{path} [tool.postaudit]"
+        ), f"{path} [tool.postaudit]"
+    return data, str(path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _expect_table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table")
+    return value
+
+
+def build(table: Mapping[str, Any], source: str | None = None) -> Config:
+    """Validate a settings table into a `Config`."""
+    where = source or "config"
+    values: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = _norm(raw_key)
+        if key not in _FIELD_NAMES:
+            raise ConfigError(f"{where}: unknown key {raw_key!r}")
+        values[key] = _check_value(key, raw_key, value, where)
+    return Config(**values, source=source)
+
+
+def _strings(raw_key: str, value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {raw_key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _check_value(key: str, raw_key: str, value: Any, where: str) -> Any:
+    if key in ("keywords", "locations", "select", "ignore"):
+        out = _strings(raw_key, value, where)
+        if key in ("select", "ignore"):
+            for sel in out:
+                try:
+                    registry.matching(sel)
+                except registry.UnknownRuleError as exc:
+                    raise ConfigError(f"{where}: {raw_key}: {exc}") from exc
+        return out
+    if key in ("content_selector", "lang", "user_agent", "output"):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: {raw_key!r} must be a string")
+        return value
+    if key == "format":
+        if value not in _FORMATS:
+            raise ConfigError(f"{where}: {raw_key!r} must be one of {', '.join(_FORMATS)}")
+        return value
+    if key == "fail_on":
+        if value not in _FAIL_ON:
+            raise ConfigError(f"{where}: {raw_key!r} must be one of {', '.join(_FAIL_ON)}")
+        return value
+    if key == "timeout":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{where}: {raw_key!r} must be a positive number of seconds")
+        return float(value)
+    if key == "max_bytes":
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(f"{where}: {raw_key!r} must be a positive integer")
+        return value
+    if key == "headers":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{where}: {raw_key!r} must be a table of header names to strings")
+        return tuple(value.items())
+    if key == "per_url_ignores":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {raw_key!r} must be a table of URL regex -> rule list")
+        out_map: dict[str, tuple[str, ...]] = {}
+        for pattern, selectors in value.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}: {raw_key}: bad regex {pattern!r}: {exc}") from exc
+            sels = _strings(f"{raw_key}.{pattern}", selectors, where)
+            for sel in sels:
+                try:
+                    registry.matching(sel)
+                except registry.UnknownRuleError as exc:
+                    raise ConfigError(f"{where}: {raw_key}.{pattern}: {exc}") from exc
+            out_map[pattern] = sels
+        return out_map
+    if key == "rules":
+        return _check_rules(value, where)
+    raise ConfigError(f"{where}: unknown key {raw_key!r}")  # pragma: no cover - guarded above
+
+
+def _check_rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'rules' must be a table of rule code or name -> settings")
+    out: dict[str, dict[str, Any]] = {}
+    for ref, settings in value.items():
+        try:
+            r = registry.get(ref)
+        except registry.UnknownRuleError as exc:
+            raise ConfigError(f"{where}: rules: {exc}") from exc
+        if isinstance(settings, str):  # `A104 = "off"` shorthand
+            settings = {"severity": settings}
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{where}: rules.{ref} must be a table or a severity string")
+        checked: dict[str, Any] = {}
+        for raw_key, opt in settings.items():
+            key = _norm(raw_key)
+            if key == "severity":
+                if opt not in ("error", "warning", "info", "off"):
+                    raise ConfigError(
+                        f"{where}: rules.{ref}.severity must be error, warning, info or off"
+                    )
+                checked[key] = opt
+                continue
+            if key not in r.defaults:
+                known = ", ".join(sorted(r.defaults)) or "none"
+                raise ConfigError(
+                    f"{where}: rules.{ref}: unknown option {raw_key!r} (options: {known})"
+                )
+            checked[key] = _check_option(r, key, opt, f"{where}: rules.{ref}.{raw_key}")
+        out[r.code] = {**out.get(r.code, {}), **checked}
+    return out
+
+
+def _check_option(r: Rule, key: str, value: Any, where: str) -> Any:
+    default = r.defaults[key]
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    elif isinstance(default, list | tuple):
+        ok = isinstance(value, list)
+        value = tuple(value) if ok else value
+    else:
+        ok = True
+    if not ok:
+        raise ConfigError(f"{where} must be of type {type(default).__name__}")
+    return value
+
+
+def parse_rule_option(spec: str) -> tuple[str, str, Any]:
+    """`--rule-option CODE.key=value` for one-off overrides (value parsed as TOML)."""
+    m = re.fullmatch(r"\s*([\w-]+)\.([\w-]+)\s*=\s*(.+)", spec)
+    if not m:
+        raise ConfigError(f"--rule-option {spec!r}: expected RULE.option=value")
+    try:
+        value = tomllib.loads(f"v = {m.group(3)}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = m.group(3).strip()
+    return m.group(1), m.group(2), value
+
+
+def merge_rules(
+    base: Mapping[str, Mapping[str, Any]], extra: Sequence[tuple[str, str, Any]]
+) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {k: dict(v) for k, v in base.items()}
+    overlay: dict[str, dict[str, Any]] = {}
+    for ref, key, value in extra:
+        overlay.setdefault(ref, {})[key] = value
+    for code, settings in _check_rules(overlay, "--rule-option").items():
+        table.setdefault(code, {}).update(settings)
+    return table

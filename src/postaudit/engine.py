@@ -1,0 +1,133 @@
+"""Run the enabled rules on a page: stamp ids and severities, apply ignores, score.
+
+Pure and synchronous: a `Page` and the configured rules in, a `PageResult` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from postaudit.config import RuleSettings
+from postaudit.model import Category, Finding, Hit, Location, PageResult, RuleOutcome, Severity
+from postaudit.page import Page
+from postaudit.rules.base import Rule
+from postaudit.scoring import category_scores, page_score
+
+
+def stamp(url: str, settings: RuleSettings, hit: Hit) -> Finding:
+    r = settings.rule
+    return Finding(
+        url=url,
+        code=r.code,
+        name=r.name,
+        category=r.category,
+        severity=settings.severity,
+        message=hit.message,
+        location=hit.location,
+        fix=hit.fix or r.fix,
+        key=hit.key,
+    )
+
+
+def run_rule(page: Page, settings: RuleSettings) -> RuleOutcome:
+    r = settings.rule
+    if not r.applies(page, settings.options):
+        return RuleOutcome(r.code, r.category, r.weight, None, ())
+    hits = list(r.check(page, settings.options))
+    findings = tuple(stamp(page.url, settings, h) for h in hits)
+    return RuleOutcome(r.code, r.category, r.weight, rule_score(hits), findings)
+
+
+def rule_score(hits: Sequence[Hit]) -> float:
+    """1.0 with no hits; else the lowest partial score a hit carries (0 when none does)."""
+    if not hits:
+        return 1.0
+    return max(0.0, min(1.0, min(h.score if h.score is not None else 0.0 for h in hits)))
+
+
+def audit_page(
+    page: Page,
+    ruleset: Sequence[RuleSettings],
+    *,
+    ignored: Iterable[str] = (),
+    facts: Mapping[str, Any] | None = None,
+) -> PageResult:
+    """Audit one parsed page. `ignored` holds codes switched off for this URL."""
+    skip = set(ignored)
+    outcomes = [
+        run_rule(page, s)
+        for s in ruleset
+        if s.rule.code not in skip and s.rule.category is not Category.FETCH
+    ]
+    categories = category_scores(outcomes)
+    findings = tuple(sorted((f for o in outcomes for f in o.findings), key=finding_order))
+    all_facts: dict[str, Any] = {
+        "scope": {
+            "preset": page.scope_preset,
+            "selector": page.scope_selector,
+            "words": page.word_count,
+        },
+        "title": page.title,
+        "lang": page.lang,
+    }
+    all_facts.update(page.facts)
+    all_facts.update(facts or {})
+    return PageResult(
+        url=page.url,
+        final_url=page.final_url,
+        status=page.status,
+        score=page_score(categories),
+        categories=categories,
+        findings=findings,
+        facts=all_facts,
+    )
+
+
+def failed_page(
+    url: str,
+    rule: Rule,
+    message: str,
+    *,
+    final_url: str | None = None,
+    status: int | None = None,
+    severity: Severity | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> PageResult:
+    """A page that could not be audited: one `X` finding and no scores."""
+    finding = Finding(
+        url=url,
+        code=rule.code,
+        name=rule.name,
+        category=rule.category,
+        severity=severity or rule.severity,
+        message=message,
+        location=Location(),
+        fix=rule.fix,
+        key=rule.code,
+    )
+    return PageResult(
+        url=url,
+        final_url=final_url,
+        status=status,
+        score=None,
+        categories={},
+        findings=(finding,),
+        facts=dict(facts or {}),
+        error=message,
+    )
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def finding_order(f: Finding) -> tuple[Any, ...]:
+    """Deterministic order: category, severity (worst first), code, line, selector, message."""
+    return (
+        str(f.category),
+        _SEVERITY_ORDER[f.severity],
+        f.code,
+        f.location.line or 0,
+        f.location.selector or "",
+        f.message,
+    )

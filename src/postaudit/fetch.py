@@ -1,0 +1,674 @@
+"""The one HTTP client of the tool: fetch pages and links with limits, never raise.
+
+`Fetcher` owns a single `httpx.AsyncClient` for the whole run. Redirects are followed
+by hand so every hop is recorded and capped; the body is streamed and cut off at
+`max_bytes` (measured after content-encoding decompression); every call runs under a
+total deadline so a server trickling one byte at a time cannot hold a worker forever.
+Every failure comes back as a `RawPage` with a `FetchError` (a kind and a one-line
+message), never as an exception, except cancellation.
+
+`decode_html` turns the body into text the way browsers do: BOM, then the HTTP charset,
+then a `<meta>` declaration, then utf-8 if it decodes, else windows-1252.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import os
+import socket
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http import HTTPStatus
+from types import MappingProxyType
+from typing import Final
+
+import httpx
+
+from postaudit import __version__
+
+
+class FetchErrorKind(StrEnum):
+    INVALID_URL = "invalid_url"  # not http(s), unparsable
+    DNS = "dns"  # name resolution failed
+    CONNECT = "connect"  # refused / unreachable / reset before response
+    TLS = "tls"  # certificate / SSL error
+    TIMEOUT = "timeout"  # connect, read or total deadline
+    TOO_MANY_REDIRECTS = "too_many_redirects"  # includes loops
+    TOO_LARGE = "too_large"  # body over the cap (after decompression)
+    HTTP_STATUS = "http_status"  # 4xx/5xx
+    NOT_HTML = "not_html"  # content type not HTML (only when HTML is required)
+    READ = "read"  # connection dropped mid-body, protocol error
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchError:
+    kind: FetchErrorKind
+    message: str  # one line, for humans: "HTTP 404 Not Found"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    status: int
+    url: str  # the URL that answered with `status`
+    location: str  # the absolute URL it pointed to
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    timeout: float = 15.0  # read timeout per operation (s)
+    connect_timeout: float | None = None  # default: min(timeout, 10)
+    total_timeout: float | None = None  # whole call incl. redirects and body; default 3*timeout
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+    user_agent: str = f"postaudit/{__version__}"
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. auth for a staging site
+    header_hosts: frozenset[str] = frozenset()  # empty: the host of the first fetch_page URL
+    per_host: int = 4
+    concurrency: int = 16
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if self.connect_timeout is not None and self.connect_timeout <= 0:
+            raise ValueError("connect_timeout must be positive")
+        if self.total_timeout is not None and self.total_timeout <= 0:
+            raise ValueError("total_timeout must be positive")
+        if self.max_bytes < 0:
+            raise ValueError("max_bytes must not be negative")
+        if self.max_redirects < 0:
+            raise ValueError("max_redirects must not be negative")
+        if self.per_host < 1 or self.concurrency < 1:
+            raise ValueError("per_host and concurrency must be at least 1")
+
+    @property
+    def effective_connect_timeout(self) -> float:
+        if self.connect_timeout is not None:
+            return self.connect_timeout
+        return min(self.timeout, 10.0)
+
+    @property
+    def effective_total_timeout(self) -> float:
+        if self.total_timeout is not None:
+            return self.total_timeout
+        return 3 * self.timeout
+
+
+DEFAULT_OPTIONS: Final = FetchOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    url: str  # as requested
+    final_url: str  # after redirects (== url if none)
+    status: int | None  # final HTTP status, None if no response
+    headers: Mapping[str, str]  # final response headers, keys lower-cased
+    body: bytes | None
+    text: str | None  # decoded HTML (None on error)
+    encoding: str | None  # e.g. "utf-8", "windows-1252"
+    encoding_source: str | None  # "http", "meta", "bom", "detected"
+    redirects: tuple[Redirect, ...]
+    error: FetchError | None
+    elapsed: float  # seconds
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --------------------------------------------------------------------------- decoding
+
+_HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
+_META_SCAN_BYTES: Final = 4096
+_SNIFF_BYTES: Final = 1024
+
+#: Labels browsers decode differently from their literal meaning (WHATWG Encoding).
+_WHATWG_ALIASES: Final = {
+    "ascii": "windows-1252",
+    "latin-1": "windows-1252",
+    "iso8859-1": "windows-1252",
+    "iso8859-9": "windows-1254",
+    "iso8859-11": "windows-874",
+    "tis-620": "windows-874",
+    "gb2312": "gbk",
+    "euc_kr": "cp949",
+    "x-user-defined": "windows-1252",
+}
+
+_BOMS: Final = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before utf-16-le: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+#: Python codecs that are not web encodings (or are not text encodings at all).
+_NOT_WEB_CODECS: Final = frozenset(
+    {"utf-7", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
+)
+
+
+def _canonical_encoding(label: str | None) -> str | None:
+    """A usable, browser-compatible encoding name for a declared label, or None."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").strip().lower()
+    if label == "x-user-defined":
+        return "windows-1252"
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError, TypeError):
+        return None
+    name = info.name
+    if name.replace("_", "-") in _NOT_WEB_CODECS or not getattr(info, "_is_text_encoding", True):
+        return None
+    if name in _WHATWG_ALIASES:
+        return _WHATWG_ALIASES[name]
+    if name.startswith("cp125"):
+        return "windows-" + name[2:]
+    if name.startswith("iso8859-"):
+        return "iso-" + name[3:]
+    return name
+
+
+def _decode(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding, errors="replace")
+    except Exception:  # an exotic codec misbehaving: fall through to the next step
+        return None
+
+
+def _charset_param(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media or None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str, str]:
+    """Decode an HTML body as a browser would; return (text, encoding, source).
+
+    Order: byte-order mark ("bom"), the charset of `content_type` ("http"), a `<meta>`
+    charset in the first 4 KB ("meta"), then detection: utf-8 if the bytes decode
+    strictly, else windows-1252 ("detected"). latin-1/iso-8859-1/ascii mean
+    windows-1252, as in browsers. Unknown names fall through. Never raises.
+    """
+    for bom, bom_encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, "bom"
+
+    http_encoding = _canonical_encoding(_charset_param(content_type))
+    if http_encoding is not None:
+        text = _decode(body, http_encoding)
+        if text is not None:
+            return text, http_encoding, "http"
+
+    from bs4.dammit import EncodingDetector  # deferred: bs4 is costly to import
+
+    declared = EncodingDetector.find_declared_encoding(
+        body[:_META_SCAN_BYTES], is_html=True, search_entire_document=True
+    )
+    meta_encoding = _canonical_encoding(declared)
+    if meta_encoding is not None:
+        if meta_encoding.startswith(("utf-16", "utf-32")):
+            meta_encoding = "utf-8"  # a meta readable as ASCII cannot be utf-16 (WHATWG)
+        text = _decode(body, meta_encoding)
+        if text is not None:
+            return text, meta_encoding, "meta"
+
+    try:
+        return body.decode("utf-8"), "utf-8", "detected"
+    except UnicodeDecodeError:
+        return body.decode("windows-1252", errors="replace"), "windows-1252", "detected"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _size(n: int) -> str:
+    mb = 1024 * 1024
+    if n >= mb:
+        return f"{round(n / mb, 1):g} MB"
+    if n >= 1024:
+        return f"{round(n / 1024, 1):g} KB"
+    return f"{n} bytes"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and its chain of causes/contexts, without cycles."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _os_detail(chain: list[BaseException]) -> str | None:
+    """The plainest OS-level reason in an exception chain ("Connection refused")."""
+    for exc in reversed(chain):
+        if isinstance(exc, socket.gaierror) and exc.strerror:
+            return exc.strerror
+        if isinstance(exc, OSError) and isinstance(exc.errno, int) and exc.errno > 0:
+            return os.strerror(exc.errno)
+    return None
+
+
+_DNS_HINTS: Final = (
+    "name or service not known",
+    "nodename nor servname",
+    "temporary failure in name resolution",
+    "no address associated",
+    "getaddrinfo failed",
+    "name resolution",
+)
+
+
+def error_from_exception(
+    exc: BaseException, url: str, options: FetchOptions = DEFAULT_OPTIONS
+) -> FetchError:
+    """Map an exception raised while fetching `url` to a `FetchError`."""
+    chain = _causes(exc)
+    detail = _one_line(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        seconds = _seconds(options.effective_connect_timeout)
+        return FetchError(
+            FetchErrorKind.TIMEOUT, f"timed out after {seconds} s connecting to {url}"
+        )
+    if isinstance(exc, httpx.ReadTimeout):
+        seconds = _seconds(options.timeout)
+        return FetchError(FetchErrorKind.TIMEOUT, f"timed out after {seconds} s reading {url}")
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError(FetchErrorKind.TIMEOUT, f"timed out fetching {url}")
+    if isinstance(exc, TimeoutError):  # the total deadline (asyncio.timeout)
+        seconds = _seconds(options.effective_total_timeout)
+        return FetchError(
+            FetchErrorKind.TIMEOUT, f"timed out after {seconds} s (total deadline) fetching {url}"
+        )
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FetchError(FetchErrorKind.INVALID_URL, f"invalid URL {url!r}: {detail}")
+    if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain):
+        return FetchError(FetchErrorKind.TLS, f"TLS error with {url}: {detail}")
+    if isinstance(exc, httpx.ConnectError):
+        detail = _os_detail(chain) or detail
+        texts = " ".join(str(e).lower() for e in chain)
+        if any(isinstance(e, socket.gaierror) for e in chain) or any(
+            hint in texts for hint in _DNS_HINTS
+        ):
+            return FetchError(FetchErrorKind.DNS, f"cannot resolve host of {url}: {detail}")
+        return FetchError(FetchErrorKind.CONNECT, f"cannot connect to {url}: {detail}")
+    if isinstance(exc, httpx.WriteError):
+        return FetchError(FetchErrorKind.CONNECT, f"connection lost sending request to {url}")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return FetchError(FetchErrorKind.READ, f"error reading {url}: {detail}")
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError(FetchErrorKind.READ, f"cannot decode the body of {url}: {detail}")
+    return FetchError(FetchErrorKind.OTHER, f"{type(exc).__name__} fetching {url}: {detail}")
+
+
+class _Failure(Exception):
+    """Internal: stop the current call with this error."""
+
+    def __init__(self, error: FetchError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _fail(kind: FetchErrorKind, message: str) -> _Failure:
+    return _Failure(FetchError(kind, message))
+
+
+def _http_url(raw: str) -> httpx.URL:
+    """Parse `raw` and require an absolute http(s) URL with a host."""
+    try:
+        url = httpx.URL(raw.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        message = f"invalid URL {raw!r}: {_one_line(str(exc))}"
+        raise _fail(FetchErrorKind.INVALID_URL, message) from None
+    if url.scheme not in ("http", "https"):
+        what = f"unsupported URL scheme {url.scheme!r}" if url.scheme else "not an absolute URL"
+        raise _fail(FetchErrorKind.INVALID_URL, f"{what}: {raw!r}")
+    if not url.host:
+        raise _fail(FetchErrorKind.INVALID_URL, f"no host in URL {raw!r}")
+    return url
+
+
+def _status_message(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _sniff_not_html(head: bytes) -> str | None:
+    """Why a body without content type is not HTML, or None if it may be."""
+    if head.lstrip().startswith(b"%PDF"):
+        return "no content type and the body is a PDF"
+    if b"\x00" in head[:_SNIFF_BYTES]:
+        return "no content type and the body is binary"
+    return None
+
+
+# --------------------------------------------------------------------------- fetcher
+
+_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_ACCEPT_HTML: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+@dataclass(slots=True)
+class _Call:
+    """Mutable state of one fetch_page/request call, turned into a RawPage at the end."""
+
+    url: str
+    current: str
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    text: str | None = None
+    encoding: str | None = None
+    encoding_source: str | None = None
+    redirects: list[Redirect] = field(default_factory=list)
+    error: FetchError | None = None
+
+    def page(self, started: float) -> RawPage:
+        return RawPage(
+            url=self.url,
+            final_url=self.current if self.redirects else self.url,
+            status=self.status,
+            headers=self.headers,
+            body=self.body,
+            text=self.text,
+            encoding=self.encoding,
+            encoding_source=self.encoding_source,
+            redirects=tuple(self.redirects),
+            error=self.error,
+            elapsed=time.perf_counter() - started,
+        )
+
+
+def _host_key(url: httpx.URL) -> str:
+    return url.host.lower()
+
+
+class Fetcher:
+    """Async context manager owning ONE httpx.AsyncClient for the whole run."""
+
+    def __init__(self, options: FetchOptions = DEFAULT_OPTIONS) -> None:
+        self.options = options
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._header_hosts: frozenset[str] = frozenset(
+            h.strip().lower() for h in options.header_hosts
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        o = self.options
+        timeout = httpx.Timeout(
+            connect=o.effective_connect_timeout,
+            read=o.timeout,
+            write=o.timeout,
+            pool=o.timeout,
+        )
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=timeout,
+            headers={"User-Agent": o.user_agent},
+            limits=httpx.Limits(
+                max_connections=o.concurrency,
+                max_keepalive_connections=o.concurrency,
+            ),
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    async def fetch_page(self, url: str, *, require_html: bool = True) -> RawPage:
+        """GET an article page: follow redirects, require HTML, decode the body."""
+        if not self.options.header_hosts and not self._header_hosts:
+            try:
+                host = httpx.URL(url.strip()).host.lower()
+            except (httpx.InvalidURL, TypeError, ValueError):
+                host = ""
+            if host:
+                self._header_hosts = frozenset({host})
+        return await self._call(
+            "GET", url, max_bytes=None, read_body=True, require_html=require_html
+        )
+
+    async def request(
+        self, method: str, url: str, *, max_bytes: int | None = None, read_body: bool = True
+    ) -> RawPage:
+        """Any method (HEAD/GET for the link checker), same redirect/limit/error handling.
+
+        No HTML requirement; `text` is filled only for HTML (or untyped, non-binary) bodies.
+        """
+        return await self._call(
+            method.upper(), url, max_bytes=max_bytes, read_body=read_body, require_html=False
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    def _host_semaphore(self, host: str) -> asyncio.Semaphore:
+        sem = self._per_host.get(host)
+        if sem is None:
+            sem = self._per_host[host] = asyncio.Semaphore(self.options.per_host)
+        return sem
+
+    def _may_send_headers(self, url: httpx.URL) -> bool:
+        host = url.host.lower()
+        port = url.port or (443 if url.scheme == "https" else 80)
+        return host in self._header_hosts or f"{host}:{port}" in self._header_hosts
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        max_bytes: int | None,
+        read_body: bool,
+        require_html: bool,
+    ) -> RawPage:
+        if self._client is None:
+            raise RuntimeError("Fetcher must be used as 'async with Fetcher(...) as f'")
+        started = time.perf_counter()
+        call = _Call(url=url, current=url)
+        cap = self.options.max_bytes if max_bytes is None else max_bytes
+        try:
+            target = _http_url(url)
+            call.current = str(target)
+            async with self._global:
+                await self._follow(self._client, call, method, target, cap, read_body, require_html)
+        except _Failure as failure:
+            call.error = failure.error
+        except Exception as exc:  # never escape: everything becomes a FetchError
+            call.error = error_from_exception(exc, call.current, self.options)
+        if call.error is not None:
+            call.body = call.text = call.encoding = call.encoding_source = None
+        return call.page(started)
+
+    async def _follow(
+        self,
+        client: httpx.AsyncClient,
+        call: _Call,
+        method: str,
+        target: httpx.URL,
+        cap: int,
+        read_body: bool,
+        require_html: bool,
+    ) -> None:
+        """Request `target`, following redirects by hand, under the total deadline.
+
+        Time spent queueing for a per-host slot does not count against the deadline.
+        """
+        remaining = self.options.effective_total_timeout
+        visited = {str(target.copy_with(fragment=None))}
+        send_extra = True  # cleared for good on an https -> http downgrade
+        loop = asyncio.get_running_loop()
+        while True:
+            async with self._host_semaphore(_host_key(target)):
+                if remaining <= 0:
+                    raise TimeoutError
+                hop_started = loop.time()
+                try:
+                    async with asyncio.timeout(remaining):
+                        next_hop = await self._hop(
+                            client,
+                            call,
+                            method,
+                            target,
+                            cap,
+                            read_body,
+                            require_html,
+                            send_extra and self._may_send_headers(target),
+                        )
+                finally:
+                    remaining -= loop.time() - hop_started
+            if next_hop is None:
+                return
+            location = next_hop
+            if len(call.redirects) > self.options.max_redirects:
+                raise _fail(
+                    FetchErrorKind.TOO_MANY_REDIRECTS,
+                    f"more than {self.options.max_redirects} redirects starting at {call.url}",
+                )
+            key = str(location.copy_with(fragment=None))
+            if key in visited:
+                raise _fail(
+                    FetchErrorKind.TOO_MANY_REDIRECTS,
+                    f"redirect loop: {call.current} -> {location} was already visited",
+                )
+            visited.add(key)
+            status = call.redirects[-1].status
+            if (status == 303 and method != "HEAD") or (
+                status in (301, 302) and method not in ("GET", "HEAD")
+            ):
+                method = "GET"
+            if target.scheme == "https" and location.scheme == "http":
+                send_extra = False
+            target = location
+            call.current = str(target)
+            call.status = None
+            call.headers = {}
+
+    async def _hop(
+        self,
+        client: httpx.AsyncClient,
+        call: _Call,
+        method: str,
+        target: httpx.URL,
+        cap: int,
+        read_body: bool,
+        require_html: bool,
+        send_extra: bool,
+    ) -> httpx.URL | None:
+        """One request. Returns the next URL for a redirect, None when done."""
+        headers: dict[str, str] = {}
+        if send_extra:
+            headers.update(self.options.headers)
+        if require_html:
+            headers.setdefault("Accept", _ACCEPT_HTML)
+        async with client.stream(method, target, headers=headers) as response:
+            status = response.status_code
+            call.status = status
+            call.headers = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
+
+            location_header = response.headers.get("location")
+            if status in _REDIRECT_STATUSES and location_header:
+                try:
+                    location = target.join(location_header.strip())
+                except (httpx.InvalidURL, TypeError, ValueError) as exc:
+                    raise _fail(
+                        FetchErrorKind.INVALID_URL,
+                        f"bad redirect Location {location_header!r} from {target}: {exc}",
+                    ) from None
+                if location.scheme not in ("http", "https") or not location.host:
+                    shown = location_header.strip() if location.scheme else str(location)
+                    call.redirects.append(Redirect(status, str(target), shown))
+                    raise _fail(
+                        FetchErrorKind.INVALID_URL,
+                        f"redirect to unsupported URL {shown!r} from {target}",
+                    )
+                call.redirects.append(Redirect(status, str(target), str(location)))
+                return location
+
+            if status >= 400:
+                raise _fail(FetchErrorKind.HTTP_STATUS, _status_message(status))
+            if 300 <= status < 400:
+                raise _fail(
+                    FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location"
+                )
+
+            content_type = response.headers.get("content-type")
+            media = _media_type(content_type)
+            if require_html and media is not None and media not in _HTML_TYPES:
+                raise _fail(FetchErrorKind.NOT_HTML, f"content type {media!r} is not HTML")
+
+            length = response.headers.get("content-length", "")
+            if length.strip().isdigit() and int(length) > cap:
+                raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+
+            if not read_body or method == "HEAD":
+                return None
+
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+                chunks.append(chunk)
+            body = b"".join(chunks)
+
+        if media is None:
+            reason = _sniff_not_html(body[:_SNIFF_BYTES])
+            if reason is not None and require_html:
+                raise _fail(FetchErrorKind.NOT_HTML, reason)
+            decodable = reason is None
+        else:
+            decodable = media in _HTML_TYPES
+        call.body = body
+        if decodable:
+            call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
+        return None
+
+
+def fetch_page_sync(url: str, options: FetchOptions = DEFAULT_OPTIONS) -> RawPage:
+    """Fetch one page from synchronous code (runs its own event loop)."""
+
+    async def _run() -> RawPage:
+        async with Fetcher(options) as fetcher:
+            return await fetcher.fetch_page(url)
+
+    return asyncio.run(_run())

@@ -1,0 +1,174 @@
+"""Core value types shared by every stage: severities, categories, findings, results.
+
+Everything here is a frozen dataclass or an enum, cheap to build and to serialise.
+Rules yield `Hit`s; the engine stamps them into `Finding`s; scoring and reports
+read `PageResult`s and the `Report`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Category(StrEnum):
+    ALT_TEXT = "alt_text"
+    HEADINGS = "headings"
+    KEYWORDS = "keywords"
+    READABILITY = "readability"
+    LINKS = "links"
+    METADATA = "metadata"
+    FETCH = "fetch"  # X rules: fetch and tool errors; never scored
+
+    @property
+    def label(self) -> str:
+        return _CATEGORY_LABELS[self]
+
+
+_CATEGORY_LABELS = {
+    Category.ALT_TEXT: "Alt text",
+    Category.HEADINGS: "Headings",
+    Category.KEYWORDS: "Keywords",
+    Category.READABILITY: "Readability",
+    Category.LINKS: "Links",
+    Category.METADATA: "Metadata",
+    Category.FETCH: "Fetch",
+}
+
+#: The categories that carry a score, in report order.
+SCORED_CATEGORIES: tuple[Category, ...] = (
+    Category.ALT_TEXT,
+    Category.HEADINGS,
+    Category.KEYWORDS,
+    Category.READABILITY,
+    Category.LINKS,
+    Category.METADATA,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding is: a CSS selector, the source line when known, a markup excerpt."""
+
+    selector: str | None = None
+    line: int | None = None
+    excerpt: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"selector": self.selector, "line": self.line, "excerpt": self.excerpt}
+
+
+NOWHERE = Location()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a rule yields: a specific message, where, and optionally a partial score.
+
+    `key` is a stable locator for the fingerprint (an image src, a heading's text);
+    when empty, the location's selector is used. `score` is for graded rules (0..1);
+    binary rules leave it None, which counts as 0 for the rule.
+    """
+
+    message: str
+    location: Location = NOWHERE
+    score: float | None = None
+    key: str = ""
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A hit stamped by the engine with the page url, rule id and configured severity."""
+
+    url: str
+    code: str
+    name: str
+    category: Category
+    severity: Severity
+    message: str
+    location: Location
+    fix: str
+    key: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Line-insensitive identity: url + code + stable locator (not the message)."""
+        locator = self.key or self.location.selector or self.message
+        raw = "\x1f".join((self.url, self.code, locator))
+        return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "category": str(self.category),
+            "severity": str(self.severity),
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "fix": self.fix,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """One rule's result on one page: its score (None = not applicable) and findings."""
+
+    code: str
+    category: Category
+    weight: float
+    score: float | None
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    url: str
+    final_url: str | None
+    status: int | None
+    score: int | None
+    categories: Mapping[Category, int | None]
+    findings: tuple[Finding, ...]
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None  # one-line reason when the page could not be audited
+
+    def counts(self) -> dict[Severity, int]:
+        out = {s: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    pages: tuple[PageResult, ...]
+    site_findings: tuple[Finding, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+    def findings(self) -> Iterator[Finding]:
+        for page in self.pages:
+            yield from page.findings
+        yield from self.site_findings
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings()), key=lambda s: s.rank, default=None)

@@ -1,0 +1,53 @@
+"""The rule catalogue in the terminal: `postaudit rules` and `postaudit rules CODE`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from postaudit.model import Severity
+from postaudit.rules import ALL_RULES
+from postaudit.rules.base import Rule
+
+SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def catalogue_rows() -> list[tuple[str, str, str, str, str]]:
+    """(code, name, category, severity, title) for every rule, in registry order."""
+    return [(r.code, r.name, str(r.category), str(r.severity), r.title) for r in ALL_RULES]
+
+
+def render_catalogue(console: Console) -> None:
+    table = Table(title="postaudit rules", title_justify="left", show_lines=False)
+    for col in ("code", "name", "category", "severity", "title"):
+        table.add_column(col, overflow="fold")
+    for code, name, category, severity, title in catalogue_rows():
+        table.add_row(
+            code, name, category, Text(severity, style=SEVERITY_STYLE[Severity(severity)]), title
+        )
+    console.print(table)
+    console.print(Text("postaudit rules CODE shows one rule's documentation.", style="dim"))
+
+
+def render_rule(console: Console, rule: Rule) -> None:
+    head = Text.assemble(
+        (rule.code, "bold"), " ", (rule.name, "bold cyan"), f"  ({rule.category}, "
+    )
+    head.append(str(rule.severity), style=SEVERITY_STYLE[rule.severity])
+    head.append(f", weight {rule.weight:g})")
+    console.print(head)
+    console.print(Text(rule.title, style="italic"))
+    console.print()
+    console.print(Text(rule.doc))
+    console.print()
+    console.print(Text.assemble(("Fix: ", "bold"), rule.fix))
+    if rule.defaults:
+        opts = ", ".join(f"{k} = {v!r}" for k, v in rule.defaults.items())
+        console.print(Text.assemble(("Options: ", "bold"), opts))
+        console.print(
+            Text(
+                f"Set in config: [tool.postaudit.rules.{rule.name}] or --rule-option {rule.name}.KEY=VALUE",
+                style="dim",
+            )
+        )

@@ -1,0 +1,62 @@
+"""Deterministic JSON: the machine format and the baseline format.
+
+Keys are in a fixed order, pages sorted by URL, findings in engine order, no
+timestamps. The shape is described by `schema/report.schema.json` (shipped in the
+package) and in README; `"schema"` is bumped on any incompatible change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from postaudit import __version__
+from postaudit.model import SCORED_CATEGORIES, PageResult, Report
+
+SCHEMA_VERSION = 1
+
+
+def page_dict(page: PageResult) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "score": page.score,
+        "error": page.error,
+        "categories": {
+            str(c): {"score": page.categories.get(c)}
+            for c in SCORED_CATEGORIES
+            if c in page.categories
+        },
+        "counts": {str(s): n for s, n in page.counts().items()},
+        "findings": [f.to_dict() for f in page.findings],
+        "facts": _plain(page.facts),
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "tool": {"name": "postaudit", "version": __version__},
+        "pages": [page_dict(p) for p in sorted(report.pages, key=lambda p: p.url)],
+        "site_findings": [dict(f.to_dict(), url=f.url) for f in report.site_findings],
+        "summary": _plain(report.summary),
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Facts as JSON-safe data with mapping keys sorted (determinism)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 2)
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)

@@ -1,0 +1,436 @@
+"""The terminal report, drawn with rich.
+
+One block per page: a header (score badge, URL, title, status, article scope), the
+category scores with small bars, the findings grouped by category then severity, the
+page facts that have a renderer, and the page's counts. A batch of several pages ends
+with a summary (pages audited and failed, site score, counts).
+
+Security: every string that comes from a page (URL, title, messages, selectors,
+excerpts, fixes, facts) goes through `safe()` and reaches rich only inside `Text`
+objects, never as markup, so `[link=...]` or `[bold]` in a title prints literally and
+escape sequences cannot reach the terminal. Colour, NO_COLOR and piping are the
+business of the `Console` the caller builds; nothing here forces colour.
+
+rich is imported here and nowhere else in the package; the CLI imports this module
+lazily so that machine formats do not pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
+from postaudit.scoring import band
+
+# --------------------------------------------------------------------------- page text
+
+_ESCAPE_SEQUENCE = re.compile(
+    "|".join(
+        (
+            r"\x1b\[[0-?]*[\x20-/]*[@-~]",  # CSI: colours, cursor movement, erase
+            r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?",  # OSC: window title, hyperlinks
+            r"\x1b[PX^_][^\x1b]*(?:\x1b\\)?",  # DCS, SOS, PM, APC strings
+            r"\x1b[\x20-/]*[0-~]",  # other short escapes (charset, keypad, reset)
+            r"\x9b[0-?]*[\x20-/]*[@-~]",  # 8-bit CSI
+        )
+    )
+)
+_LINE_BREAKS = re.compile(r"[ ]*[\t\n\r\f\v\x85\u2028\u2029]+[\t\n\r\f\v\x85\u2028\u2029 ]*")
+# C0, DEL, C1, and the bidi embedding/override/isolate marks that can reorder a line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str, *, limit: int | None = None) -> str:
+    """Page-derived text made fit for one terminal line.
+
+    Strips ANSI/VT escape sequences and control characters; tabs and line breaks
+    collapse to one space. With `limit`, the result is cut to that many characters
+    (ending in "…"). The result is still plain text: show it inside a `Text`, never
+    interpolate it into rich markup.
+    """
+    out = _ESCAPE_SEQUENCE.sub("", text)
+    out = _LINE_BREAKS.sub(" ", out)
+    out = _CONTROL.sub("", out)
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)].rstrip() + "…"
+    return out
+
+
+def literal(value: object, style: str = "", *, limit: int | None = None) -> Text:
+    """A `Text` showing `value` (page-derived) literally, in `style`. For fact renderers."""
+    return Text(safe(str(value), limit=limit), style=style)
+
+
+# --------------------------------------------------------------------------- styles
+
+#: Lighthouse's bands (`scoring.band`) -> colour.
+BAND_STYLES: Mapping[str, str] = {
+    "pass": "green",
+    "average": "dark_orange",
+    "fail": "red",
+    "none": "grey50",
+}
+
+#: Severity -> (marker, colour). The marker is followed by the severity's name, so the
+#: report reads the same without colour.
+SEVERITY_MARKERS: Mapping[Severity, tuple[str, str]] = {
+    Severity.ERROR: ("✖", "red"),
+    Severity.WARNING: ("▲", "yellow"),
+    Severity.INFO: ("●", "blue"),
+}
+
+#: Worst first.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+#: Findings are listed in this category order; any other category comes after.
+CATEGORY_ORDER: tuple[Category, ...] = (*SCORED_CATEGORIES, Category.FETCH)
+
+TITLE_LIMIT = 300
+EXCERPT_LIMIT = 400
+BAR_CELLS = 10
+
+
+def score_style(score: int | None) -> str:
+    """The colour of a 0-100 score: green 90-100, dark orange 50-89, red 0-49, grey n/a."""
+    return BAND_STYLES[band(score)]
+
+
+def score_text(score: int | None) -> str:
+    return "n/a" if score is None else str(score)
+
+
+def score_bar(score: int | None) -> Text:
+    """Ten cells, filled in proportion to the score, in the score's colour."""
+    if score is None:
+        return Text("")
+    filled = max(0, min(BAR_CELLS, round(score / (100 / BAR_CELLS))))
+    return Text.assemble(
+        ("█" * filled, score_style(score)),
+        ("░" * (BAR_CELLS - filled), "dim"),
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    if word == "info" or n == 1:
+        return f"{n} {word}"
+    return f"{n} {word}s"
+
+
+def count_severities(findings: Iterable[Finding]) -> dict[Severity, int]:
+    out = {s: 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        out[f.severity] += 1
+    return out
+
+
+def counts_text(counts: Mapping[Severity, int]) -> Text:
+    """'1 error · 2 warnings · 0 info', each coloured when non-zero."""
+    out = Text()
+    for i, sev in enumerate(SEVERITY_ORDER):
+        if i:
+            out.append(" · ", style="dim")
+        n = counts.get(sev, 0)
+        out.append(_plural(n, str(sev)), style=SEVERITY_MARKERS[sev][1] if n else "dim")
+    return out
+
+
+# --------------------------------------------------------------------------- facts
+
+#: facts key -> renderer. After a page's findings, every fact present on the page whose
+#: key is listed here is rendered, in this dict's order; a renderer returning None
+#: shows nothing. To add one, write `def _render_x(value: Any) -> RenderableType | None`
+#: (page-derived strings go through `literal()`/`safe()` into `Text`, never markup)
+#: and add one line here, e.g. `"keywords": _render_keywords,`.
+#: "title" and "scope" are shown in the page header and need no renderer.
+FACT_RENDERERS: dict[str, Callable[[Any], RenderableType | None]] = {}
+
+
+def render_facts(facts: Mapping[str, Any]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for key, renderer in FACT_RENDERERS.items():
+        if key in facts:
+            rendered = renderer(facts[key])
+            if rendered is not None:
+                out.append(rendered)
+    return out
+
+
+def scope_text(scope: Any) -> Text | None:
+    """'Article scope: .blog-item-content (squarespace preset) · 1,234 words'."""
+    if not isinstance(scope, Mapping):
+        return None
+    preset = scope.get("preset")
+    selector = scope.get("selector")
+    words = scope.get("words")
+    out = Text("Article scope: ", style="dim")
+    if preset == "body":
+        out.append("whole <body>", style="yellow")
+        out.append(" (no article container found)", style="dim")
+    else:
+        out.append(safe(str(selector or "?")), style="cyan")
+        if preset == "selector":
+            out.append(" (--content-selector)", style="dim")
+        elif preset:
+            out.append(f" ({safe(str(preset))} preset)", style="dim")
+    if isinstance(words, int):
+        out.append(" · ", style="dim")
+        out.append(f"{words:,} word" + ("" if words == 1 else "s"))
+    return out
+
+
+# --------------------------------------------------------------------------- page header
+
+
+def _badge(score: int | None) -> Panel:
+    style = score_style(score)
+    return Panel(
+        Text(score_text(score), style=f"bold {style}", justify="center"),
+        border_style=style,
+        box=box.HEAVY if score is not None else box.ROUNDED,
+        width=9,
+        padding=(0, 1),
+    )
+
+
+def _status_text(status: int | None) -> Text | None:
+    if status is None:
+        return None
+    style = "red" if status >= 400 else "yellow" if status >= 300 else "dim"
+    return Text(f"HTTP {status}", style=style)
+
+
+def _title(page: PageResult) -> Text:
+    title = page.facts.get("title")
+    if not title:
+        return Text("(no title)", style="dim italic")
+    return Text(safe(str(title), limit=TITLE_LIMIT), style="bold")
+
+
+def _header(page: PageResult) -> Panel:
+    lines: list[Text] = [Text(safe(page.url), style="bold underline", overflow="fold")]
+    if page.final_url and page.final_url != page.url:
+        lines.append(
+            Text.assemble(("→ ", "dim"), (safe(page.final_url), "underline"), overflow="fold")
+        )
+    lines.append(_title(page))
+    meta = Text()
+    for part in (_status_text(page.status), scope_text(page.facts.get("scope"))):
+        if part is None:
+            continue
+        if meta:
+            meta.append(" · ", style="dim")
+        meta.append_text(part)
+    if meta:
+        lines.append(meta)
+    if page.error is not None:
+        lines.append(
+            Text.assemble(
+                ("✖ Could not audit: ", "bold red"), (safe(page.error), "red"), overflow="fold"
+            )
+        )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(width=9, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(_badge(page.score), Group(*lines))
+    return Panel(grid, border_style=score_style(page.score), padding=(0, 1))
+
+
+def _quiet_line(page: PageResult) -> Text:
+    style = score_style(page.score)
+    line = Text(overflow="fold")
+    line.append(f"{score_text(page.score):>3}", style=f"bold {style}")
+    line.append("  ")
+    line.append(safe(page.url), style="bold")
+    title = page.facts.get("title")
+    if title:
+        line.append("  ")
+        line.append(safe(str(title), limit=80), style="dim")
+    line.append("  ")
+    line.append_text(counts_text(page.counts()))
+    if page.error is not None:
+        line.append("\n     ")
+        line.append("✖ Could not audit: ", style="bold red")
+        line.append(safe(page.error), style="red")
+    return line
+
+
+# --------------------------------------------------------------------------- categories
+
+
+def category_table(page: PageResult) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Category", overflow="fold")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    not_applicable = False
+    for cat in SCORED_CATEGORIES:
+        score = page.categories.get(cat)
+        if score is None:
+            not_applicable = True
+            table.add_row(Text(cat.label, style="dim"), Text("n/a", style="dim"), Text(""))
+        else:
+            table.add_row(
+                Text(cat.label),
+                Text(str(score), style=f"bold {score_style(score)}"),
+                score_bar(score),
+            )
+    if not_applicable:
+        table.caption = "n/a = not applicable"
+        table.caption_style = "dim"
+        table.caption_justify = "left"
+    return table
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def location_text(finding: Finding) -> str:
+    """'img.hero:12', 'line 12' or '' (page-derived, already made safe)."""
+    loc = finding.location
+    selector = safe(loc.selector) if loc.selector else ""
+    if loc.line is None:
+        return selector
+    return f"{selector}:{loc.line}" if selector else f"line {loc.line}"
+
+
+def _finding_body(finding: Finding, verbose: int) -> Text:
+    body = Text(safe(finding.message))
+    where = location_text(finding)
+    if where:
+        body.append("  ")
+        body.append(where, style="cyan")
+    if finding.fix:
+        body.append("\n")
+        body.append("→ " + safe(finding.fix), style="dim")
+    if verbose >= 1 and finding.location.excerpt:
+        body.append("\n")
+        body.append(safe(finding.location.excerpt, limit=EXCERPT_LIMIT), style="dim italic")
+    return body
+
+
+def findings_block(findings: Sequence[Finding], *, verbose: int = 0) -> RenderableType:
+    """Findings grouped by category (report order) then severity (worst first)."""
+    if not findings:
+        return Text("✔ No findings", style="green")
+    order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    sev_order = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    groups: dict[Category, list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: (order.get(f.category, len(order)), str(f.category))):
+        groups.setdefault(f.category, []).append(f)
+    parts: list[RenderableType] = []
+    for category, items in groups.items():
+        if parts:
+            parts.append(Text(""))
+        items.sort(key=lambda f: sev_order[f.severity])
+        heading = Text(category.label, style="bold")
+        heading.append("  ")
+        heading.append_text(_group_counts(items))
+        parts.append(heading)
+        grid = Table.grid(padding=(0, 1), pad_edge=True)
+        grid.add_column(no_wrap=True)  # indent
+        grid.add_column(no_wrap=True, min_width=9)  # marker + severity ("▲ warning")
+        grid.add_column(no_wrap=True, min_width=4)  # code
+        grid.add_column(ratio=1, overflow="fold")  # message, location, fix, excerpt
+        for f in items:
+            marker, colour = SEVERITY_MARKERS[f.severity]
+            grid.add_row(
+                Text(""),
+                Text(f"{marker} {f.severity}", style=colour),
+                Text(safe(f.code), style="bold"),
+                _finding_body(f, verbose),
+            )
+        parts.append(grid)
+    return Group(*parts)
+
+
+def _group_counts(items: Sequence[Finding]) -> Text:
+    counts = count_severities(items)
+    out = Text(style="dim")
+    first = True
+    for sev in SEVERITY_ORDER:
+        if counts[sev]:
+            if not first:
+                out.append(", ")
+            out.append(_plural(counts[sev], str(sev)))
+            first = False
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def render_page(
+    console: Console, page: PageResult, *, verbose: int = 0, quiet: bool = False
+) -> None:
+    if quiet:
+        console.print(_quiet_line(page))
+        return
+    console.print(_header(page))
+    if page.error is None or any(page.categories.get(c) is not None for c in SCORED_CATEGORIES):
+        console.print(category_table(page))
+        console.print()
+    console.print(findings_block(page.findings, verbose=verbose))
+    for renderable in render_facts(page.facts):
+        console.print(renderable)
+    console.print(Text.assemble(("Page: ", "dim"), counts_text(page.counts())))
+
+
+def _site_score(report: Report) -> int | None:
+    score = report.summary.get("score")
+    if isinstance(score, int) and not isinstance(score, bool):
+        return score
+    return None
+
+
+def summary_block(report: Report) -> RenderableType:
+    pages = len(report.pages)
+    failed = sum(1 for p in report.pages if p.score is None and p.error is not None)
+    score = _site_score(report)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Pages audited", Text(str(pages)))
+    grid.add_row("Pages failed", Text(str(failed), style="bold red" if failed else ""))
+    grid.add_row("Site score", Text(score_text(score), style=f"bold {score_style(score)}"))
+    grid.add_row("Findings", counts_text(count_severities(report.findings())))
+    return grid
+
+
+def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bool = False) -> None:
+    """Print `report` to `console`: each page, site findings, then a summary if several pages.
+
+    `verbose >= 1` adds each finding's markup excerpt; `quiet` prints one line per page
+    (score, URL, title, counts) and no findings.
+    """
+    if not report.pages and not report.site_findings:
+        console.print(Text("No pages audited.", style="dim"))
+        return
+    for i, page in enumerate(report.pages):
+        if i and not quiet:
+            console.print()
+        render_page(console, page, verbose=verbose, quiet=quiet)
+    if report.site_findings:
+        if quiet:
+            console.print(
+                Text.assemble(
+                    ("Site: ", "bold"), counts_text(count_severities(report.site_findings))
+                )
+            )
+        else:
+            console.print()
+            console.print(Rule(Text("Site", style="bold"), align="left"))
+            console.print(findings_block(report.site_findings, verbose=verbose))
+    if len(report.pages) > 1:
+        if not quiet:
+            console.print()
+        console.print(Rule(Text("Summary", style="bold"), align="left"))
+        console.print(summary_block(report))

@@ -1,0 +1,87 @@
+"""The rule type and the `@rule` decorator: metadata beside a pure check function.
+
+A check reads a `Page` and its options and yields `Hit`s. It knows neither its
+severity nor how it is selected; the engine stamps those. The function's docstring is
+the rule's documentation (summary, why, `Fails:`/`Passes:`, options) and is what
+`postaudit rules CODE` prints.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from postaudit.model import Category, Hit, Severity
+from postaudit.page import Page
+
+Options = Mapping[str, Any]
+Check = Callable[[Page, Options], Iterable[Hit]]
+Applies = Callable[[Page, Options], bool]
+
+
+def always(page: Page, options: Options) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str  # stable, never reused: "A101"
+    name: str  # kebab-case slug: "img-alt-missing"
+    category: Category
+    title: str  # passing form: "Images have alt text"
+    fix: str  # one-line fix hint shown with every finding
+    check: Check
+    severity: Severity = Severity.WARNING
+    weight: float = 1.0
+    defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    applies: Applies = always  # False -> not applicable (left out of the score)
+    needs: frozenset[str] = frozenset()  # extra artifacts, e.g. {"link_status"}
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    def __call__(self, page: Page, options: Options | None = None) -> list[Hit]:
+        """Run the check with the defaults merged under `options` (a test convenience)."""
+        merged = {**self.defaults, **(options or {})}
+        return list(self.check(page, merged))
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    category: Category,
+    title: str,
+    fix: str,
+    severity: Severity = Severity.WARNING,
+    weight: float = 1.0,
+    defaults: Mapping[str, Any] | None = None,
+    applies: Applies = always,
+    needs: Iterable[str] = (),
+) -> Callable[[Check], Rule]:
+    """Wrap a check function into a `Rule`. Registers nothing: see `rules.ALL_RULES`."""
+
+    def wrap(fn: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            category=category,
+            title=title,
+            fix=fix,
+            check=fn,
+            severity=severity,
+            weight=weight,
+            defaults=MappingProxyType(dict(defaults or {})),
+            applies=applies,
+            needs=frozenset(needs),
+        )
+
+    return wrap

@@ -1,0 +1,492 @@
+"""Metadata (`M`): what a search engine reads before the article itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from postaudit.model import Category, Hit, Severity
+from postaudit.page import Page
+from postaudit.rules.base import Options, rule
+
+#: ISO 639-1 language codes (the two-letter primary subtags a `lang` may start with).
+ISO_639_1 = frozenset(
+    [
+        "aa",
+        "ab",
+        "ae",
+        "af",
+        "ak",
+        "am",
+        "an",
+        "ar",
+        "as",
+        "av",
+        "ay",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bh",
+        "bi",
+        "bm",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "ce",
+        "ch",
+        "co",
+        "cr",
+        "cs",
+        "cu",
+        "cv",
+        "cy",
+        "da",
+        "de",
+        "dv",
+        "dz",
+        "ee",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "ff",
+        "fi",
+        "fj",
+        "fo",
+        "fr",
+        "fy",
+        "ga",
+        "gd",
+        "gl",
+        "gn",
+        "gu",
+        "gv",
+        "ha",
+        "he",
+        "hi",
+        "ho",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "hz",
+        "ia",
+        "id",
+        "ie",
+        "ig",
+        "ii",
+        "ik",
+        "io",
+        "is",
+        "it",
+        "iu",
+        "ja",
+        "jv",
+        "ka",
+        "kg",
+        "ki",
+        "kj",
+        "kk",
+        "kl",
+        "km",
+        "kn",
+        "ko",
+        "kr",
+        "ks",
+        "ku",
+        "kv",
+        "kw",
+        "ky",
+        "la",
+        "lb",
+        "lg",
+        "li",
+        "ln",
+        "lo",
+        "lt",
+        "lu",
+        "lv",
+        "mg",
+        "mh",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "na",
+        "nb",
+        "nd",
+        "ne",
+        "ng",
+        "nl",
+        "nn",
+        "no",
+        "nr",
+        "nv",
+        "ny",
+        "oc",
+        "oj",
+        "om",
+        "or",
+        "os",
+        "pa",
+        "pi",
+        "pl",
+        "ps",
+        "pt",
+        "qu",
+        "rm",
+        "rn",
+        "ro",
+        "ru",
+        "rw",
+        "sa",
+        "sc",
+        "sd",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "ss",
+        "st",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "ti",
+        "tk",
+        "tl",
+        "tn",
+        "to",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "ty",
+        "ug",
+        "uk",
+        "ur",
+        "uz",
+        "ve",
+        "vi",
+        "vo",
+        "wa",
+        "wo",
+        "xh",
+        "yi",
+        "yo",
+        "za",
+        "zh",
+        "zu",
+    ]
+)
+DEV_HOSTS = frozenset({"0.0.0.0", "localhost", "127.0.0.1", "::1"})
+_LANG_SHAPE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+
+
+@rule(
+    code="M601",
+    name="title-missing",
+    category=Category.METADATA,
+    title="The page has a title",
+    fix="add a <title> in <head> that names the article in 30-60 characters",
+    severity=Severity.ERROR,
+    weight=3,
+)
+def title_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """The document has a non-empty `<title>`.
+
+    The title is the blue link in search results, the tab label, and the first thing a
+    screen reader announces (axe-core `document-title`, Lighthouse SEO).
+
+    Fails: <head></head> ; <title>   </title>
+    Passes: <title>How tears help healing in therapy</title>
+    """
+    if not page.title:
+        what = "is empty" if page.titles else "is missing"
+        yield Hit(f"the page <title> {what}", page.locate("title"))
+
+
+@rule(
+    code="M602",
+    name="title-length",
+    category=Category.METADATA,
+    title="The title is 30-60 characters long",
+    fix="rewrite the title to 30-60 characters: the topic first, the site name last",
+    defaults={"min_length": 30, "max_length": 60},
+    applies=lambda page, options: bool(page.title),
+)
+def title_length(page: Page, options: Options) -> Iterator[Hit]:
+    """The title is between `min_length` and `max_length` characters (default 30-60).
+
+    Search engines cut titles at about 600 pixels (roughly 60 characters); very short
+    titles waste the most visible line in the results.
+
+    Fails: <title>Blog</title>
+    Passes: <title>Crying in therapy: what tears do and don't mean</title>
+    Options: min_length (30), max_length (60)
+    """
+    title = page.title or ""
+    n = len(title)
+    lo, hi = int(options["min_length"]), int(options["max_length"])
+    if n < lo:
+        yield Hit(f"title is {n} characters; make it at least {lo}", page.locate("title"))
+    elif n > hi:
+        yield Hit(
+            f"title is {n} characters; search results cut it after about {hi}", page.locate("title")
+        )
+
+
+@rule(
+    code="M603",
+    name="title-single",
+    category=Category.METADATA,
+    title="The page has exactly one title",
+    fix="keep one <title> element in <head> and remove the others",
+    applies=lambda page, options: bool(page.titles),
+)
+def title_single(page: Page, options: Options) -> Iterator[Hit]:
+    """The document has exactly one `<title>` element.
+
+    With several, browsers and crawlers pick one and the others are silently ignored,
+    usually a theme and an SEO plugin both writing one.
+
+    Fails: <title>One</title><title>Two</title>
+    Passes: <title>One</title>
+    """
+    if len(page.titles) > 1:
+        shown = ", ".join(repr(t) for t in page.titles[:3])
+        yield Hit(f"the page has {len(page.titles)} <title> elements: {shown}", page.locate("head"))
+
+
+@rule(
+    code="M604",
+    name="meta-description-missing",
+    category=Category.METADATA,
+    title="The page has a meta description",
+    fix='add <meta name="description" content="..."> summarising the article in 70-160 characters',
+    severity=Severity.WARNING,
+    weight=2,
+)
+def meta_description_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """The page has a non-empty `<meta name="description">`.
+
+    Search engines often show it under the title; without one they pick a fragment of
+    the page, often navigation text (Lighthouse SEO `meta-description`).
+
+    Fails: <head><title>Post</title></head> ; <meta name="description" content=" ">
+    Passes: <meta name="description" content="What tears in a session mean, and what they don't.">
+    """
+    if not page.meta_description:
+        what = "is empty" if "description" in page.meta else "is missing"
+        yield Hit(f"the meta description {what}", page.locate("head"))
+
+
+@rule(
+    code="M605",
+    name="meta-description-length",
+    category=Category.METADATA,
+    title="The meta description is 70-160 characters long",
+    fix="rewrite the description to 70-160 characters with the article's main point",
+    defaults={"min_length": 70, "max_length": 160},
+    applies=lambda page, options: bool(page.meta_description),
+)
+def meta_description_length(page: Page, options: Options) -> Iterator[Hit]:
+    """The meta description is between `min_length` and `max_length` characters.
+
+    Longer descriptions are cut in results; very short ones leave the snippet to chance.
+    The band follows the common 70-160 range (Yoast uses 120-157, Screaming Frog 70-155).
+
+    Fails: <meta name="description" content="Therapy blog.">
+    Passes: <meta name="description" content="Crying in a session is not a test you pass or fail: what tears can mean, and other signs of progress.">
+    Options: min_length (70), max_length (160)
+    """
+    text = page.meta_description or ""
+    n = len(text)
+    lo, hi = int(options["min_length"]), int(options["max_length"])
+    loc = page.locate("description")
+    if n < lo:
+        yield Hit(f"meta description is {n} characters; make it at least {lo}", loc)
+    elif n > hi:
+        yield Hit(f"meta description is {n} characters; results cut it after about {hi}", loc)
+
+
+@rule(
+    code="M606",
+    name="html-lang-missing",
+    category=Category.METADATA,
+    title="The page declares its language",
+    fix='add the language to the html element, e.g. <html lang="en">',
+    severity=Severity.ERROR,
+    weight=2,
+)
+def html_lang_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """`<html>` has a non-empty `lang` attribute (axe-core `html-has-lang`).
+
+    Screen readers pick their pronunciation from it, and readability formulas need it.
+
+    Fails: <html> ; <html lang="">
+    Passes: <html lang="en-US">
+    """
+    if not page.lang:
+        yield Hit("the <html> element has no lang attribute", page.locate("html"))
+
+
+@rule(
+    code="M607",
+    name="html-lang-valid",
+    category=Category.METADATA,
+    title="The page language is a valid language tag",
+    fix='use a BCP 47 tag whose first part is an ISO 639 code, e.g. "en", "en-GB", "pt-BR"',
+    severity=Severity.ERROR,
+    applies=lambda page, options: bool(page.lang),
+)
+def html_lang_valid(page: Page, options: Options) -> Iterator[Hit]:
+    """The `lang` value is a well-formed tag with a known primary language (axe-core
+    `html-lang-valid`). Two-letter codes are checked against ISO 639-1; three-letter
+    codes are accepted when well formed.
+
+    Fails: <html lang="english"> ; <html lang="xx-YY"> ; <html lang="en_US">
+    Passes: <html lang="en"> ; <html lang="zh-Hant-TW">
+    """
+    lang = page.lang or ""
+    primary = lang.split("-", 1)[0].lower()
+    if not _LANG_SHAPE.match(lang) or (len(primary) == 2 and primary not in ISO_639_1):
+        yield Hit(f"lang={lang!r} is not a valid language tag", page.locate("html"))
+
+
+@rule(
+    code="M608",
+    name="canonical-missing",
+    category=Category.METADATA,
+    title="The page names its canonical URL",
+    fix='add <link rel="canonical" href="https://..."> with the absolute URL of this article',
+    severity=Severity.WARNING,
+)
+def canonical_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """The page has a `<link rel="canonical">`.
+
+    Blog posts are reachable under many URLs (tags, archives, tracking parameters); the
+    canonical tells search engines which one to rank.
+
+    Fails: <head><title>Post</title></head>
+    Passes: <link rel="canonical" href="https://example.com/blog/post">
+    """
+    if not page.canonicals:
+        yield Hit("the page has no canonical link", page.locate("head"))
+
+
+@rule(
+    code="M609",
+    name="canonical-invalid",
+    category=Category.METADATA,
+    title="The canonical URL is absolute and unambiguous",
+    fix="make the canonical an absolute http(s) URL and keep a single canonical link",
+    severity=Severity.WARNING,
+    applies=lambda page, options: bool(page.canonicals),
+)
+def canonical_invalid(page: Page, options: Options) -> Iterator[Hit]:
+    """The canonical is an absolute http(s) URL, and there is only one (or they agree).
+
+    A relative canonical is resolved differently by different crawlers; conflicting
+    canonicals are ignored (Lighthouse SEO `canonical`). A development host such as
+    `0.0.0.0` or `localhost` leaked from a build is also flagged.
+
+    Fails: <link rel="canonical" href="/blog/post"> ; <link rel="canonical" href="http://0.0.0.0:4000/post/">
+    Passes: <link rel="canonical" href="https://example.com/blog/post">
+    """
+    loc = page.locate("canonical")
+    distinct = sorted(set(page.canonicals))
+    if len(distinct) > 1:
+        yield Hit(
+            f"{len(distinct)} conflicting canonical links: {', '.join(map(repr, distinct[:3]))}",
+            loc,
+        )
+        return
+    href = distinct[0].strip()
+    parts = urlsplit(href)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        yield Hit(f"canonical {href!r} is not an absolute http(s) URL", loc)
+    elif (parts.hostname or "") in DEV_HOSTS and urlsplit(page.url).hostname not in DEV_HOSTS:
+        # A build served by `jekyll serve` leaks its dev host; a page audited on a local
+        # server may legitimately point at that same server.
+        yield Hit(f"canonical {href!r} points at a development host", loc)
+
+
+@rule(
+    code="M610",
+    name="noindex",
+    category=Category.METADATA,
+    title="The page can be indexed",
+    fix="remove noindex from <meta name=robots> and the X-Robots-Tag header if the post should be found",
+    severity=Severity.ERROR,
+    weight=4,
+)
+def noindex(page: Page, options: Options) -> Iterator[Hit]:
+    """Neither `<meta name="robots">` nor the `X-Robots-Tag` header says `noindex` or `none`.
+
+    A noindexed article is hidden from search entirely; it is the one metadata mistake
+    that undoes all the others (Lighthouse `is-crawlable` weighs it that way).
+
+    Fails: <meta name="robots" content="noindex, follow"> ; X-Robots-Tag: noindex
+    Passes: <meta name="robots" content="index, follow">
+    """
+    blocked = {"noindex", "none"}
+    meta = {
+        d.strip().lower()
+        for n in ("robots", "googlebot")
+        for v in page.meta.get(n, ())
+        for d in v.split(",")
+    }
+    if meta & blocked:
+        yield Hit(
+            '<meta name="robots"> says noindex: the page is hidden from search',
+            page.locate("robots"),
+        )
+    elif set(page.robots) & blocked:
+        yield Hit(
+            "the X-Robots-Tag header says noindex: the page is hidden from search",
+            page.locate("head"),
+        )
+
+
+@rule(
+    code="M611",
+    name="viewport-missing",
+    category=Category.METADATA,
+    title="The page has a viewport meta tag",
+    fix='add <meta name="viewport" content="width=device-width, initial-scale=1">',
+    severity=Severity.WARNING,
+)
+def viewport_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """The page has `<meta name="viewport">` with a width.
+
+    Without it, phones render the article at desktop width and search engines treat the
+    page as not mobile-friendly.
+
+    Fails: <head><title>Post</title></head>
+    Passes: <meta name="viewport" content="width=device-width, initial-scale=1">
+    """
+    if page.viewport is None:
+        yield Hit("the page has no viewport meta tag", page.locate("head"))
+    elif "width" not in page.viewport.lower():
+        yield Hit(f"viewport {page.viewport!r} sets no width", page.locate("viewport"))
