@@ -305,11 +305,15 @@ def audit(
 
 @cli.command("rules")
 @click.argument("rule", required=False)
-def rules_cmd(rule: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print the catalogue as a Markdown table.")
+def rules_cmd(rule: str | None, markdown: bool) -> None:
     """List the rule catalogue, or document one rule (code or name)."""
-    from postaudit.report.catalogue import render_catalogue, render_rule
+    from postaudit.report.catalogue import markdown_table, render_catalogue, render_rule
     from postaudit.rules import UnknownRuleError, get
 
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
     console = make_console()
     if rule is None:
         render_catalogue(console)
@@ -341,8 +345,8 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
         )
         config = Config(
             format=fmt,
-            keywords=("counselling for anxiety",),
-            locations=("Portland", "Salem", "Eugene"),
+            keywords=("anxiety counseling",),
+            locations=("Portland", "Salem", "Eugene", "Bend"),
         )
         report = run([Target("url", f"{base}/{p}") for p in posts], config)
     emit(report, config, no_color=no_color, quiet=False, verbose=verbose)

@@ -61,15 +61,27 @@ class Config:
         given = {k: v for k, v in flags.items() if v is not None and v != ()}
         return replace(self, **given)
 
+    def context(self) -> dict[str, Any]:
+        """Run-wide settings every rule and fact builder may read (reserved option keys)."""
+        return {"keywords": self.keywords, "locations": self.locations, "lang": self.lang}
+
     def ruleset(self) -> tuple[RuleSettings, ...]:
-        """The enabled rules with their effective severity and options."""
+        """The enabled rules with their effective severity and options.
+
+        A rule's options are its defaults, overlaid by config, plus the run context
+        (`keywords`, `locations`, `lang`)."""
         out = []
+        context = self.context()
         for r in registry.select(self.select, self.ignore):
             conf = self.rules.get(r.code, {})
             severity = conf.get("severity", str(r.severity))
             if severity == "off":
                 continue
-            options = {**r.defaults, **{k: v for k, v in conf.items() if k != "severity"}}
+            options = {
+                **r.defaults,
+                **{k: v for k, v in conf.items() if k != "severity"},
+                **context,
+            }
             out.append(RuleSettings(r, Severity(severity), options))
         return tuple(out)
 

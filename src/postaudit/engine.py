@@ -46,14 +46,31 @@ def rule_score(hits: Sequence[Hit]) -> float:
     return max(0.0, min(1.0, min(h.score if h.score is not None else 0.0 for h in hits)))
 
 
+def family_facts(
+    page: Page, ruleset: Sequence[RuleSettings], context: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Facts from each rule family that has an enabled rule, in registry order."""
+    from postaudit.rules import FAMILIES
+
+    enabled = {s.rule.category for s in ruleset}
+    out: dict[str, Any] = {}
+    for category, module in FAMILIES.items():
+        builder = getattr(module, "facts", None)
+        if category in enabled and builder is not None:
+            out.update(builder(page, context))
+    return out
+
+
 def audit_page(
     page: Page,
     ruleset: Sequence[RuleSettings],
     *,
     ignored: Iterable[str] = (),
     facts: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> PageResult:
-    """Audit one parsed page. `ignored` holds codes switched off for this URL."""
+    """Audit one parsed page. `ignored` holds codes switched off for this URL;
+    `context` (keywords, locations, lang) goes to the family fact builders."""
     skip = set(ignored)
     outcomes = [
         run_rule(page, s)
@@ -72,6 +89,7 @@ def audit_page(
         "lang": page.lang,
     }
     all_facts.update(page.facts)
+    all_facts.update(family_facts(page, ruleset, context or {}))
     all_facts.update(facts or {})
     return PageResult(
         url=page.url,

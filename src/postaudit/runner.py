@@ -55,7 +55,9 @@ def audit_html(
             content_selector=config.content_selector,
             encoding=encoding,
         )
-        result = audit_page(page, ruleset, ignored=config.ignored_for(url), facts=facts)
+        result = audit_page(
+            page, ruleset, ignored=config.ignored_for(url), facts=facts, context=config.context()
+        )
     except SelectorError:
         raise  # a usage error for the whole run, not a page problem
     except Exception as exc:  # a parser or rule bug must not lose the batch

@@ -18,6 +18,15 @@ def catalogue_rows() -> list[tuple[str, str, str, str, str]]:
     return [(r.code, r.name, str(r.category), str(r.severity), r.title) for r in ALL_RULES]
 
 
+def markdown_table() -> str:
+    """The catalogue as the Markdown table README.md carries (tested to match)."""
+    lines = ["| code | name | category | severity | title |", "|---|---|---|---|---|"]
+    lines += [
+        f"| `{c}` | `{n}` | {cat} | {sev} | {title} |" for c, n, cat, sev, title in catalogue_rows()
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def render_catalogue(console: Console) -> None:
     table = Table(title="postaudit rules", title_justify="left", show_lines=False)
     for col in ("code", "name", "category", "severity", "title"):

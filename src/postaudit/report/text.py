@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
-from postaudit.scoring import band
+from postaudit.scoring import band, site_score
 
 # --------------------------------------------------------------------------- page text
 
@@ -385,6 +385,9 @@ def render_page(
 
 
 def _site_score(report: Report) -> int | None:
+    """`summary["score"]` (the runner's); computed from the pages when the key is absent."""
+    if "score" not in report.summary:
+        return site_score(p.score for p in report.pages)
     score = report.summary.get("score")
     if isinstance(score, int) and not isinstance(score, bool):
         return score

@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import ModuleType
 
-from postaudit.rules import fetch_errors, metadata
+from postaudit.model import Category
+from postaudit.rules import (
+    alt_text,
+    fetch_errors,
+    headings,
+    keywords,
+    links,
+    metadata,
+    readability,
+)
 from postaudit.rules.base import Rule, rule
 
+#: Every rule, in catalogue order. Each family module lists its rules in `RULES`.
 ALL_RULES: tuple[Rule, ...] = (
-    # M: metadata
-    metadata.title_missing,
-    metadata.title_length,
-    metadata.title_single,
-    metadata.meta_description_missing,
-    metadata.meta_description_length,
-    metadata.html_lang_missing,
-    metadata.html_lang_valid,
-    metadata.canonical_missing,
-    metadata.canonical_invalid,
-    metadata.noindex,
-    metadata.viewport_missing,
-    # X: fetch and tool errors (raised by the runner)
-    fetch_errors.page_unreachable,
-    fetch_errors.http_error,
-    fetch_errors.not_html,
-    fetch_errors.page_too_large,
-    fetch_errors.audit_failed,
+    *alt_text.RULES,  # A1xx
+    *keywords.RULES,  # K2xx
+    *readability.RULES,  # R3xx
+    *headings.RULES,  # H4xx
+    *links.RULES,  # L5xx
+    *metadata.RULES,  # M6xx
+    *fetch_errors.RULES,  # X0xx
 )
+
+#: The module of each rule family. A family module may define
+#: `facts(page, context) -> dict` for the figures the report shows (image table,
+#: heading outline, coverage, readability); the engine calls it when any of the
+#: family's rules is enabled.
+FAMILIES: dict[Category, ModuleType] = {
+    Category.ALT_TEXT: alt_text,
+    Category.KEYWORDS: keywords,
+    Category.READABILITY: readability,
+    Category.HEADINGS: headings,
+    Category.LINKS: links,
+    Category.METADATA: metadata,
+}
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}

@@ -106,3 +106,6 @@ audit_failed = _synthetic(
     Passes: postaudit audit post.html
     """,
 )
+
+
+RULES = (page_unreachable, http_error, not_html, page_too_large, audit_failed)

@@ -490,3 +490,18 @@ def viewport_missing(page: Page, options: Options) -> Iterator[Hit]:
         yield Hit("the page has no viewport meta tag", page.locate("head"))
     elif "width" not in page.viewport.lower():
         yield Hit(f"viewport {page.viewport!r} sets no width", page.locate("viewport"))
+
+
+RULES = (
+    title_missing,
+    title_length,
+    title_single,
+    meta_description_missing,
+    meta_description_length,
+    html_lang_missing,
+    html_lang_valid,
+    canonical_missing,
+    canonical_invalid,
+    noindex,
+    viewport_missing,
+)

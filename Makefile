@@ -1,0 +1,32 @@
+# postaudit developer tasks. `make demo` and `make test` are the README's two commands.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint pytest format bench clean
+
+$(BIN)/postaudit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(BIN)/postaudit
+	$(BIN)/postaudit demo
+
+test: $(BIN)/postaudit lint pytest
+
+lint: $(BIN)/postaudit
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+pytest: $(BIN)/postaudit
+	$(BIN)/pytest -q -p no:cacheprovider
+
+format: $(BIN)/postaudit
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

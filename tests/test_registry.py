@@ -1,0 +1,87 @@
+"""Meta-tests over the rule registry: what makes adding a rule safe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from postaudit import rules as registry
+from postaudit.model import Category, Severity
+from postaudit.report.catalogue import catalogue_rows
+from postaudit.rules import ALL_RULES, Rule
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "rules"
+PREFIX = {
+    Category.ALT_TEXT: "A1",
+    Category.KEYWORDS: "K2",
+    Category.READABILITY: "R3",
+    Category.HEADINGS: "H4",
+    Category.LINKS: "L5",
+    Category.METADATA: "M6",
+    Category.FETCH: "X0",
+}
+IDS = [r.code for r in ALL_RULES]
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.code for r in ALL_RULES}) == len(ALL_RULES)
+    assert len({r.name for r in ALL_RULES}) == len(ALL_RULES)
+
+
+@pytest.mark.parametrize("r", ALL_RULES, ids=IDS)
+def test_rule_metadata(r: Rule) -> None:
+    assert re.fullmatch(r"[AKRHLMX]\d{3}", r.code)
+    assert r.code.startswith(PREFIX[r.category]), "the code prefix names the category"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name)
+    assert r.title and r.title[0].isupper() and not r.title.endswith(".")
+    assert r.fix and not r.fix.endswith(".")
+    assert isinstance(r.severity, Severity)
+    assert r.weight >= 0
+    for key in r.defaults:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", key)
+        assert key not in ("keywords", "locations", "lang"), "reserved for the run context"
+
+
+@pytest.mark.parametrize("r", ALL_RULES, ids=IDS)
+def test_rule_documentation(r: Rule) -> None:
+    doc = r.doc
+    assert doc, "the docstring is the rule's documentation"
+    assert "Fails:" in doc and "Passes:" in doc
+    for key in r.defaults:
+        assert key in doc, f"option {key!r} is documented"
+
+
+@pytest.mark.parametrize(
+    "r", [r for r in ALL_RULES if r.category is not Category.FETCH], ids=lambda r: r.code
+)
+def test_rule_has_fixture(r: Rule) -> None:
+    fixture = FIXTURES / f"{r.code}-{r.name}.html"
+    assert fixture.is_file(), f"missing fixture {fixture.relative_to(ROOT)}"
+    assert f"expect: {r.code}" in fixture.read_text(
+        encoding="utf-8"
+    ) or f"expect-page: {r.code}" in fixture.read_text(encoding="utf-8")
+
+
+def test_select_by_code_prefix_and_name() -> None:
+    assert [r.code for r in registry.matching("M602")] == ["M602"]
+    assert [r.code for r in registry.matching("title-length")] == ["M602"]
+    assert {r.code for r in registry.matching("M6")} == {
+        r.code for r in ALL_RULES if r.code.startswith("M6")
+    }
+    chosen = registry.select(["M"], ["title-length"])
+    assert "M602" not in {r.code for r in chosen} and "M601" in {r.code for r in chosen}
+    with pytest.raises(registry.UnknownRuleError):
+        registry.matching("Z9")
+
+
+def test_readme_rule_table_matches_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([A-Z]\d{3})` \| `([a-z0-9-]+)` \| (\w+) \| (\w+) \| (.+?) \|$", readme, re.M
+    )
+    assert rows == [tuple(row) for row in catalogue_rows()], (
+        "regenerate with: python scripts/update_readme_rules.py"
+    )
