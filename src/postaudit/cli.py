@@ -288,7 +288,11 @@ def audit(
     config = build_config(**options)
     try:
         expanded = sources.expand(targets)
-    except sources.TargetError as exc:
+        if config.content_selector:
+            from postaudit.content import check_selector
+
+            check_selector(config.content_selector)
+    except (sources.TargetError, SelectorError) as exc:
         raise UsageFailure(str(exc)) from None
     if verbose:
         click.echo(f"postaudit: config from {config.source or 'defaults'}", err=True)

@@ -142,6 +142,21 @@ def _full_text_len(tag: Tag) -> int:
     return sum(len(s.strip()) for s in tag.strings)
 
 
+def _selector_message(selector: str, exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"invalid --content-selector {selector!r}: {first}"
+
+
+def check_selector(selector: str) -> None:
+    """Raise SelectorError for a selector that is not valid CSS (before any fetching)."""
+    import soupsieve
+
+    try:
+        soupsieve.compile(selector)
+    except Exception as exc:
+        raise SelectorError(_selector_message(selector, exc)) from exc
+
+
 def find_scope(soup: BeautifulSoup, content_selector: str | None = None) -> Scope:
     """Return the article scope for `soup`; `content_selector` overrides the presets."""
     body = soup.body or soup
@@ -149,7 +164,7 @@ def find_scope(soup: BeautifulSoup, content_selector: str | None = None) -> Scop
         try:
             found = soup.select(content_selector)
         except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
-            raise SelectorError(f"invalid --content-selector {content_selector!r}: {exc}") from exc
+            raise SelectorError(_selector_message(content_selector, exc)) from exc
         if found:
             element = found[0] if len(found) == 1 else _common_ancestor(found)
             return Scope(element, "selector", content_selector)
