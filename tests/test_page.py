@@ -108,3 +108,135 @@ def test_corpus_scope_presets(name: str) -> None:
     page = parse_page(html, "https://example.com/post/")
     assert page.scope_preset == EXPECTED_SCOPES[name]
     assert page.source_lines_known
+
+
+IMAGES = """<html><body>
+<header><a href="/"><img src="logo-a.png"><img src="logo-b.png"></a></header>
+<article>
+<p>Article prose that is long enough for the detector to treat this element as the article.</p>
+<noscript><img src="lazy.jpg"></noscript><img data-src="lazy.jpg" src="placeholder.gif" data-image-dimensions="1500x1000">
+<p><img src="alone.png" alt=""></p>
+<h2><img src="icon.png" alt="NoScript"> <a href="/n">NoScript</a></h2>
+<a href="/x" aria-label="Extensions"><img src="x.png" role="none" aria-describedby="d"></a>
+<a href="/gh"><svg role="img" aria-label="GitHub"></svg></a>
+<div aria-hidden="true"><img src="hidden.png"></div>
+</article>
+<nav><h2>Older post</h2></nav>
+</body></html>"""
+
+
+def test_image_records_for_the_alt_rules() -> None:
+    page = parse_page(IMAGES, "https://example.com/blog/post")
+    by_src = {i.src.rsplit("/", 1)[-1] if i.src else i.kind: i for i in page.images}
+    assert list(by_src) == [
+        "logo-a.png",
+        "logo-b.png",
+        "lazy.jpg",
+        "alone.png",
+        "icon.png",
+        "x.png",
+        "svg",
+        "hidden.png",
+    ], "the <noscript> copy is skipped; data-src wins over a placeholder src"
+    assert (by_src["lazy.jpg"].width, by_src["lazy.jpg"].height) == (1500, 1000)
+    logo = by_src["logo-a.png"]
+    assert logo.link_only_content and logo.link_name == "" and not logo.in_article
+    assert by_src["alone.png"].own_paragraph and not by_src["lazy.jpg"].own_paragraph
+    assert (
+        by_src["icon.png"].context_text == "NoScript" and not by_src["icon.png"].link_only_content
+    )
+    x = by_src["x.png"]
+    assert x.global_aria and x.link_only_content and x.link_name == "Extensions"
+    assert by_src["svg"].link_name == "GitHub", "an svg's aria-label names its link"
+    assert by_src["hidden.png"].aria_hidden, "hidden by an ancestor"
+
+
+def test_headings_after_the_article_and_bold_style() -> None:
+    page = parse_page(IMAGES, "https://example.com/blog/post")
+    assert [(h.text, h.in_article, h.after_article) for h in page.headings] == [
+        ("NoScript NoScript", True, False),
+        ("Older post", False, True),
+    ]
+    styled = parse_page(
+        "<article><p>Prose long enough for the article detector to accept this element as the body.</p>"
+        '<p><span style="font-weight:700">Bold by style</span></p></article>',
+        "https://example.com/",
+    )
+    assert [b.bold_only for b in styled.blocks] == [False, True]
+
+
+def test_ignore_attribute_and_meta() -> None:
+    doc = (
+        '<html><head><meta name="postaudit" content="ignore: R301, k2"></head><body><article>'
+        '<h2>Kept</h2><div data-postaudit-ignore="A1, alt-too-long"><p><img src="/a.jpg"></p></div>'
+        '<img src="/b.jpg" data-postaudit-ignore></article></body></html>'
+    )
+    page = parse_page(doc, "https://example.com/")
+    inner, bare = page.images
+    assert inner.location.suppressed == {"A1", "alt-too-long"}, "inherited from the ancestor"
+    assert bare.location.suppressed == {"*"}, "an empty value means every rule"
+    assert "suppressed" not in inner.location.to_dict()
+    assert page.headings[0].location.suppressed == frozenset()
+    assert page.ignored == {"R301", "k2"}
+    assert parse_page("<p>plain</p>", "https://example.com/").ignored == frozenset()
+
+
+PROSE = """<html><body><header><p>Site name</p></header><article>
+<p>The article starts with a paragraph long enough for the detector to take the article.</p>
+<figure><img src="/a.jpg" alt="Rain in Portland"><figcaption><p>Photo by Sam | Pexels</p></figcaption></figure>
+<ul><li><p>An item in a paragraph</p></li></ul>
+<pre><div class="line">x = 1</div></pre>
+<blockquote><p>A quoted line.</p></blockquote>
+<div class="author-box"><p>About the author: Dana writes here.</p></div>
+<div class="sharedaddy"><p>Share this</p></div>
+<p style="display:none">Hidden in Salem.</p>
+</article><footer><p>Offices in Bend<br>Oregon</p></footer></body></html>"""
+
+
+def test_prose_blocks_keep_their_container_kind() -> None:
+    page = parse_page(PROSE, "https://example.com/blog/post")
+    kinds = [(b.kind, b.text) for b in page.blocks if not b.hidden]
+    first = "The article starts with a paragraph long enough for the detector to take the article."
+    assert kinds == [
+        ("p", first),
+        ("figcaption", "Photo by Sam | Pexels"),
+        ("li", "An item in a paragraph"),
+        ("pre", "x = 1"),
+        ("blockquote", "A quoted line."),
+    ], "author boxes and share bars are no prose; a <p> keeps its container's kind"
+    assert [b.text for b in page.blocks if b.hidden] == ["Hidden in Salem."]
+
+
+def test_body_text_is_visible_text_one_line_per_block() -> None:
+    page = parse_page(PROSE, "https://example.com/blog/post")
+    lines = page.body_text.split("\n")
+    assert lines[0] == "Site name"
+    assert "Offices in Bend" in lines and "Oregon" in lines, "<br> and blocks end a line"
+    assert "Portland" not in page.body_text, "alt text is not visible text"
+    assert "Salem" not in page.body_text, "hidden elements are not visible text"
+
+
+def test_pagination_and_link_name_records() -> None:
+    html = (
+        '<html><head><link rel="next" href="/p/newer"></head><body>'
+        '<article><h1>T</h1><p><span id="lbl">Sleep notes</span> '
+        '<a href="/notes" aria-labelledby="lbl">Read more</a></p></article>'
+        '<nav class="navigation post-navigation"><div class="nav-previous">'
+        '<a href="/p/older" rel="prev"><span class="meta-nav" aria-hidden="true">Previous</span>'
+        ' <span class="post-title">Older notes</span></a></div></nav></body></html>'
+    )
+    page = parse_page(html, "https://example.com/p/this")
+    [link] = [link for link in page.links if link.href == "/notes"]
+    assert link.labelledby_text == "Sleep notes"
+    prev = page.pagination.prev
+    assert prev is not None
+    assert (prev.markup, prev.title, prev.url, prev.direction) == (
+        "wordpress .nav-previous",
+        "Older notes",
+        "https://example.com/p/older",
+        "older",
+    )
+    assert page.pagination.next is None, "the head link does not stand in for a visible side"
+    assert page.pagination.head_next is not None
+    assert page.pagination.head_next.url == "https://example.com/p/newer"
+    assert page.link_status == {}, "filled by the runner's link phase"

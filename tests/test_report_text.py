@@ -188,8 +188,8 @@ def test_page_shows_header_scores_findings_and_counts(width: int) -> None:
         assert f.code in out
     text = flat(out)
     assert "Image has no alt attribute" in text
-    assert "img.hero:42" in text
-    assert 'meta[name="description"]:7' in text
+    assert "line 42 · img.hero" in text
+    assert 'line 7 · meta[name="description"]' in text
     assert "→ add alt text describing what the image shows" in text
     assert "1 error · 1 warning · 1 info" in text
     assert "✖ error" in out and "▲ warning" in out and "● info" in out
@@ -240,6 +240,7 @@ def test_location_without_selector_or_line() -> None:
     assert location_text(finding(selector=None, line=12)) == "line 12"
     assert location_text(finding(selector="img", line=None)) == "img"
     assert location_text(finding(selector=None, line=None)) == ""
+    assert location_text(finding(selector="img#hero", line=3)) == "line 3 · img#hero"
 
 
 def test_failed_page_shows_error_prominently() -> None:

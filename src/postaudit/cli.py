@@ -2,8 +2,9 @@
 
 Thin on purpose; heavy modules (bs4, httpx, rich, textstat) are imported inside the
 commands so `postaudit --help` and a one-file audit start fast.
-Exit codes: 0 passed; 1 the gate failed (findings at or above --fail-on); 2 usage,
-config or internal error.
+Exit codes: 0 passed; 1 the gate failed (see `postaudit.gate`: findings at or above
+--fail-on, a score under --fail-under, regressions against --baseline, unreachable
+pages); 2 usage, config or internal error.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from postaudit import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from postaudit.baseline import Baseline, Comparison
     from postaudit.config import Config
+    from postaudit.gate import GateResult
     from postaudit.model import Report
+    from postaudit.report.dispatch import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,9 +81,10 @@ def audit_options(fn: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
-            default=None,
-            help="Output format (default text).",
+            multiple=True,
+            metavar="FORMAT[=FILE]",
+            help="text, json, sarif, junit, github, markdown or auto (default text); "
+            "FORMAT=FILE writes to a file; repeatable, at most one to stdout.",
         ),
         click.option(
             "-o",
@@ -150,10 +155,78 @@ def audit_options(fn: F) -> F:
             help="Extra request header for the audited site only (repeatable).",
         ),
         click.option(
+            "--links",
+            type=click.Choice(["none", "pagination", "internal", "all"]),
+            default=None,
+            help="Links to check: previous/next only, + links to the same site "
+            "(default internal), + other sites (all), or none.",
+        ),
+        click.option(
+            "--exclude-link",
+            "exclude_links",
+            multiple=True,
+            metavar="REGEX",
+            help="Do not check link targets matching REGEX (repeatable).",
+        ),
+        click.option(
+            "--base-url",
+            default=None,
+            metavar="URL",
+            help="URL a folder of built pages is published at: its links are checked as files.",
+        ),
+        click.option(
+            "--link-timeout",
+            type=click.FloatRange(min=0.01),
+            default=None,
+            help="Timeout of one link check in seconds (default: --timeout).",
+        ),
+        click.option(
+            "--link-retries",
+            type=click.IntRange(min=0, max=10),
+            default=None,
+            help="Retries on connection errors, timeouts, 429 and 503 (default 2).",
+        ),
+        click.option(
+            "--retry-after-cap",
+            type=click.FloatRange(min=0),
+            default=None,
+            help="Longest wait between link retries, Retry-After included (default 30 s).",
+        ),
+        click.option(
             "--fail-on",
             type=click.Choice(["error", "warning", "info", "never"]),
             default=None,
             help="Lowest severity that fails the run (default error).",
+        ),
+        click.option(
+            "--fail-under",
+            multiple=True,
+            metavar="[CATEGORY=]SCORE",
+            help="Fail when a page scores under SCORE (or a category, e.g. alt_text=90); repeatable.",
+        ),
+        click.option(
+            "--baseline",
+            default=None,
+            metavar="FILE",
+            help="A saved JSON report: fail only on regressions against it.",
+        ),
+        click.option(
+            "--update-baseline",
+            is_flag=True,
+            help="Write this run's report to the --baseline file (accepting its findings).",
+        ),
+        click.option(
+            "--tolerance",
+            type=click.IntRange(min=0, max=100),
+            default=None,
+            metavar="POINTS",
+            help="Score drop against the baseline that still passes (default 0).",
+        ),
+        click.option(
+            "--allow-unreachable",
+            is_flag=True,
+            default=None,
+            help="Pages that cannot be fetched or read do not fail the run.",
         ),
         click.option("--no-color", is_flag=True, help="No colours (also NO_COLOR=1)."),
         click.option("-q", "--quiet", is_flag=True, help="Only scores and counts."),
@@ -169,7 +242,7 @@ def build_config(
     config_file: str | None,
     keywords: Sequence[str] = (),
     locations: Sequence[str] = (),
-    fmt: str | None = None,
+    fmt: Sequence[str] = (),
     output: str | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
@@ -181,6 +254,16 @@ def build_config(
     user_agent: str | None = None,
     headers: Sequence[str] = (),
     fail_on: str | None = None,
+    fail_under: Sequence[str] = (),
+    baseline: str | None = None,
+    tolerance: int | None = None,
+    allow_unreachable: bool | None = None,
+    links: str | None = None,
+    exclude_links: Sequence[str] = (),
+    base_url: str | None = None,
+    link_timeout: float | None = None,
+    link_retries: int | None = None,
+    retry_after_cap: float | None = None,
     **_: Any,
 ) -> Config:
     from postaudit import config as cfg
@@ -198,10 +281,11 @@ def build_config(
             registry.matching(s)
         parsed = [cfg.parse_rule_option(o) for o in rule_options]
         rules_table = cfg.merge_rules(base.rules, parsed) if parsed else None
+        minimums = dict(cfg.parse_fail_under(v) for v in _split(fail_under))
         return base.with_flags(
             keywords=tuple(keywords),
             locations=tuple(locations),
-            format=fmt,
+            format=tuple(fmt),
             output=output,
             select=sel,
             ignore=ign,
@@ -213,9 +297,35 @@ def build_config(
             user_agent=user_agent,
             headers=_headers(headers),
             fail_on=fail_on,
+            fail_under={**base.fail_under, **minimums} if minimums else None,
+            baseline=baseline,
+            tolerance=tolerance,
+            allow_unreachable=allow_unreachable or None,
+            **_link_flags(
+                links=links,
+                exclude_links=list(exclude_links),
+                base_url=base_url,
+                link_timeout=link_timeout,
+                link_retries=link_retries,
+                retry_after_cap=retry_after_cap,
+            ),
         )
     except (cfg.ConfigError, registry.UnknownRuleError) as exc:
         raise UsageFailure(str(exc)) from None
+
+
+def _link_flags(**flags: Any) -> dict[str, Any]:
+    """Link-phase flags, validated like the config keys of the same names."""
+    from postaudit import config as cfg
+
+    flag = {"exclude_links": "--exclude-link"}
+    return {
+        key: cfg.check_link_setting(
+            key, flag.get(key, "--" + key.replace("_", "-")), value, "command line"
+        )
+        for key, value in flags.items()
+        if value is not None and value != []
+    }
 
 
 def make_console(*, stderr: bool = False, no_color: bool = False, file: Any = None) -> Console:
@@ -225,47 +335,97 @@ def make_console(*, stderr: bool = False, no_color: bool = False, file: Any = No
     return Console(file=file, stderr=stderr, no_color=no_color, highlight=False, soft_wrap=False)
 
 
-def emit(report: Report, config: Config, *, no_color: bool, quiet: bool, verbose: int) -> None:
-    """Render `report` in the configured format to stdout or --output."""
-    if config.format == "json":
-        from postaudit.report.json import render_json
+def plan_outputs(config: Config, *, no_color: bool) -> list[Output]:
+    """The --format / -o destinations, checked before any page is audited."""
+    from postaudit.report.dispatch import OutputError, plan
 
-        text = render_json(report)
-        if config.output:
-            _write(config.output, text)
-        else:
-            click.echo(text, nl=False)
-        return
-    from postaudit.report.text import render_text
-
-    if config.output:
-        import io
-
-        buffer = io.StringIO()
-        console = make_console(no_color=True, file=buffer)
-        console.width = 100
-        render_text(report, console, verbose=verbose, quiet=quiet)
-        _write(config.output, buffer.getvalue())
-    else:
-        render_text(report, make_console(no_color=no_color), verbose=verbose, quiet=quiet)
-
-
-def _write(path: str, text: str) -> None:
     try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageFailure(f"cannot write {path}: {exc.strerror}") from None
+        return plan(config.format, config.output, no_color=no_color)
+    except OutputError as exc:
+        raise UsageFailure(str(exc)) from None
 
 
-def gate(report: Report, fail_on: str) -> int:
-    """Exit code for the report: 1 when a finding is at or above `fail_on`."""
-    from postaudit.model import Severity
+def emit(
+    report: Report,
+    config: Config,
+    *,
+    no_color: bool,
+    quiet: bool,
+    verbose: int,
+    comparison: Comparison | None = None,
+    gate: GateResult | None = None,
+) -> None:
+    """Render `report` in every configured format, to stdout or files."""
+    from postaudit.report import dispatch
 
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity(fail_on).rank
-    worst = report.worst()
-    return EXIT_GATE if worst is not None and worst.rank >= threshold else EXIT_OK
+    try:
+        dispatch.emit(
+            plan_outputs(config, no_color=no_color),
+            report,
+            comparison=comparison,
+            gate=gate,
+            fail_on=config.fail_on,
+            verbose=verbose,
+            quiet=quiet,
+            echo=lambda text: click.echo(text, nl=False),
+        )
+    except dispatch.OutputError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def load_baseline(config: Config, *, update: bool) -> Baseline | None:
+    """The --baseline to compare with (None when there is none yet and we update it)."""
+    from postaudit.baseline import BaselineError, load
+
+    if update and not config.baseline:
+        raise UsageFailure("--update-baseline needs --baseline FILE (or `baseline` in config)")
+    if not config.baseline:
+        return None
+    if update and not Path(config.baseline).exists():
+        return None
+    try:
+        return load(config.baseline)
+    except BaselineError as exc:
+        if not update:
+            raise UsageFailure(str(exc)) from None
+        click.echo(f"postaudit: replacing an unusable baseline: {exc}", err=True)
+        return None
+
+
+def judge(
+    report: Report, config: Config, baseline: Baseline | None, *, update: bool
+) -> tuple[Comparison | None, GateResult]:
+    """The comparison to show and the gate's verdict. With --update-baseline the run is
+    judged against the baseline it writes (so its findings are accepted), while the
+    comparison still shows what changed since the old one."""
+    from postaudit.baseline import compare, from_report
+    from postaudit.gate import decide
+
+    shown = compare(report, baseline, tolerance=config.tolerance) if baseline else None
+    if update:
+        accepted = compare(report, from_report(report), tolerance=config.tolerance)
+        return shown, decide(report, config, accepted)
+    return shown, decide(report, config, shown)
+
+
+def finish(report: Report, config: Config, result: GateResult, *, update: bool) -> None:
+    """Write the new baseline when asked, say why the gate failed, exit."""
+    from postaudit.report.dispatch import OutputError, write_file
+    from postaudit.report.json import render_json
+
+    if update and config.baseline:
+        try:
+            write_file(config.baseline, render_json(report))
+        except OutputError as exc:
+            raise UsageFailure(str(exc)) from None
+        click.echo(f"postaudit: baseline written to {config.baseline}", err=True)
+    text_on_stdout = any(
+        o.format == "text" and o.path is None for o in plan_outputs(config, no_color=True)
+    )
+    if not text_on_stdout:
+        for reason in result.reasons:
+            click.echo(f"postaudit: gate failed: {reason}", err=True)
+    sys.exit(result.exit_code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,6 +446,9 @@ def audit(
     from postaudit.content import SelectorError
 
     config = build_config(**options)
+    update = bool(options.get("update_baseline"))
+    plan_outputs(config, no_color=no_color)
+    baseline = load_baseline(config, update=update)
     try:
         expanded = sources.expand(targets)
         if config.content_selector:
@@ -303,8 +466,17 @@ def audit(
         report = run(expanded, config, stdin_bytes=stdin_bytes)
     except SelectorError as exc:
         raise UsageFailure(str(exc)) from None
-    emit(report, config, no_color=no_color, quiet=quiet, verbose=verbose)
-    sys.exit(gate(report, config.fail_on))
+    comparison, result = judge(report, config, baseline, update=update)
+    emit(
+        report,
+        config,
+        no_color=no_color,
+        quiet=quiet,
+        verbose=verbose,
+        comparison=comparison,
+        gate=result,
+    )
+    finish(report, config, result, update=update)
 
 
 @cli.command("rules")
@@ -348,7 +520,7 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
             err=True,
         )
         config = Config(
-            format=fmt,
+            format=(fmt,),
             keywords=("anxiety counseling",),
             locations=("Portland", "Salem", "Eugene", "Bend"),
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from postaudit import rules as registry
-from postaudit.model import Severity
+from postaudit.model import SCORED_CATEGORIES, Severity
 from postaudit.rules.base import Rule
 
 
@@ -51,9 +51,19 @@ class Config:
     max_bytes: int = 5 * 1024 * 1024
     user_agent: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
-    format: str = "text"
+    format: tuple[str, ...] = ()  # FORMAT or FORMAT=PATH specs; () = text
     output: str | None = None
     fail_on: str = "error"
+    fail_under: Mapping[str, int] = field(default_factory=dict)  # "score" | category -> min
+    tolerance: int = 0  # score points a baseline comparison forgives
+    baseline: str | None = None  # a saved JSON report to compare with
+    allow_unreachable: bool = False  # unreachable pages (X findings) do not fail the gate
+    links: str = "internal"  # what the link phase checks: none | pagination | internal | all
+    exclude_links: tuple[str, ...] = ()  # URL regexes the link phase skips
+    base_url: str | None = None  # URL a folder of built pages is published at
+    link_timeout: float | None = None  # per link check (s); None = `timeout`
+    link_retries: int = 2  # retries on connect errors, timeouts, 429 and 503
+    retry_after_cap: float = 30.0  # longest wait between link retries (s)
     source: str | None = None  # the file the settings came from, for messages
 
     def with_flags(self, **flags: Any) -> Config:
@@ -95,7 +105,11 @@ class Config:
 
 
 _FIELD_NAMES = {f.name for f in fields(Config)} - {"source"}
-_FORMATS = ("text", "json")
+#: Output formats (`--format NAME` or `NAME=PATH`).
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "auto")
+_FORMATS = FORMATS
+#: Keys of `fail-under`: the page score, or one category's score.
+FAIL_UNDER_KEYS = ("score", *(str(c) for c in SCORED_CATEGORIES))
 _FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -189,13 +203,41 @@ def _check_value(key: str, raw_key: str, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: {raw_key!r} must be a string")
         return value
     if key == "format":
-        if value not in _FORMATS:
-            raise ConfigError(f"{where}: {raw_key!r} must be one of {', '.join(_FORMATS)}")
+        specs = _strings(raw_key, value, where)
+        for spec in specs:
+            name = spec.partition("=")[0].strip()
+            if name not in _FORMATS:
+                raise ConfigError(
+                    f"{where}: {raw_key!r}: unknown format {name!r} (one of {', '.join(_FORMATS)})"
+                )
+        return specs
+    if key == "baseline":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: {raw_key!r} must be a file path")
         return value
+    if key == "allow_unreachable":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {raw_key!r} must be true or false")
+        return value
+    if key == "tolerance":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise ConfigError(f"{where}: {raw_key!r} must be a whole number of points, 0-100")
+        return value
+    if key == "fail_under":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = {"score": value}
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"{where}: {raw_key!r} must be a score (0-100) or a table like "
+                "{ score = 80, alt_text = 90 }"
+            )
+        return dict(check_fail_under(k, v, f"{where}: {raw_key}") for k, v in value.items())
     if key == "fail_on":
         if value not in _FAIL_ON:
             raise ConfigError(f"{where}: {raw_key!r} must be one of {', '.join(_FAIL_ON)}")
         return value
+    if key in LINK_SETTINGS:
+        return check_link_setting(key, raw_key, value, where)
     if key == "timeout":
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{where}: {raw_key!r} must be a positive number of seconds")
@@ -279,6 +321,64 @@ def _check_option(r: Rule, key: str, value: Any, where: str) -> Any:
     if not ok:
         raise ConfigError(f"{where} must be of type {type(default).__name__}")
     return value
+
+
+LINK_MODES = ("none", "pagination", "internal", "all")
+LINK_SETTINGS = frozenset(
+    {"links", "exclude_links", "base_url", "link_timeout", "link_retries", "retry_after_cap"}
+)
+
+
+def check_link_setting(key: str, raw_key: str, value: Any, where: str) -> Any:
+    """Validate one link-phase setting (`links`, `exclude-links`, `base-url`,
+    `link-timeout`, `link-retries`, `retry-after-cap`)."""
+    if key == "links":
+        if value not in LINK_MODES:
+            raise ConfigError(f"{where}: {raw_key!r} must be one of {', '.join(LINK_MODES)}")
+        return value
+    if key == "exclude_links":
+        patterns = _strings(raw_key, value, where)
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}: {raw_key}: bad regex {pattern!r}: {exc}") from exc
+        return patterns
+    if key == "base_url":
+        if not isinstance(value, str) or not re.match(r"https?://[^/\s]+", value.strip()):
+            raise ConfigError(f"{where}: {raw_key!r} must be an absolute http(s) URL")
+        return value.strip()
+    if key == "link_retries":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ConfigError(f"{where}: {raw_key!r} must be a whole number from 0 to 10")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where}: {raw_key!r} must be a number of seconds")
+    if key == "link_timeout" and value <= 0:
+        raise ConfigError(f"{where}: {raw_key!r} must be a positive number of seconds")
+    return float(value)
+
+
+def check_fail_under(key: str, value: Any, where: str) -> tuple[str, int]:
+    """One `fail-under` entry: ("score" or a category, a whole score 0-100)."""
+    name = _norm(key.strip().lower())
+    if name not in FAIL_UNDER_KEYS:
+        raise ConfigError(f"{where}: unknown score {key!r} (one of {', '.join(FAIL_UNDER_KEYS)})")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ConfigError(f"{where}: {key} must be a whole score from 0 to 100")
+    return name, value
+
+
+def parse_fail_under(spec: str) -> tuple[str, int]:
+    """`--fail-under 80` (the page score) or `--fail-under alt_text=90` (a category)."""
+    key, _, raw = spec.rpartition("=") if "=" in spec else ("score", "=", spec)
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(
+            f"--fail-under {spec!r}: expected SCORE or CATEGORY=SCORE, e.g. alt_text=90"
+        ) from None
+    return check_fail_under(key, value, f"--fail-under {spec!r}")
 
 
 def parse_rule_option(spec: str) -> tuple[str, str, Any]:

@@ -9,7 +9,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from postaudit.config import RuleSettings
-from postaudit.model import Category, Finding, Hit, Location, PageResult, RuleOutcome, Severity
+from postaudit.model import (
+    Category,
+    Finding,
+    Hit,
+    Location,
+    PageResult,
+    RuleOutcome,
+    Severity,
+    number_occurrences,
+)
 from postaudit.page import Page
 from postaudit.rules.base import Rule
 from postaudit.scoring import category_scores, page_score
@@ -35,8 +44,36 @@ def run_rule(page: Page, settings: RuleSettings) -> RuleOutcome:
     if not r.applies(page, settings.options):
         return RuleOutcome(r.code, r.category, r.weight, None, ())
     hits = list(r.check(page, settings.options))
-    findings = tuple(stamp(page.url, settings, h) for h in hits)
-    return RuleOutcome(r.code, r.category, r.weight, rule_score(hits), findings)
+    kept = [h for h in hits if not suppresses(h.location.suppressed, r)]
+    score = rule_score(hits) if len(kept) == len(hits) else suppressed_score(hits, kept)
+    findings = tuple(stamp(page.url, settings, h) for h in kept)
+    return RuleOutcome(r.code, r.category, r.weight, score, findings)
+
+
+def suppresses(selectors: frozenset[str], rule: Rule) -> bool:
+    """True when author-written ignore selectors (`data-postaudit-ignore`, the
+    `postaudit` meta tag) name `rule`: "*" (all), a code, a code prefix or a name."""
+    if not selectors:
+        return False
+    if "*" in selectors:
+        return True
+    return any(rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+
+
+def suppressed_score(hits: Sequence[Hit], kept: Sequence[Hit]) -> float:
+    """The rule's score when some hits were suppressed by the author: they count as
+    passing elements. A per-element rule gives every hit the page's pass fraction p
+    (b failing of n = b / (1 - p) elements); s suppressed -> p + s * (1 - p) / b.
+    Anything else (binary rules, mixed scores) scores what is left."""
+    if not kept:
+        return 1.0
+    scores = {h.score for h in hits}
+    if len(scores) == 1:
+        (p,) = scores
+        if p is not None and 0.0 <= p < 1.0:
+            s = len(hits) - len(kept)
+            return min(1.0, p + s * (1.0 - p) / len(hits))
+    return rule_score(kept)
 
 
 def rule_score(hits: Sequence[Hit]) -> float:
@@ -69,16 +106,22 @@ def audit_page(
     facts: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
 ) -> PageResult:
-    """Audit one parsed page. `ignored` holds codes switched off for this URL;
-    `context` (keywords, locations, lang) goes to the family fact builders."""
+    """Audit one parsed page. `ignored` holds codes switched off for this URL; rules
+    the page switches off itself (`<meta name="postaudit" content="ignore: ...">`) are
+    skipped too. `context` (keywords, locations, lang) goes to the family fact builders."""
     skip = set(ignored)
+    page_ignored = page.ignored
     outcomes = [
         run_rule(page, s)
         for s in ruleset
-        if s.rule.code not in skip and s.rule.category is not Category.FETCH
+        if s.rule.code not in skip
+        and s.rule.category is not Category.FETCH
+        and not suppresses(page_ignored, s.rule)
     ]
     categories = category_scores(outcomes)
-    findings = tuple(sorted((f for o in outcomes for f in o.findings), key=finding_order))
+    findings = number_occurrences(
+        sorted((f for o in outcomes for f in o.findings), key=finding_order)
+    )
     all_facts: dict[str, Any] = {
         "scope": {
             "preset": page.scope_preset,

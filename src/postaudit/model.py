@@ -8,8 +8,9 @@ read `PageResult`s and the `Report`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -69,6 +70,9 @@ class Location:
     selector: str | None = None
     line: int | None = None
     excerpt: str | None = None
+    #: Rule selectors (codes, prefixes, names; "*" = all) switched off here by
+    #: `data-postaudit-ignore` on the element or an ancestor. Not part of the JSON.
+    suppressed: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"selector": self.selector, "line": self.line, "excerpt": self.excerpt}
@@ -106,12 +110,30 @@ class Finding:
     location: Location
     fix: str
     key: str = ""
+    occurrence: int = 0  # index among the page's findings with the same locator (engine)
+
+    @property
+    def locator(self) -> str:
+        """The stable part of the identity: the rule's `key` (an image src, a heading's
+        text); else the selector without positional `:nth-of-type(n)` steps (a paragraph
+        inserted above must not shift it); else the message."""
+        if self.key:
+            return self.key
+        if self.location.selector:
+            return _NTH.sub("", self.location.selector)
+        return self.message
 
     @property
     def fingerprint(self) -> str:
-        """Line-insensitive identity: url + code + stable locator (not the message)."""
-        locator = self.key or self.location.selector or self.message
-        raw = "\x1f".join((self.url, self.code, locator))
+        """Line-insensitive identity: url + code + locator (+ occurrence when > 0).
+
+        Neither the line nor the message is part of it, so edits elsewhere on the page
+        do not make a finding "new"; two identical problems get different occurrence
+        numbers, so a second one is new against a baseline that had one."""
+        parts = [self.url, self.code, self.locator]
+        if self.occurrence:
+            parts.append(str(self.occurrence))
+        raw = "\x1f".join(parts)
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,6 +147,22 @@ class Finding:
             "fix": self.fix,
             "fingerprint": self.fingerprint,
         }
+
+
+_NTH = re.compile(r":nth-of-type\(\d+\)")
+
+
+def number_occurrences(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings (in their final order) with `occurrence` set: 0 for the first with a
+    given (url, code, locator), 1 for the second, ... so fingerprints are unique."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for f in findings:
+        ident = (f.url, f.code, f.locator)
+        n = seen.get(ident, 0)
+        seen[ident] = n + 1
+        out.append(f if f.occurrence == n else replace(f, occurrence=n))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

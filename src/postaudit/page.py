@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -22,11 +22,27 @@ from bs4.element import Comment, NavigableString, Tag
 
 from postaudit.content import CHROME, Scope, find_scope
 from postaudit.model import Location
+from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
+
+if TYPE_CHECKING:
+    from postaudit.linkcheck import LinkStatus
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Elements whose text is never prose.
 NON_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe"})
 _WS = re.compile(r"\s+")
+#: The authors' escape hatch: `data-postaudit-ignore="A104 R3"` on an element (and its
+#: subtree), `<meta name="postaudit" content="ignore: R301">` for the whole page.
+IGNORE_ATTR = "data-postaudit-ignore"
+_IGNORE_RE = re.compile(IGNORE_ATTR, re.I)
+_IGNORE_SPLIT = re.compile(r"[\s,]+")
+
+
+def ignore_tokens(value: str) -> frozenset[str]:
+    """Rule selectors (codes, prefixes, names) in an ignore value, space or comma
+    separated; an empty value means every rule ("*")."""
+    tokens = frozenset(t for t in _IGNORE_SPLIT.split(value.strip()) if t)
+    return tokens or frozenset({"*"})
 
 
 def clean(text: str | None) -> str:
@@ -47,16 +63,22 @@ class Image:
     labelledby_text: str | None  # text of the elements aria-labelledby points at
     title: str | None  # title attribute, or <title> child for svg
     role: str | None
-    aria_hidden: bool
-    focusable: bool  # tabindex >= 0 or inside a focusable control (used by the role conflict rule)
+    aria_hidden: bool  # hidden from AT: aria-hidden, hidden, display:none (or on an ancestor)
+    focusable: bool  # tabindex >= 0 on the image itself (axe's presentation-role conflict)
     in_article: bool
     link_href: str | None  # href of the enclosing <a>, if any
-    link_only_content: bool  # the enclosing link has no other text or named content
+    link_only_content: bool  # the enclosing link holds no text, only images (its name needs them)
     in_figure: bool
     caption: str | None  # the figure's <figcaption> text
-    width: int | None
+    width: int | None  # width attribute, else Squarespace's data-image-dimensions
     height: int | None
     location: Location
+    global_aria: bool = False  # has a global ARIA attribute (aria-label, aria-describedby, ...)
+    link_name: str | None = None  # accessible name of the enclosing link ("" = none)
+    #: visible text (image alts left out) of the closest a[href], button, p, li, td, th,
+    #: h1-h6 or figcaption ancestor: what axe's image-redundant-alt compares the alt with
+    context_text: str | None = None
+    own_paragraph: bool = False  # the only content of its <p> (Markdown's `![](x.png)`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +89,7 @@ class Heading:
     in_article: bool
     location: Location
     tag: str = ""  # "h2" or "[role=heading]"
+    after_article: bool = False  # after the article scope: pagination, related posts, comments
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +107,7 @@ class Link:
     location: Location
     classes: tuple[str, ...] = ()
     element_id: str | None = None
+    labelledby_text: str | None = None  # text of the elements aria-labelledby points at
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +149,12 @@ class Page:
     )  # html, head, title, description, ...
     encoding: str | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
+    pagination: Pagination = NO_PAGINATION  # previous/next post links (pagination.py)
+    #: link phase results, keyed by `linkcheck.link_key(url)`; empty when not checked
+    link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
+    #: visible text of the whole <body>, chrome included, one line per block: no image
+    #: alts, no hidden elements, no scripts (where a reader could see a keyword or place)
+    body_text: str = ""
 
     @property
     def title(self) -> str | None:
@@ -134,6 +164,18 @@ class Page:
     def meta_description(self) -> str | None:
         values = self.meta.get("description")
         return values[0] if values else None
+
+    @property
+    def ignored(self) -> frozenset[str]:
+        """Rule selectors the page switches off for itself:
+        `<meta name="postaudit" content="ignore: R301, A1">` ("*" = every rule)."""
+        out: set[str] = set()
+        for value in self.meta.get("postaudit", ()):
+            for directive in value.split(";"):
+                name, _, rest = directive.partition(":")
+                if name.strip().lower() == "ignore":
+                    out |= ignore_tokens(rest)
+        return frozenset(out)
 
     @property
     def robots(self) -> tuple[str, ...]:
@@ -254,6 +296,24 @@ def _own_id_step(tag: Tag) -> str | None:
     return None
 
 
+def _head_step(tag: Tag) -> str | None:
+    """`meta[name="description"]`, `link[rel="canonical"]`: readable and unique in practice."""
+    if tag.name == "meta":
+        for key in ("name", "property", "http-equiv"):
+            value = attr(tag, key)
+            if value and '"' not in value:
+                return f'meta[{key}="{value}"]'
+    if tag.name == "link":
+        rel = attr(tag, "rel")
+        if (
+            rel
+            and '"' not in rel
+            and rel.lower() in ("canonical", "prev", "next", "manifest", "icon")
+        ):
+            return f'link[rel="{rel}"]'
+    return None
+
+
 def _css_ident(value: str) -> str:
     if re.fullmatch(r"-?[_a-zA-Z][_a-zA-Z0-9-]*", value):
         return value
@@ -297,9 +357,31 @@ class _Builder:
         self._id_index: dict[str, Tag] | None = None
         self._selectors: dict[int, str] = {}
         self._nth: dict[int, dict[int, str]] = {}
+        self.suppression = False  # set when the document holds data-postaudit-ignore
+        self._suppressed: dict[int, frozenset[str]] = {}
 
     def loc(self, tag: Tag) -> Location:
-        return Location(self.selector(tag), self.lines.line(tag), excerpt(tag))
+        suppressed = self.suppressed(tag) if self.suppression else frozenset()
+        return Location(self.selector(tag), self.lines.line(tag), excerpt(tag), suppressed)
+
+    def suppressed(self, tag: Tag) -> frozenset[str]:
+        """Ignore selectors from `data-postaudit-ignore` on `tag` and its ancestors."""
+        chain: list[Tag] = []
+        node: Tag | None = tag
+        inherited: frozenset[str] = frozenset()
+        while node is not None:
+            cached = self._suppressed.get(id(node))
+            if cached is not None:
+                inherited = cached
+                break
+            chain.append(node)
+            node = node.parent if isinstance(node.parent, Tag) else None
+        for el in reversed(chain):
+            own = attr(el, IGNORE_ATTR)
+            if own is not None:
+                inherited = inherited | ignore_tokens(own)
+            self._suppressed[id(el)] = inherited
+        return inherited
 
     def selector(self, tag: Tag) -> str:
         """`css_selector`, memoised per element so shared ancestors are walked once."""
@@ -307,7 +389,7 @@ class _Builder:
         cached = self._selectors.get(key)
         if cached is not None:
             return cached
-        own = _own_id_step(tag)
+        own = _own_id_step(tag) or _head_step(tag)
         if own is not None:
             result = own
         elif (
@@ -394,6 +476,32 @@ def visible_text(tag: Tag) -> str:
     return clean(" ".join(parts))
 
 
+def reader_text(tag: Tag) -> str:
+    """Text a sighted reader sees as text: no image alts, no svg titles, nothing hidden;
+    one line per block (paragraph, heading, list item, cell, ...), so that text from
+    two blocks never reads as one sentence."""
+    parts: list[str] = []
+    _collect_reader_text(tag, parts)
+    lines = (clean(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _collect_reader_text(tag: Tag, parts: list[str]) -> None:
+    for child in tag.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                parts.append(str(child).replace("\n", " "))
+        elif isinstance(child, Tag) and child.name not in NON_TEXT and not is_hidden(child):
+            if child.name == "br":
+                parts.append("\n")
+            elif child.name in _BLOCK_LEVEL:
+                parts.append("\n")
+                _collect_reader_text(child, parts)
+                parts.append("\n")
+            else:
+                _collect_reader_text(child, parts)
+
+
 def _collect_text(tag: Tag, parts: list[str]) -> None:
     for child in tag.children:
         if isinstance(child, Comment):
@@ -432,7 +540,8 @@ def _int(value: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_SRC_ATTRS = ("src", "data-src", "data-image", "data-lazy-src", "data-original")
+#: Lazy-loading attributes first: loaders keep the real image there and a placeholder in src.
+_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-image", "src")
 
 
 def _image_src(tag: Tag) -> str | None:
@@ -460,54 +569,180 @@ def _enclosing(tag: Tag, name: str) -> Tag | None:
     return None
 
 
+#: Global ARIA attributes (WAI-ARIA 1.2): any of them on an image with
+#: role="presentation"/"none" makes browsers ignore that role (axe presentation-role-conflict).
+_GLOBAL_ARIA = frozenset(
+    {
+        "aria-atomic",
+        "aria-braillelabel",
+        "aria-brailleroledescription",
+        "aria-busy",
+        "aria-controls",
+        "aria-current",
+        "aria-describedby",
+        "aria-description",
+        "aria-details",
+        "aria-dropeffect",
+        "aria-flowto",
+        "aria-grabbed",
+        "aria-haspopup",
+        "aria-invalid",
+        "aria-keyshortcuts",
+        "aria-label",
+        "aria-labelledby",
+        "aria-live",
+        "aria-owns",
+        "aria-relevant",
+        "aria-roledescription",
+    }
+)
+_IMAGE_ROLES = ("img", "graphics-document", "graphics-symbol")
+#: Ancestors whose visible text an image's alt should not repeat (axe's
+#: image-redundant-alt list, plus headings and captions).
+_CONTEXT_TAGS = frozenset({"a", "button", "p", "li", "td", "th", "figcaption", *HEADING_TAGS})
+_CONTEXT_LIMIT = 400  # longer context text can never equal an alt; stop collecting there
+
+
+def _is_image_candidate(tag: Tag) -> bool:
+    if tag.name in ("img", "input", "area", "svg"):
+        return True
+    role = tag.get("role")
+    return isinstance(role, str) and role.strip().lower() == "img"
+
+
+def _hidden_from_at(tag: Tag) -> bool:
+    """aria-hidden, `hidden` or display:none on the element or an ancestor, or inside
+    <noscript>/<template> (never rendered when scripts run)."""
+    if is_hidden(tag):
+        return True
+    return any(
+        is_hidden(p) or p.name in ("noscript", "template")
+        for p in tag.parents
+        if isinstance(p, Tag)
+    )
+
+
+def _text_without_alts(tag: Tag, limit: int = _CONTEXT_LIMIT) -> str | None:
+    """The element's text (no image alts, no script/style), or None when over `limit`."""
+    parts: list[str] = []
+    total = 0
+    for s in tag.find_all(string=True):
+        if isinstance(s, Comment) or (isinstance(s.parent, Tag) and s.parent.name in NON_TEXT):
+            continue
+        parts.append(str(s))
+        total += len(s)
+        if total > limit * 2:
+            return None
+    text = clean(" ".join(parts))
+    return text if len(text) <= limit else None
+
+
+def _image_name(b: _Builder, tag: Tag) -> str:
+    """An image-like element's own name, as the accessible-name computation takes it."""
+    named = (b.labelledby(tag) or "") or clean(attr(tag, "aria-label"))
+    if named:
+        return named
+    if tag.name == "svg":
+        t = tag.find("title")
+        return clean(t.get_text()) if isinstance(t, Tag) else clean(attr(tag, "title"))
+    if tag.name in ("img", "area", "input"):
+        return clean(attr(tag, "alt")) or clean(attr(tag, "title"))
+    return clean(attr(tag, "title"))
+
+
+def _content_name(b: _Builder, tag: Tag) -> list[str]:
+    """Name from content (a link's text plus the names of images inside it)."""
+    parts: list[str] = []
+    for child in tag.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            parts.append(str(child))
+        elif isinstance(child, Tag) and not is_hidden(child):
+            if _is_image_candidate(child):
+                parts.append(f" {_image_name(b, child)} ")
+            elif child.name not in NON_TEXT:
+                parts.extend(_content_name(b, child))
+    return parts
+
+
+def _dimensions(tag: Tag) -> tuple[int | None, int | None]:
+    width, height = _int(attr(tag, "width")), _int(attr(tag, "height"))
+    dims = attr(tag, "data-image-dimensions")  # Squarespace: "1500x1000"
+    m = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", dims or "")
+    if m:
+        width = width if width is not None else int(m.group(1))
+        height = height if height is not None else int(m.group(2))
+    return width, height
+
+
 def _images(b: _Builder) -> list[Image]:
     out: list[Image] = []
-    soup = b.soup
-    candidates = soup.find_all(["img", "input", "area", "svg"])
-    candidates += [t for t in soup.select("[role=img]") if t.name not in ("img", "svg")]
-    seen: set[int] = set()
-    for tag in candidates:
-        if id(tag) in seen:
-            continue
-        seen.add(id(tag))
+    for tag in b.soup.find_all(_is_image_candidate):
         name = tag.name
         role = (attr(tag, "role") or "").strip().lower() or None
-        if name == "input" and (attr(tag, "type") or "").lower() != "image":
+        if name == "input" and (attr(tag, "type") or "").strip().lower() != "image":
             continue
         if name == "area" and attr(tag, "href") is None:
             continue
-        if name == "svg" and role not in ("img", "graphics-document", "graphics-symbol"):
+        if name == "svg" and role not in _IMAGE_ROLES:
             continue
+        if any(p.name in ("noscript", "template") for p in tag.parents if isinstance(p, Tag)):
+            continue  # lazy-loading themes repeat each image in <noscript>: count it once
         kind = {"img": "img", "input": "input", "area": "area", "svg": "svg"}.get(name, "role-img")
         title = attr(tag, "title")
         if name == "svg":
             t = tag.find("title")
             if isinstance(t, Tag) and clean(t.get_text()):
                 title = clean(t.get_text())
-        link = _enclosing(tag, "a")
+        link: Tag | None = None
+        context: Tag | None = None
+        block: Tag | None = None
+        figure: Tag | None = None
+        for parent in tag.parents:
+            if not isinstance(parent, Tag):
+                continue
+            pname = parent.name
+            if link is None and pname == "a" and parent.get("href") is not None:
+                link = parent
+            if (
+                context is None
+                and (pname in _CONTEXT_TAGS or attr(parent, "role") == "button")
+                and (pname != "a" or parent.get("href") is not None)
+            ):
+                context = parent
+            if block is None and pname in _BLOCK_LEVEL:
+                block = parent
+            if figure is None and pname == "figure":
+                figure = parent
         link_only = False
+        link_name: str | None = None
         if link is not None:
-            others = [
-                t
-                for t in link.find_all(True)
-                if t is not tag and t.name not in ("picture", "source", "span", "div")
-            ]
-            own_text = clean(
-                "".join(s for s in link.find_all(string=True) if not isinstance(s, Comment))
+            link_only = not any(
+                s.strip()
+                for s in link.find_all(string=True)
+                if not isinstance(s, Comment)
+                and not (isinstance(s.parent, Tag) and s.parent.name in NON_TEXT)
             )
-            link_only = (
-                not own_text
-                and not others
-                and not attr(link, "aria-label")
-                and not attr(link, "title")
+            link_name = (
+                (b.labelledby(link) or "")
+                or clean(attr(link, "aria-label"))
+                or clean(" ".join(_content_name(b, link)))
+                or clean(attr(link, "title"))
             )
-        figure = _enclosing(tag, "figure")
         caption = None
         if figure is not None:
             fc = figure.find("figcaption")
             if isinstance(fc, Tag):
                 caption = clean(fc.get_text(" ")) or None
+        own_paragraph = (
+            block is not None
+            and block.name == "p"
+            and len(block.find_all("img")) == 1
+            and not _text_without_alts(block)
+        )
         tabindex = _int(attr(tag, "tabindex"))
+        width, height = _dimensions(tag)
         out.append(
             Image(
                 kind=kind,
@@ -519,16 +754,20 @@ def _images(b: _Builder) -> list[Image]:
                 labelledby_text=b.labelledby(tag),
                 title=title,
                 role=role,
-                aria_hidden=attr(tag, "aria-hidden") == "true",
+                aria_hidden=_hidden_from_at(tag),
                 focusable=tabindex is not None and tabindex >= 0,
                 in_article=b.in_article(tag),
                 link_href=attr(link, "href") if link is not None else None,
                 link_only_content=link_only,
                 in_figure=figure is not None,
                 caption=caption,
-                width=_int(attr(tag, "width")),
-                height=_int(attr(tag, "height")),
+                width=width,
+                height=height,
                 location=b.loc(tag),
+                global_aria=any(a in _GLOBAL_ARIA for a in tag.attrs),
+                link_name=link_name,
+                context_text=_text_without_alts(context) if context is not None else None,
+                own_paragraph=own_paragraph,
             )
         )
     return out
@@ -538,8 +777,38 @@ def _is_heading_like(tag: Tag) -> bool:
     return tag.name in HEADING_TAGS or attr(tag, "role") == "heading"
 
 
+class _AfterScope:
+    """Whether an element comes after the article scope in document order, by comparing
+    branches under their common ancestor (cheaper than walking everything after it)."""
+
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self.branch: dict[int, Tag] = {}  # ancestor id -> its child on the path to root
+        child = root
+        for parent in root.parents:
+            if isinstance(parent, Tag):
+                self.branch[id(parent)] = child
+                child = parent
+
+    def __call__(self, tag: Tag) -> bool:
+        if self.root.name == "body":
+            return False
+        child = tag
+        for parent in tag.parents:
+            if not isinstance(parent, Tag):
+                break
+            towards_root = self.branch.get(id(parent))
+            if towards_root is not None:
+                if towards_root is child:
+                    return False  # inside the scope
+                return bool(parent.index(child) > parent.index(towards_root))
+            child = parent
+        return False
+
+
 def _headings(b: _Builder) -> list[Heading]:
     out: list[Heading] = []
+    after = _AfterScope(b.scope.element)
     for tag in b.soup.find_all(_is_heading_like):
         if not isinstance(tag, Tag):
             continue
@@ -557,7 +826,7 @@ def _headings(b: _Builder) -> list[Heading]:
         aria_level = _int(attr(tag, "aria-level"))
         if aria_level and 1 <= aria_level <= 9:
             level = min(aria_level, 6)
-        if is_hidden(tag):
+        if _hidden_from_at(tag):  # axe leaves hidden headings out (a hidden ancestor too)
             continue
         text = visible_text(tag)
         name = (
@@ -566,7 +835,17 @@ def _headings(b: _Builder) -> list[Heading]:
             or (b.labelledby(tag) or "")
             or clean(attr(tag, "title"))
         )
-        out.append(Heading(level, text, name, b.in_article(tag), b.loc(tag), tag_label))
+        out.append(
+            Heading(
+                level,
+                text,
+                name,
+                b.in_article(tag),
+                b.loc(tag),
+                tag_label,
+                after_article=not b.in_article(tag) and after(tag),
+            )
+        )
     return out
 
 
@@ -595,6 +874,7 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
                 location=b.loc(tag),
                 classes=tuple(tag.get_attribute_list("class") or ()),
                 element_id=el_id,
+                labelledby_text=b.labelledby(tag),
             )
         )
     return out
@@ -682,6 +962,36 @@ _BLOCK_KIND = {
 }
 
 
+#: Containers whose kind the text inside keeps, however deeply nested: a <p> in a
+#: <figcaption> is a caption, a <div> in a <pre> is code, a <p> in an <li> a list item.
+#: Captions and code stay what they are even when they hold lists or quotes.
+_CONTAINER_KIND = {
+    "figcaption": "figcaption",
+    "pre": "pre",
+    "li": "li",
+    "td": "td",
+    "th": "td",
+    "blockquote": "blockquote",
+    "dd": "dd",
+    "dt": "dd",
+}
+#: Boxes inside an article that hold no article prose (author boxes, share bars,
+#: related posts, comments, tag lists, post navigation), matched on class and id.
+_NOT_PROSE_BOX = re.compile(
+    r"(?:^|[\s_-])(?:author-?(?:box|bio|info|card|profile)|about-?(?:the-?)?author|byline|"
+    r"sharedaddy|share-?(?:bar|buttons?|links?|this)|sharing|social-?(?:share|links|icons)|"
+    r"related-?posts?|jp-relatedposts|comments?|comment-respond|breadcrumbs?|pagination|"
+    r"post-?nav(?:igation)?|nav-?links|post-?tags|tag-?(?:list|cloud)|entry-?(?:meta|footer)|"
+    r"post-?meta|newsletter|subscribe)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _not_prose_box(tag: Tag) -> bool:
+    names = " ".join((attr(tag, "class") or "", attr(tag, "id") or ""))
+    return bool(names.strip()) and _NOT_PROSE_BOX.search(names) is not None
+
+
 def _blocks(b: _Builder) -> list[Block]:
     out: list[Block] = []
     root = b.scope.element
@@ -689,7 +999,14 @@ def _blocks(b: _Builder) -> list[Block]:
     return out
 
 
-def _walk_blocks(b: _Builder, el: Tag, hidden: bool, in_header: bool, out: list[Block]) -> None:
+def _walk_blocks(
+    b: _Builder,
+    el: Tag,
+    hidden: bool,
+    in_header: bool,
+    out: list[Block],
+    container: str | None = None,
+) -> None:
     runs: list[tuple[str, bool]] = []
 
     def flush() -> None:
@@ -697,7 +1014,7 @@ def _walk_blocks(b: _Builder, el: Tag, hidden: bool, in_header: bool, out: list[
         if text:
             level = int(el.name[1]) if el.name in HEADING_TAGS else 0
             if not (in_header and not level):
-                kind = "heading" if level else _BLOCK_KIND.get(el.name, "div")
+                kind = "heading" if level else container or _BLOCK_KIND.get(el.name, "div")
                 bold = kind == "p" and all(bold for t, bold in runs if t.strip())
                 out.append(Block(kind, text, level, bold, hidden, b.loc(el)))
         runs.clear()
@@ -711,13 +1028,31 @@ def _walk_blocks(b: _Builder, el: Tag, hidden: bool, in_header: bool, out: list[
                 runs.append((" ", False))
             elif name in _BLOCK_LEVEL:
                 flush()
+                if _not_prose_box(child):
+                    continue
                 child_hidden = hidden or is_hidden(child)
-                _walk_blocks(b, child, child_hidden, in_header or name == "header", out)
+                inner = (
+                    container
+                    if container in ("figcaption", "pre")
+                    else _CONTAINER_KIND.get(name, container)
+                )
+                _walk_blocks(b, child, child_hidden, in_header or name == "header", out, inner)
             elif name != "img" and not is_hidden(child):
-                _inline_runs(child, name in ("strong", "b"), runs)
+                _inline_runs(child, _is_bold(child), runs)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
             runs.append((str(child), False))
     flush()
+
+
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
+
+
+def _is_bold(tag: Tag) -> bool:
+    """<strong>, <b>, or an inline style that sets a bold font weight."""
+    if tag.name in ("strong", "b"):
+        return True
+    style = attr(tag, "style")
+    return bool(style and _BOLD_STYLE.search(style))
 
 
 def _inline_runs(el: Tag, bold: bool, runs: list[tuple[str, bool]]) -> None:
@@ -728,7 +1063,7 @@ def _inline_runs(el: Tag, bold: bool, runs: list[tuple[str, bool]]) -> None:
             if child.name == "br":
                 runs.append((" ", bold))
                 continue
-            _inline_runs(child, bold or child.name in ("strong", "b"), runs)
+            _inline_runs(child, bold or _is_bold(child), runs)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
             runs.append((str(child), bold))
 
@@ -768,9 +1103,11 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         if isinstance(tag, Tag):
             loc = b.loc(tag)
             if key == "html":  # the whole document is no excerpt: keep the opening tag only
-                loc = Location(loc.selector, loc.line, excerpt(tag).split(">", 1)[0] + ">")
+                loc = Location(
+                    loc.selector, loc.line, excerpt(tag).split(">", 1)[0] + ">", loc.suppressed
+                )
             if key == "head":
-                loc = Location("head", loc.line, "<head>")
+                loc = Location("head", loc.line, "<head>", loc.suppressed)
             out[key] = loc
     return out
 
@@ -831,6 +1168,7 @@ def parse_page(
         except ValueError:
             base = final
     b = _Builder(soup, lines, scope, base)
+    b.suppression = _IGNORE_RE.search(html) is not None
     html_tag = soup.find("html")
     lang = None
     if isinstance(html_tag, Tag):
@@ -874,6 +1212,8 @@ def parse_page(
         source_lines_known=lines.known,
         landmarks=landmarks,
         encoding=encoding,
+        pagination=find_pagination(soup, locate=b.loc, resolve=b.resolve, text_of=visible_text),
+        body_text=reader_text(soup.body) if soup.body is not None else "",
     )
 
 

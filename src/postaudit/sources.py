@@ -18,6 +18,7 @@ class TargetError(ValueError):
 class Target:
     kind: Literal["url", "file", "stdin"]
     ref: str  # the URL, the file path, or "-"
+    root: str | None = None  # files found in a folder argument: that folder (links resolve in it)
 
     @property
     def display(self) -> str:
@@ -80,7 +81,7 @@ def _paths(arg: str) -> list[Target]:
         )
         if not files:
             raise TargetError(f"folder {arg!r} holds no .html files")
-        return [Target("file", _posix(p)) for p in files]
+        return [Target("file", _posix(p), _posix(path)) for p in files]
     if path.is_file():
         return [Target("file", _posix(path))]
     if path.exists():

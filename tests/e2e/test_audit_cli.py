@@ -135,7 +135,7 @@ def test_each_metadata_defect_is_reported(site: HTTPServer) -> None:
         "severity": "error",
         "message": '<meta name="robots"> says noindex: the page is hidden from search',
         "location": {
-            "selector": "head > meta",
+            "selector": 'meta[name="robots"]',
             "line": 6,
             "excerpt": '<meta name="robots" content="noindex">',
         },
@@ -358,7 +358,9 @@ def test_config_file_discovery_and_precedence(
     assert code == 1, "fail-on = warning from the file"
     code, _ = audit_json("p.html", "--fail-on", "error")
     assert code == 0, "flags win over the file"
-    (tmp_path / "sub" / "postaudit.toml").write_text('[rules.M602]\nseverity = "off"\n')
+    (tmp_path / "sub" / "postaudit.toml").write_text(
+        'select = ["M"]\n[rules.M602]\nseverity = "off"\n'
+    )  # the nearest folder's file wins whole: it selects again
     _, report = audit_json("p.html")
     assert codes(report["pages"][0]) == []
 

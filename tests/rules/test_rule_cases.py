@@ -4,8 +4,10 @@ A fixture marks an expected finding on the offending line with `<!-- expect: COD
 (several codes: `<!-- expect: A101 A104 -->`), and a finding without a source line
 (document-level) with `<!-- expect-page: CODE -->` anywhere. An optional first-line
 comment `<!-- postaudit: {json} -->` sets "url", "headers", "select", "ignore",
-"keywords", "locations" and per-rule "rules" options. The selected rules (all rules
-by default) all run, so a false positive from any of them fails the case.
+"keywords", "locations", per-rule "rules" options and "link_status" (what the link
+phase would have found: URL -> {"status", "redirects", "title", "headings", ...}).
+The selected rules (all rules by default) all run, so a false positive from any of
+them fails the case.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
 from postaudit.config import Config, build
 from postaudit.engine import audit_page
+from postaudit.linkcheck import LinkStatus, link_key
 from postaudit.page import parse_page
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rules"
@@ -41,14 +47,25 @@ def expectations(html: str) -> tuple[Counter[tuple[int, str]], Counter[str]]:
     return lined, unlined
 
 
+def statuses(page_url: str, table: dict[str, dict[str, Any]]) -> dict[str, LinkStatus]:
+    out = {}
+    for ref, data in table.items():
+        url = urljoin(page_url, ref)
+        out[link_key(url)] = LinkStatus.from_dict({"url": url, **data})
+    return out
+
+
 def run_fixture(path: Path) -> tuple[Counter[tuple[int, str]], Counter[str]]:
     html = path.read_text(encoding="utf-8")
     m = _CONF.search(html)
     conf = json.loads(m.group(1)) if m else {}
     url = conf.pop("url", f"https://example.com/blog/{path.stem.lower()}")
     headers = conf.pop("headers", {})
+    link_status = conf.pop("link_status", {})
     config: Config = build(conf, source=str(path))
     page = parse_page(html, url, headers=headers)
+    if link_status:  # what the link phase would have found: {"URL (relative ok)": {status...}}
+        page = replace(page, link_status=statuses(url, link_status))
     result = audit_page(page, config.ruleset())
     lined: Counter[tuple[int, str]] = Counter()
     unlined: Counter[str] = Counter()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postaudit import __version__
 from postaudit.model import SCORED_CATEGORIES, PageResult, Report
+
+if TYPE_CHECKING:
+    from postaudit.baseline import Comparison
 
 SCHEMA_VERSION = 1
 
@@ -35,18 +38,23 @@ def page_dict(page: PageResult) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    return {
+def report_dict(report: Report, comparison: Comparison | None = None) -> dict[str, Any]:
+    """The report; with a baseline `comparison`, a last key "comparison" (a report
+    saved as a baseline is written without it)."""
+    out = {
         "schema": SCHEMA_VERSION,
         "tool": {"name": "postaudit", "version": __version__},
         "pages": [page_dict(p) for p in sorted(report.pages, key=lambda p: p.url)],
         "site_findings": [dict(f.to_dict(), url=f.url) for f in report.site_findings],
         "summary": _plain(report.summary),
     }
+    if comparison is not None:
+        out["comparison"] = comparison.to_dict()
+    return out
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: Report, *, comparison: Comparison | None = None) -> str:
+    return json.dumps(report_dict(report, comparison), indent=2, ensure_ascii=False) + "\n"
 
 
 def _plain(value: Any) -> Any:

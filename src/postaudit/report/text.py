@@ -29,6 +29,14 @@ from rich.table import Table
 from rich.text import Text
 
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
+from postaudit.report.facts_alt_headings import render_images, render_outline
+from postaudit.report.facts_keywords_readability import (
+    render_keywords,
+    render_locations,
+    render_phrases,
+    render_readability,
+)
+from postaudit.report.facts_links import render_links, render_pagination
 from postaudit.scoring import band, site_score
 
 # --------------------------------------------------------------------------- page text
@@ -151,7 +159,16 @@ def counts_text(counts: Mapping[Severity, int]) -> Text:
 #: (page-derived strings go through `literal()`/`safe()` into `Text`, never markup)
 #: and add one line here, e.g. `"keywords": _render_keywords,`.
 #: "title" and "scope" are shown in the page header and need no renderer.
-FACT_RENDERERS: dict[str, Callable[[Any], RenderableType | None]] = {}
+FACT_RENDERERS: dict[str, Callable[[Any], RenderableType | None]] = {
+    "images": render_images,
+    "outline": render_outline,
+    "keywords": render_keywords,
+    "locations": render_locations,
+    "phrases": render_phrases,
+    "readability": render_readability,
+    "pagination": render_pagination,
+    "links": render_links,
+}
 
 
 def render_facts(facts: Mapping[str, Any]) -> list[RenderableType]:
@@ -294,12 +311,12 @@ def category_table(page: PageResult) -> Table:
 
 
 def location_text(finding: Finding) -> str:
-    """'img.hero:12', 'line 12' or '' (page-derived, already made safe)."""
+    """'line 12 · img#hero', 'line 12', 'img#hero' or '' (page-derived, already made safe)."""
     loc = finding.location
     selector = safe(loc.selector) if loc.selector else ""
     if loc.line is None:
         return selector
-    return f"{selector}:{loc.line}" if selector else f"line {loc.line}"
+    return f"line {loc.line} · {selector}" if selector else f"line {loc.line}"
 
 
 def _finding_body(finding: Finding, verbose: int) -> Text:

@@ -1,7 +1,489 @@
-"""Rules of this family (filled in by its issue)."""
+"""Headings (`H`): an outline a reader can skim and a screen-reader user can jump through.
+
+The page's headings come in document order with `aria-level` applied, hidden ones left
+out (axe-core's view). Most rules judge the *article outline*: the headings inside the
+article scope, preceded by the title `<h1>` when the theme puts it just outside the
+content (it usually does). Headings after the article (pagination titles, related
+posts, comments) are not counted against the article; H408 reports them, and the
+outline facts mark them. H401, H402 and H404 judge the whole page, as axe-core does.
+"""
 
 from __future__ import annotations
 
-from postaudit.rules.base import Rule
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import pairwise
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from postaudit.model import Category, Hit, Location, Severity
+from postaudit.page import Block, Heading, Page, clean
+from postaudit.rules.base import Options, rule
+
+#: Block kinds whose words count as body text for section length.
+BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})
+
+# --------------------------------------------------------------------------- helpers
+
+
+def is_redirect_stub(page: Page) -> bool:
+    """A `<meta http-equiv="refresh">` page with next to no text: a redirect, not an
+    article, so the heading rules do not apply to it."""
+    refresh = page.meta.get("refresh", ())
+    return bool(refresh) and page.word_count < 50
+
+
+def _is_article(page: Page, options: Options) -> bool:
+    return not is_redirect_stub(page)
+
+
+def title_heading(page: Page) -> Heading | None:
+    """The post title when the theme renders it outside the article scope: the last
+    `<h1>` before the first heading inside the article (not after the article)."""
+    if any(h.in_article and h.level == 1 for h in page.headings):
+        return None
+    title = None
+    for h in page.headings:
+        if h.in_article or h.after_article:
+            break
+        if h.level == 1:
+            title = h
+    return title
+
+
+def article_outline(page: Page) -> list[Heading]:
+    """The headings the article is judged by: its own, after its title `<h1>`."""
+    inside = [h for h in page.headings if h.in_article]
+    title = title_heading(page)
+    return [title, *inside] if title is not None else inside
+
+
+def after_article_headings(page: Page) -> list[Heading]:
+    """Headings after the article at the levels its sections use (h2 down to its deepest
+    heading; h2 and h3 when it has no subheadings): they read as more sections of the
+    post to someone jumping by heading, but are the theme's (pagination, related posts,
+    comments)."""
+    deepest = max((h.level for h in page.headings if h.in_article), default=1)
+    levels = range(2, (deepest if deepest >= 2 else 3) + 1)
+    return [h for h in page.headings if h.after_article and h.level in levels]
+
+
+def _label(h: Heading) -> str:
+    text = clean(h.name)
+    shown = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    return f'h{h.level} "{shown}"'
+
+
+def _graded(items: Sequence[Heading], failing: Sequence[tuple[Heading, str]]) -> Iterator[Hit]:
+    if not failing:
+        return
+    score = 1 - len(failing) / max(len(items), 1)
+    yield from unique_keys(
+        Hit(message, h.location, score=score, key=clean(h.name) or h.location.selector or "")
+        for h, message in failing
+    )
+
+
+def unique_keys(hits: Iterable[Hit]) -> Iterator[Hit]:
+    """The hits with repeated keys told apart ("Day 1", "Day 1#2"), so two headings with
+    the same text keep distinct fingerprints."""
+    seen: Counter[str] = Counter()
+    for hit in hits:
+        seen[hit.key] += 1
+        yield hit if seen[hit.key] == 1 else replace(hit, key=f"{hit.key}#{seen[hit.key]}")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@rule(
+    code="H401",
+    name="h1-missing",
+    category=Category.HEADINGS,
+    title="The page has an h1",
+    fix="mark the article title up as the page's one <h1>",
+    severity=Severity.ERROR,
+    weight=2,
+    applies=_is_article,
+)
+def h1_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """The page has a level-one heading: an `<h1>`, or any heading with
+    `aria-level="1"` (axe-core `page-has-heading-one`). Search engines and screen-reader
+    users look for it to learn what the page is about. An empty `<h1>` still counts here
+    (H404 reports it); a redirect stub is not judged.
+
+    Fails: <body><h2>Why anxiety gets louder at night</h2><p>…</p></body>
+    Passes: <body><h1>Why anxiety gets louder at night</h1><p>…</p></body>
+    """
+    if not page.h1s:
+        first = page.headings[0] if page.headings else None
+        extra = f"; the first heading is {_label(first)}" if first is not None else ""
+        yield Hit(f"the page has no <h1>{extra}", Location(selector="body"), key="h1")
+
+
+@rule(
+    code="H402",
+    name="h1-multiple",
+    category=Category.HEADINGS,
+    title="The page has a single h1",
+    fix="keep one <h1> for the article title and make the others <h2>",
+    severity=Severity.WARNING,
+    weight=1,
+    defaults={"allow_multiple": False},
+    applies=_is_article,
+)
+def h1_multiple(page: Page, options: Options) -> Iterator[Hit]:
+    """The page has one level-one heading. HTML allows several, but with more than one
+    the page's main topic is ambiguous to search engines and the outline is flat for
+    screen-reader users (Yoast and Screaming Frog report it too). Reported once, at the
+    second `<h1>`, naming them. Set `allow_multiple` to accept several (themes that
+    make the site name an `<h1>` as well).
+
+    Fails: <h1>Fernwood Counseling</h1> … <h1>Why anxiety gets louder at night</h1>
+    Passes: <p class="site-title">Fernwood Counseling</p> … <h1>Why anxiety gets louder at night</h1>
+    Options: allow_multiple (false)
+    """
+    h1s = page.h1s
+    if len(h1s) < 2 or options["allow_multiple"]:
+        return
+    shown = ", ".join(_label(h).split(" ", 1)[1] for h in h1s[:4])
+    more = ", …" if len(h1s) > 4 else ""
+    yield Hit(
+        f"the page has {len(h1s)} <h1> headings ({shown}{more}); keep one for the title",
+        h1s[1].location,
+        key="h1-multiple",
+    )
+
+
+@rule(
+    code="H403",
+    name="heading-skipped-level",
+    category=Category.HEADINGS,
+    title="Heading levels go down one at a time",
+    fix="use the next level down (h2 then h3), and style the heading with CSS if it looks too big",
+    severity=Severity.WARNING,
+    weight=2,
+    defaults={"scope": "article"},
+    applies=lambda page, options: _is_article(page, options) and bool(_h403_pairs(page, options)),
+)
+def heading_skipped_level(page: Page, options: Options) -> Iterator[Hit]:
+    """No heading is more than one level deeper than the heading before it on the page
+    (axe-core `heading-order`): h2 then h4 fails and names both. The first heading
+    always passes (a page may start at h2), and going back up by any amount is fine (h4
+    then h2). With `scope = "article"` (the default) only skips *into* headings of the
+    article outline (the title `<h1>` and the headings inside the article) are
+    reported, so a theme's comment or sidebar headings do not count against the post,
+    and postaudit never reports a skip axe-core would not; `scope = "page"` reports
+    every skip on the page, exactly as axe-core does. Scored as the share of judged
+    headings (after the first) that do not skip.
+
+    Fails: <h2>What your body does after dark</h2><h4>Stress hormones</h4>
+    Passes: <h2>What your body does after dark</h2><h3>Stress hormones</h3><h2>What helps</h2>
+    Options: scope ("article"): "article" or "page"
+    """
+    pairs = _h403_pairs(page, options)
+    failing = [
+        (h, f"{_label(h)} follows {_label(prev)}; use h{prev.level + 1} or add the missing level")
+        for prev, h in pairs
+        if h.level > prev.level + 1
+    ]
+    yield from _graded([h for _, h in pairs], failing)
+
+
+def _h403_pairs(page: Page, options: Options) -> list[tuple[Heading, Heading]]:
+    """(previous heading on the page, judged heading) for every judged heading but the
+    page's first."""
+    if str(options.get("scope", "article")) == "page":
+        judged = {id(h) for h in page.headings}
+    else:
+        judged = {id(h) for h in article_outline(page)}
+    return [(prev, h) for prev, h in pairwise(page.headings) if id(h) in judged]
+
+
+@rule(
+    code="H404",
+    name="heading-empty",
+    category=Category.HEADINGS,
+    title="Headings have text",
+    fix="give the heading text, or remove the empty heading element",
+    severity=Severity.ERROR,
+    weight=1,
+    applies=lambda page, options: _is_article(page, options) and bool(page.headings),
+)
+def heading_empty(page: Page, options: Options) -> Iterator[Hit]:
+    """Every heading on the page has a name: visible text (the alt of an image inside
+    counts, so a logo `<h1>` holding only `<img alt="Multi-Etch">` is named), or an
+    `aria-label`, `aria-labelledby` or `title` (axe-core `empty-heading`). An empty
+    heading is announced as "heading level 1" and nothing else.
+
+    Fails: <h1 class="post-title"></h1> ; <h2><img src="logo.png" alt=""></h2>
+    Passes: <h1><a href="/"><img src="logo.png" alt="Multi-Etch"></a></h1> ; <h2 aria-label="Contents"></h2>
+    """
+    headings = list(page.headings)
+    failing = [
+        (h, f"<{h.tag or 'h' + str(h.level)}> has no text and no accessible name")
+        for h in headings
+        if not clean(h.name)
+    ]
+    yield from _graded(headings, failing)
+
+
+@rule(
+    code="H405",
+    name="heading-too-long",
+    category=Category.HEADINGS,
+    title="Headings are short",
+    fix="shorten the heading to the point of the section; move the detail into the text",
+    severity=Severity.INFO,
+    weight=0.5,
+    defaults={"max_length": 70},
+    applies=lambda page, options: _is_article(page, options) and bool(article_outline(page)),
+)
+def heading_too_long(page: Page, options: Options) -> Iterator[Hit]:
+    """Headings in the article outline are at most `max_length` characters (70, as
+    Screaming Frog). A heading is a signpost; a long one is usually a sentence or a
+    quote marked up as a heading.
+
+    Fails: <h3>"This is a very important product for anyone who works with titanium every single day"</h3>
+    Passes: <h3>What a jeweller says about it</h3>
+    Options: max_length (70)
+    """
+    limit = int(options["max_length"])
+    headings = article_outline(page)
+    failing = [
+        (h, f"heading is {len(clean(h.name))} characters; keep it under {limit}")
+        for h in headings
+        if len(clean(h.name)) > limit
+    ]
+    yield from _graded(headings, failing)
+
+
+_SENTENCE_END = re.compile(r"[.!…]$")
+_LABEL = re.compile(r"^[^\W\d_][\w'’-]*\s*[:：]\s*\S", re.UNICODE)
+
+
+def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading | None]]:
+    """Bold-only short paragraphs followed by body text, with the suggested level and
+    the section heading it would sit under."""
+    blocks = [b for b in page.blocks if not b.hidden]
+    outline = article_outline(page)
+    sub_levels = [h.level for h in outline if h.level > 1]
+    section_level = min(sub_levels) if sub_levels else 2
+    out: list[tuple[Block, int, Heading | None]] = []
+    current: Heading | None = None
+    by_location = {h.location: h for h in outline}
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            h = by_location.get(b.location)
+            if h is not None and h.level <= section_level and h.level > 1:
+                current = h
+            continue
+        if not (b.kind == "p" and b.bold_only):
+            continue
+        text = clean(b.text)
+        if not text or _words(text) > max_words or _SENTENCE_END.search(text):
+            continue
+        if _LABEL.match(text):  # "Tool: dnSpy", "Note: …": a label, not a section title
+            continue
+        nxt = next((n for n in blocks[i + 1 :] if clean(n.text)), None)
+        if nxt is None or nxt.kind not in BODY_KINDS or nxt.bold_only:
+            continue
+        level = current.level + 1 if current is not None else section_level
+        out.append((b, min(level, 6), current))
+    return out
+
+
+@rule(
+    code="H406",
+    name="fake-heading",
+    category=Category.HEADINGS,
+    title="Section titles are marked up as headings",
+    fix="turn the bold paragraph into a real heading at the suggested level",
+    severity=Severity.WARNING,
+    weight=1,
+    defaults={"max_words": 12},
+    applies=lambda page, options: _is_article(page, options) and bool(page.blocks),
+)
+def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
+    """A short paragraph (at most `max_words` words, not ending like a sentence) set
+    entirely in bold (`<strong>`, `<b>` or a bold inline style) and followed by body
+    text is a section title in disguise: it looks like a heading but is missing from
+    the outline screen readers and search engines use (axe-core's experimental
+    `p-as-heading`). The message suggests a level: one below the section it sits in
+    (h3 under an h2), or the article's section level when none comes before it.
+    Scored as the share of the article's section titles that are real headings.
+
+    Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
+    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p>
+    Options: max_words (12)
+    """
+    found = fake_headings(page, int(options["max_words"]))
+    if not found:
+        return
+    real = len([h for h in article_outline(page) if h.level > 1])
+    score = real / (real + len(found))
+    out: list[Hit] = []
+    for block, level, under in found:
+        where = f", under {_label(under)}" if under is not None else ""
+        text = clean(block.text)
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        message = (
+            f'bold paragraph "{shown}" introduces the text after it but is not a heading; '
+            f"make it an <h{level}>{where}"
+        )
+        out.append(Hit(message, block.location, score=score, key=text))
+    yield from unique_keys(out)
+
+
+def sections(page: Page) -> list[tuple[Heading | None, Block | None, int]]:
+    """The article's sections: (heading that opens it or None for the introduction,
+    first block, words of body text)."""
+    by_location = {h.location: h for h in page.headings}
+    out: list[tuple[Heading | None, Block | None, int]] = []
+    heading: Heading | None = None
+    first: Block | None = None
+    words = 0
+    started = False
+    for b in page.blocks:
+        if b.hidden:
+            continue
+        if b.kind == "heading":
+            if started:
+                out.append((heading, first, words))
+            heading, first, words, started = by_location.get(b.location), b, 0, True
+            continue
+        if b.kind in BODY_KINDS:
+            if not started:
+                started, first = True, b
+            words += _words(b.text)
+    if started:
+        out.append((heading, first, words))
+    return out
+
+
+@rule(
+    code="H407",
+    name="section-too-long",
+    category=Category.HEADINGS,
+    title="Long stretches of text have subheadings",
+    fix="split the section with a subheading where the topic turns",
+    severity=Severity.WARNING,
+    weight=1,
+    defaults={"max_words": 300},
+    applies=lambda page, options: _is_article(page, options) and page.word_count > 0,
+)
+def section_too_long(page: Page, options: Options) -> Iterator[Hit]:
+    """No stretch of the article runs more than `max_words` words of body text without
+    a heading (Yoast's subheading distribution: 300). Readers skim by headings; a wall
+    of text hides where each point starts. Code blocks and captions are not counted.
+    Scored as the share of sections within the limit.
+
+    Fails: <h2>Quiet hours</h2><p>(350 words)</p><h2>Next</h2>
+    Passes: <h2>Quiet hours</h2><p>(180 words)</p><h3>Why it helps</h3><p>(170 words)</p>
+    Options: max_words (300)
+    """
+    limit = int(options["max_words"])
+    found = sections(page)
+    long = [(h, b, n) for h, b, n in found if n > limit]
+    if not long:
+        return
+    score = 1 - len(long) / len(found)
+    out: list[Hit] = []
+    for h, b, n in long:
+        if h is not None and h.level > 1:
+            what, loc, key = f"section {_label(h)}", h.location, clean(h.name)
+        elif len(found) == 1:
+            what, loc, key = "the article", (b.location if b else Location()), "article"
+        else:
+            what, loc, key = "the introduction", (b.location if b else Location()), "introduction"
+        message = (
+            f"{what} runs {n} words without a subheading; add one at least every {limit} words"
+        )
+        out.append(Hit(message, loc, score=score, key=key))
+    yield from unique_keys(out)
+
+
+@rule(
+    code="H408",
+    name="headings-after-article",
+    category=Category.HEADINGS,
+    title="Headings after the article are not mistaken for its sections",
+    fix="mark pagination, related-post and comment titles up as text (or one level below a labelled landmark)",
+    severity=Severity.INFO,
+    weight=0,
+    applies=lambda page, options: _is_article(page, options) and bool(page.headings),
+)
+def headings_after_article(page: Page, options: Options) -> Iterator[Hit]:
+    """Headings after the article at the levels the article uses for its sections
+    (e.g. Squarespace's pagination titles as `<h2>`, "You may also enjoy" lists,
+    comment authors) read as more sections of the post to someone jumping by heading.
+    They are left out of the article outline (the facts mark them); this notes them,
+    once per page, and weighs nothing in the score.
+
+    Fails: <article>…<h2>Small shifts that help</h2>…</article><nav><h2>Wind-down habits for anxious minds</h2></nav>
+    Passes: <article>…</article><nav><p class="pagination-title">Wind-down habits for anxious minds</p></nav>
+    """
+    after = after_article_headings(page)
+    if not after:
+        return
+    shown = ", ".join(_label(h) for h in after[:3]) + (", …" if len(after) > 3 else "")
+    n = len(after)
+    yield Hit(
+        f"{n} heading{'s' if n > 1 else ''} after the article ({shown}) "
+        f"{'use' if n > 1 else 'uses'} the article's section levels; "
+        f"{'they are' if n > 1 else 'it is'} not counted in its outline",
+        after[0].location,
+        key="after-article",
+    )
+
+
+RULES = (
+    h1_missing,
+    h1_multiple,
+    heading_skipped_level,
+    heading_empty,
+    heading_too_long,
+    fake_heading,
+    section_too_long,
+    headings_after_article,
+)
+
+# --------------------------------------------------------------------------- facts
+
+
+def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
+    """`outline`: every heading of the page in order, with `judged` (part of the article
+    outline), `in_article`, `after_article` and the codes found on it (computed with the
+    rules' default options)."""
+    if not page.headings:
+        return {}
+    codes: dict[Location, set[str]] = {}
+    for r in RULES:
+        if r.code == "H408":
+            continue
+        options = {**r.defaults, **context}
+        if not r.applies(page, options):
+            continue
+        for hit in r.check(page, options):
+            codes.setdefault(hit.location, set()).add(r.code)
+    for h in after_article_headings(page):
+        codes.setdefault(h.location, set()).add("H408")
+    judged = {id(h) for h in article_outline(page)}
+    outline = [
+        {
+            "level": h.level,
+            "text": clean(h.name),
+            "in_article": h.in_article,
+            "after_article": h.after_article,
+            "judged": id(h) in judged,
+            "line": h.location.line,
+            "codes": sorted(codes.get(h.location, ())),
+        }
+        for h in page.headings
+    ]
+    return {"outline": outline}

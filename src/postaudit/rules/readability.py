@@ -1,7 +1,428 @@
-"""Rules of this family (filled in by its issue)."""
+"""Readability (`R`): can the intended reader get through the article's prose?
+
+What is measured is the article's prose only: paragraphs, list items (each one a
+sentence) and quotes; not headings, navigation, captions, photo credits, code,
+tables, bylines, author boxes or alt text (`postaudit.prose`). Figures come from
+textstat in the page language (`<html lang>`, overridden by `--lang`; English when
+neither is given), computed offline (`postaudit.syllables`). Thresholds start from
+Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
+loaded only when a rule of this family runs.
+"""
 
 from __future__ import annotations
 
-from postaudit.rules.base import Rule
+from collections.abc import Iterator
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from postaudit.model import Category, Hit, Location, Severity
+from postaudit.page import Page
+from postaudit.rules.base import Options, rule
+from postaudit.textstats import Measurement, measure
+from postaudit.textstats import facts as measurement_facts
+
+
+def _measured(page: Page, options: Options) -> Measurement:
+    return measure(page.blocks, options.get("lang"), page.lang)
+
+
+def _has_words(page: Page, options: Options) -> bool:
+    """A formula applies from `min_words` words of prose in a supported language."""
+    m = _measured(page, options)
+    return m.supported and m.words > 0 and m.words >= int(options.get("min_words", 1))
+
+
+def _english(page: Page, options: Options) -> bool:
+    m = _measured(page, options)
+    return m.english and m.supported and len(m.sentences) > 0
+
+
+def _english_with_words(page: Page, options: Options) -> bool:
+    return _english(page, options) and _has_words(page, options)
+
+
+def _article_location(page: Page, m: Measurement) -> Location:
+    if m.prose.blocks:
+        first = m.prose.blocks[0].location
+        return Location(first.selector, first.line, first.excerpt)
+    return page.locate("html")
+
+
+def _lang_note(m: Measurement) -> str:
+    if m.lang_source == "option":
+        return f" (measured as {m.lang!r}, from --lang)"
+    if m.lang_source == "default":
+        return " (measured as English: the page declares no language)"
+    return ""
+
+
+@rule(
+    code="R301",
+    name="reading-ease",
+    category=Category.READABILITY,
+    title="The article is fairly easy to read (Flesch Reading Ease 60+)",
+    fix="shorten sentences and prefer short, common words; aim for one idea per sentence",
+    severity=Severity.WARNING,
+    weight=2,
+    defaults={"min_score": 60, "min_words": 100},
+    applies=_has_words,
+)
+def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
+    """The article's Flesch Reading Ease is at least `min_score` (default 60, "plain
+    English": readable by 13-15-year-olds).
+
+    Flesch Reading Ease (0-100, higher is easier) weighs sentence length and
+    syllables per word; textstat applies the page language's own constants (German,
+    Spanish, French, Italian, Dutch, Russian, Hungarian). Yoast's old Flesch check
+    rated 60+ good, 30-60 orange and under 30 red; postaudit splits that into this
+    warning and `reading-ease-very-difficult` (R302, an error under 30). A page
+    under 30 fails both: each rule is one threshold, so each can be re-graded or
+    ignored on its own, and the readability score falls further for the harder
+    page.
+
+    Like R302 and R303 it applies from `min_words` words of prose (default 100:
+    Flesch normed his formula on 100-word samples; on a few lines it swings
+    wildly).
+
+    Fails: 30-word sentences full of three-syllable terms (FRE 35)
+    Passes: short sentences in everyday words (FRE 65)
+    Options: min_score (60), min_words (100)
+    """
+    m = _measured(page, options)
+    score = m.figures.get("flesch_reading_ease")
+    limit = float(options["min_score"])
+    if score is not None and score < limit:
+        yield Hit(
+            f"Flesch Reading Ease is {score:.0f}; aim for {limit:g} or more{_lang_note(m)}",
+            _article_location(page, m),
+            score=max(0.0, min(1.0, score / limit)),
+            key="article",
+        )
+
+
+@rule(
+    code="R302",
+    name="reading-ease-very-difficult",
+    category=Category.READABILITY,
+    title="The article is not very difficult to read (Flesch Reading Ease 30+)",
+    fix="split long sentences and replace jargon; a score under 30 reads like an academic paper",
+    severity=Severity.ERROR,
+    weight=2,
+    defaults={"min_score": 30, "min_words": 100},
+    applies=_has_words,
+)
+def reading_ease_very_difficult(page: Page, options: Options) -> Iterator[Hit]:
+    """The article's Flesch Reading Ease is at least `min_score` (default 30).
+
+    Under 30 is "very difficult", the band of academic papers and legal text
+    (Flesch's own scale; Yoast's old check rated it red). See `reading-ease` (R301)
+    for the warning band.
+
+    Fails: an article written in 40-word sentences of technical terms (FRE 20)
+    Passes: an article with FRE 45 (R301 still warns)
+    Options: min_score (30), min_words (100)
+    """
+    m = _measured(page, options)
+    score = m.figures.get("flesch_reading_ease")
+    limit = float(options["min_score"])
+    if score is not None and score < limit:
+        yield Hit(
+            f"Flesch Reading Ease is {score:.0f}: very difficult; aim for {limit:g} or more"
+            f"{_lang_note(m)}",
+            _article_location(page, m),
+            key="article",
+        )
+
+
+_GRADE_FORMULAS = {
+    "flesch_kincaid": "flesch_kincaid_grade",
+    "consensus": "text_standard",
+    "gunning_fog": "gunning_fog",
+    "smog": "smog_index",
+    "coleman_liau": "coleman_liau_index",
+}
+
+
+@rule(
+    code="R303",
+    name="grade-level",
+    category=Category.READABILITY,
+    title="The article reads at or below the target school grade",
+    fix="aim for shorter sentences and fewer long words until the grade reaches the target",
+    severity=Severity.WARNING,
+    defaults={"max_grade": 9, "formula": "flesch_kincaid", "min_words": 100},
+    applies=_english_with_words,
+)
+def grade_level(page: Page, options: Options) -> Iterator[Hit]:
+    """The article's US school grade is at most `max_grade` (default 9).
+
+    `formula` picks the grade: "flesch_kincaid" (default; the one word processors
+    show), "consensus" (textstat's text_standard, the rounded agreement of several
+    formulas), "gunning_fog", "smog" or "coleman_liau". Grade formulas are normed
+    on English, so the rule applies to English articles only. Yoast has no grade
+    check; grade 9 is the common target for a general audience (plain-language
+    guidance asks for grade 8-9).
+
+    Fails: an English article at Flesch-Kincaid grade 12
+    Passes: an English article at grade 8
+    Options: max_grade (9), formula ("flesch_kincaid"), min_words (100)
+    """
+    m = _measured(page, options)
+    formula = str(options["formula"])
+    key = _GRADE_FORMULAS.get(formula)
+    if key is None:
+        raise ValueError(
+            f"grade-level.formula must be one of {', '.join(_GRADE_FORMULAS)}, not {formula!r}"
+        )
+    grade = m.figures.get(key)
+    limit = float(options["max_grade"])
+    if grade is not None and grade > limit:
+        name = formula.replace("_", "-")
+        yield Hit(
+            f"the article reads at grade {grade:.1f} ({name}); aim for grade {limit:g} or below",
+            _article_location(page, m),
+            score=max(0.0, min(1.0, 1 - (grade - limit) / max(limit, 1.0))),
+            key="article",
+        )
+
+
+@rule(
+    code="R304",
+    name="long-sentences",
+    category=Category.READABILITY,
+    title="Few sentences are longer than 20 words",
+    fix="split the longest sentences; one idea per sentence",
+    severity=Severity.WARNING,
+    defaults={"max_words": 20, "max_share": 25},
+    applies=lambda page, options: (
+        len(_measured(page, options).sentences) > 0 and _measured(page, options).spaced
+    ),
+)
+def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
+    """At most `max_share` percent (default 25) of sentences have more than
+    `max_words` words (default 20).
+
+    Yoast's sentence-length check: a sentence over 20 words is long; up to 25% of
+    them is fine, more is flagged (Yoast turns red over 30%; postaudit has one
+    threshold). List items count as sentences. The finding points at the longest.
+
+    Fails: a post where 12 of 30 sentences run past 20 words (40%)
+    Passes: a post where 5 of 30 do (17%)
+    Options: max_words (20), max_share (25)
+    """
+    m = _measured(page, options)
+    limit = int(options["max_words"])
+    long = m.long_sentences(limit)
+    total = len(m.sentences)
+    share = 100 * len(long) / total
+    if share > float(options["max_share"]):
+        longest = max(long, key=lambda s: s.words)
+        yield Hit(
+            f"{len(long)} of {total} sentences ({share:.0f}%) are over {limit} words; "
+            f"keep it under {float(options['max_share']):g}% (the longest has {longest.words} words)",
+            m.block_location(longest.block),
+            score=1 - len(long) / total,
+            key="article",
+        )
+
+
+@rule(
+    code="R305",
+    name="long-paragraphs",
+    category=Category.READABILITY,
+    title="Paragraphs are at most 150 words long",
+    fix="break the paragraph where the topic shifts, or turn part of it into a list",
+    severity=Severity.WARNING,
+    defaults={"max_words": 150},
+    applies=lambda page, options: (
+        bool(_measured(page, options).paragraphs()) and _measured(page, options).spaced
+    ),
+)
+def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
+    """No paragraph of the article has more than `max_words` words (default 150).
+
+    Yoast's paragraph-length check (good up to 150 words). Walls of text are
+    skimmed or skipped, on phones especially. One finding per long paragraph; each
+    carries the share of paragraphs that are fine as its score.
+
+    Fails: a 210-word paragraph
+    Passes: paragraphs of 40-120 words
+    Options: max_words (150)
+    """
+    m = _measured(page, options)
+    limit = int(options["max_words"])
+    paragraphs = m.paragraphs()
+    long = [(n, b) for n, b in paragraphs if n > limit]
+    fine = 1 - len(long) / len(paragraphs)
+    for n, block in long:
+        start = " ".join(block.text.split()[:8])
+        yield Hit(
+            f'paragraph "{start} …" has {n} words; keep paragraphs under {limit}',
+            block.location,
+            score=fine,
+            key=start,
+        )
+
+
+@rule(
+    code="R306",
+    name="passive-voice",
+    category=Category.READABILITY,
+    title="At most 10% of sentences are in the passive voice",
+    fix='name who does what: turn "the form was sent by the office" into "the office sent the form"',
+    severity=Severity.WARNING,
+    defaults={"max_share": 10},
+    applies=_english,
+)
+def passive_voice(page: Page, options: Options) -> Iterator[Hit]:
+    """At most `max_share` percent (default 10) of the sentences use the passive voice
+    (English only).
+
+    Yoast's passive-voice check (good up to 10%). A passive is a form of "be" or
+    "get" followed by a past participle ("was taken", "is being read", "got
+    stuck"), with up to two adverbs between; common adjectives in -ed ("tired",
+    "interested") are not counted. The finding points at the first passive
+    sentence.
+
+    Fails: 6 of 30 sentences like "the decision was made by the board"
+    Passes: 2 of 30
+    Options: max_share (10)
+    """
+    m = _measured(page, options)
+    passive = [s for s in m.sentences if s.passive]
+    total = len(m.sentences)
+    share = 100 * len(passive) / total
+    limit = float(options["max_share"])
+    if share > limit:
+        first = passive[0]
+        yield Hit(
+            f"{len(passive)} of {total} sentences ({share:.0f}%) are passive; keep it under "
+            f'{limit:g}% (first: "{_cut(first.text)}")',
+            m.block_location(first.block),
+            score=1 - len(passive) / total,
+            key="article",
+        )
+
+
+@rule(
+    code="R307",
+    name="repeated-sentence-starts",
+    category=Category.READABILITY,
+    title="Consecutive sentences start in different ways",
+    fix="reword or merge some of the sentences so they do not all open with the same word",
+    severity=Severity.WARNING,
+    defaults={"min_run": 3},
+    applies=lambda page, options: (
+        len(_measured(page, options).sentences) >= 2 and _measured(page, options).spaced
+    ),
+)
+def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
+    """No `min_run` (default 3) or more consecutive sentences start with the same
+    word.
+
+    Yoast's consecutive-sentences check. After an article, a demonstrative or a
+    number, the first two words are compared ("The cat …" and "The dog …" differ).
+    Runs are counted inside a section (a heading starts a new one); list items
+    count as sentences, so three bullets starting with "Use" are a run too.
+
+    Fails: "You can… You might… You should…"
+    Passes: "You can… Then try… If that fails, you…"
+    Options: min_run (3)
+    """
+    m = _measured(page, options)
+    runs = m.repeated_beginnings(int(options["min_run"]))
+    for word, length, first in runs:
+        s = m.sentences[first]
+        yield Hit(
+            f'{length} sentences in a row start with "{word}"',
+            m.block_location(s.block),
+            key=f"{word}:{_cut(s.text, 6)}",
+        )
+
+
+@rule(
+    code="R308",
+    name="article-too-short",
+    category=Category.READABILITY,
+    title="The article has at least 300 words",
+    fix="cover the topic in more depth: examples, steps, answers to the reader's next question",
+    severity=Severity.WARNING,
+    defaults={"min_words": 300},
+    applies=lambda page, options: _measured(page, options).spaced,
+)
+def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
+    """The article's prose has at least `min_words` words (default 300).
+
+    Yoast's text-length check (good from 300 words; cornerstone content 900). Only
+    the measured prose counts: no navigation, captions, code or headings. Not
+    applied to languages written without spaces (Chinese, Japanese, Thai), where
+    words cannot be counted this way.
+
+    Fails: a 180-word post
+    Passes: a 650-word post
+    Options: min_words (300)
+    """
+    m = _measured(page, options)
+    limit = int(options["min_words"])
+    n = m.words
+    if n < limit:
+        yield Hit(
+            f"the article has {n} words of prose; aim for at least {limit}",
+            _article_location(page, m),
+            score=max(0.0, min(1.0, n / limit)),
+            key="article",
+        )
+
+
+@rule(
+    code="R309",
+    name="readability-language-unsupported",
+    category=Category.READABILITY,
+    title="The article's language can be scored for readability",
+    fix="set the right language with <html lang> or --lang; readability formulas exist for en, de, es, fr, it, nl, ru, hu",
+    severity=Severity.INFO,
+    weight=0,
+    applies=lambda page, options: bool(_measured(page, options).prose.blocks),
+)
+def readability_language_unsupported(page: Page, options: Options) -> Iterator[Hit]:
+    """Readability is scored only in languages textstat has Flesch constants for
+    (English, German, Spanish, French, Italian, Dutch, Russian, Hungarian); for any
+    other language the readability rules are skipped and this info finding says so,
+    instead of a score computed with English constants that would be wrong.
+
+    Weight 0: it informs, it does not score.
+
+    Fails: <html lang="pt-BR"> ; <html lang="zh-CN">
+    Passes: <html lang="en-US"> ; <html lang="de">
+    """
+    m = _measured(page, options)
+    if not m.supported:
+        yield Hit(
+            f"readability is not scored for language {m.lang!r}"
+            f"{' (from --lang)' if m.lang_source == 'option' else ''}: "
+            "textstat has no Flesch formula for it",
+            page.locate("html"),
+            key="lang",
+        )
+
+
+def _cut(text: str, words: int = 10) -> str:
+    ws = text.split()
+    return " ".join(ws[:words]) + (" …" if len(ws) > words else "")
+
+
+RULES = (
+    reading_ease,
+    reading_ease_very_difficult,
+    grade_level,
+    long_sentences,
+    long_paragraphs,
+    passive_voice,
+    repeated_sentence_starts,
+    article_too_short,
+    readability_language_unsupported,
+)
+
+
+def facts(page: Page, context: Options) -> dict[str, Any]:
+    """The readability facts: figures, what was measured, sentence-level signals."""
+    return {"readability": measurement_facts(measure(page.blocks, context.get("lang"), page.lang))}

@@ -1,0 +1,660 @@
+"""Previous/next post links: find them wherever blog themes put them.
+
+`find_pagination` is a DOM helper called by `page.parse_page` (like `content.py`, it
+never builds a `Page`). It looks at every `<a href>` once and classifies it by the
+markup of the theme that produced it, most specific first:
+
+==================================  ===================================================
+markup (as reported)                what it matches
+==================================  ===================================================
+squarespace .item-pagination-...    Squarespace 7.1 `a.item-pagination-link--prev/--next`
+                                    (and `.blog-item-pagination` variants)
+squarespace-7.0 .pagination ...     Squarespace 7.0 `nav.pagination > .newer/.older > a`
+wordpress .nav-previous/.nav-next   `the_post_navigation()` (`.post-navigation`)
+hexo-next .post-nav-... a[rel]      Hexo NexT `.post-nav-prev/.post-nav-next > a[rel]`
+minimal-mistakes .pagination--pager Jekyll Minimal Mistakes (side from the text)
+hugo-even .post-nav a.prev/a.next   Hugo theme even
+landscape #article-nav-...          Hexo/Jekyll "landscape" `#article-nav-newer/-older`
+ghost .read-next-story              Ghost Casper 1.x `a.read-next-story(.prev)`
+a[rel=prev] / a[rel=next]           any other link marked with rel
+generic .<class>                    class/id words prev/previous/next/older/newer on the
+                                    link or its parents inside a nav/pagination block
+text 'Next'                         last resort: a link whose text starts or ends with
+                                    Previous/Next/Older/Newer/«/» (and other languages)
+link[rel=next]                      `<link rel=prev/next>` in the head, used only when
+                                    the page shows no visible previous/next link
+==================================  ===================================================
+
+The best (first) kind of markup found on the page supplies both sides; kinds are not
+mixed, so a stray "Next" in a widget cannot pair with a theme's real previous link.
+
+Direction. `prev`/`next` are the sides as the markup names them (rel, class, id or
+text); where a theme only says newer/older, its own convention decides (landscape and
+Squarespace 7.0 call the newer post "prev", as Hexo does; generic markup maps older to
+prev). `direction` records what the markup says about time when it says anything:
+Hexo NexT's rel="next" is the OLDER post, WordPress's previous is the older one.
+
+Disabled links (Minimal Mistakes' `<a href="#" class="disabled">Next</a>` on the newest
+post, `aria-disabled`, empty or `#` hrefs) are not links: their side is listed in
+`disabled` and never checked or reported as a self link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, Tag
+
+from postaudit.model import Location
+
+Locate = Callable[[Tag], Location]
+Resolve = Callable[[str | None], str | None]
+TextOf = Callable[[Tag], str]
+
+SIDES = ("prev", "next")
+
+
+@dataclass(frozen=True, slots=True)
+class PagerLink:
+    """One previous/next link as found on the page."""
+
+    side: str  # "prev" | "next" (as the markup names it)
+    href: str  # as written
+    url: str | None  # absolute; None if unusable
+    title: str | None  # the target post's title as the link shows it (text, else title attr)
+    text: str  # the link's whole visible text
+    markup: str  # which markup matched, e.g. "wordpress .nav-next"
+    direction: str | None  # "older" | "newer" when the markup says so
+    location: Location
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "href": self.href,
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "markup": self.markup,
+            "direction": self.direction,
+            "selector": self.location.selector,
+            "line": self.location.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """The page's previous/next post links, and the head's `<link rel=prev/next>`."""
+
+    prev: PagerLink | None = None
+    next: PagerLink | None = None
+    head_prev: PagerLink | None = None
+    head_next: PagerLink | None = None
+    disabled: tuple[str, ...] = ()  # sides shown but disabled ("next" on the newest post)
+
+    @property
+    def links(self) -> tuple[PagerLink, ...]:
+        """The previous/next links in use (visible ones, else the head's)."""
+        return tuple(p for p in (self.prev, self.next) if p is not None)
+
+    @property
+    def head_links(self) -> tuple[PagerLink, ...]:
+        return tuple(p for p in (self.head_prev, self.head_next) if p is not None)
+
+    @property
+    def found(self) -> bool:
+        """Any previous/next navigation, including a disabled side."""
+        return bool(self.links or self.disabled)
+
+    @property
+    def visible(self) -> bool:
+        """Found in the page body (not only as head `<link>`s)."""
+        return any(p.markup != f"link[rel={p.side}]" for p in self.links) or bool(self.disabled)
+
+    def side(self, name: str) -> PagerLink | None:
+        return self.prev if name == "prev" else self.next if name == "next" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "prev": self.prev.to_dict() if self.prev else None,
+            "next": self.next.to_dict() if self.next else None,
+            "head": {
+                "prev": self.head_prev.url if self.head_prev else None,
+                "next": self.head_next.url if self.head_next else None,
+            },
+            "disabled": list(self.disabled),
+        }
+
+
+NO_PAGINATION = Pagination()
+
+# --------------------------------------------------------------------------- vocabulary
+
+_WORD = re.compile(r"[a-z]+")
+_PREV_WORDS = frozenset({"prev", "previous"})
+_NEXT_WORDS = frozenset({"next"})
+_TIME_WORDS = {"older": "older", "newer": "newer"}
+#: Class/id words that mark a block of post navigation.
+_NAV_WORDS = frozenset({"nav", "navigation", "pagination", "pager", "paginator", "pagenav"})
+#: Compound class/id words naming a post link ("prev-post", "next-article").
+_POSTISH = frozenset({"post", "posts", "article", "entry", "story", "link", "page"})
+#: Class words of carousels and galleries, whose prev/next buttons are not post links.
+_WIDGET_WORDS = frozenset(
+    {"slick", "swiper", "owl", "carousel", "slide", "slider", "glide", "flickity", "splide"}
+    | {"lightbox", "gallery", "lb", "fancybox", "mfp", "pswp"}
+)
+
+#: Label texts of the text fallback, per side, longest first within a side. Lower case.
+_PREV_LABELS = (
+    "previous article",
+    "previous entry",
+    "previous post",
+    "previous story",
+    "older entries",
+    "older posts",
+    "older post",
+    "previous",
+    "older",
+    "prev",
+    "anterior",
+    "précédent",
+    "precedent",
+    "vorheriger beitrag",
+    "上一篇",
+    "前の投稿",
+    "前の記事",
+    "이전 글",
+    "«",
+    "‹",
+    "←",
+)
+_NEXT_LABELS = (
+    "newer entries",
+    "newer posts",
+    "newer post",
+    "next article",
+    "next entry",
+    "next post",
+    "next story",
+    "newer",
+    "next",
+    "siguiente",
+    "suivant",
+    "nächster beitrag",
+    "下一篇",
+    "次の投稿",
+    "次の記事",
+    "다음 글",
+    "»",
+    "›",
+    "→",
+)
+_LABEL_SIDE: dict[str, str] = {label: "prev" for label in _PREV_LABELS} | {
+    label: "next" for label in _NEXT_LABELS
+}
+_ALL_LABELS = tuple(sorted(_LABEL_SIDE, key=len, reverse=True))
+_ARROWS = "<>«»‹›←→⟵⟶❮❯|·-–—:："
+#: Descendants whose text is the target's title in theme markup.
+_TITLE_CLASSES = (
+    "item-pagination-title",
+    "post-title",
+    "post-nav-title",
+    "article-nav-title",
+    "pagination-title",
+    "nav-title",
+    "read-next-title",
+    "post-card-title",
+    "nav-default",
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_DISABLED_HREFS = frozenset(
+    {"", "#", "#0", "javascript:;", "javascript:void(0)", "javascript:void(0);"}
+)
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    rank: int  # lower = more specific markup
+    side: str
+    markup: str
+    direction: str | None
+
+
+def _classes(tag: Tag) -> list[str]:
+    return [c.lower() for c in tag.get_attribute_list("class") or () if c]
+
+
+def _attr(tag: Tag, name: str) -> str | None:
+    value = tag.get(name)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return " ".join(value)
+    return str(value)
+
+
+def _ancestors(tag: Tag, depth: int) -> list[Tag]:
+    out: list[Tag] = []
+    node = tag.parent
+    while isinstance(node, Tag) and node.name not in ("body", "html", "[document]"):
+        out.append(node)
+        if len(out) >= depth:
+            break
+        node = node.parent
+    return out
+
+
+def _words(value: str) -> list[str]:
+    return _WORD.findall(value.lower())
+
+
+def _rel(tag: Tag) -> set[str]:
+    return set((_attr(tag, "rel") or "").lower().split())
+
+
+def _rel_side(tag: Tag) -> str | None:
+    rel = _rel(tag)
+    if "prev" in rel or "previous" in rel:
+        return "prev"
+    if "next" in rel:
+        return "next"
+    return None
+
+
+def _label_pattern(label: str) -> str:
+    """A label as a regex: words must not run on into other letters ("Next" not "Nextcloud")."""
+    if any(c.isalpha() for c in label):
+        return rf"(?<![^\W_]){re.escape(label)}(?![^\W_])"
+    return re.escape(label)
+
+
+_LABELS_RE = "|".join(_label_pattern(label) for label in _ALL_LABELS)
+_EDGE = f"[{re.escape(_ARROWS)}\\s]*"
+_LEADING_LABEL = re.compile(f"^{_EDGE}({_LABELS_RE}){_EDGE}", re.I)
+_TRAILING_LABEL = re.compile(f"{_EDGE}({_LABELS_RE}){_EDGE}$", re.I)
+
+
+def _text_side(text: str) -> tuple[str, str] | None:
+    """(side, label) when the text starts or ends with a previous/next label."""
+    m = _LEADING_LABEL.match(text) or _TRAILING_LABEL.search(text)
+    if m is None:
+        return None
+    label = m.group(1).lower()
+    return _LABEL_SIDE[label], label
+
+
+def _time_of(label: str) -> str | None:
+    if "older" in label:
+        return "older"
+    if "newer" in label:
+        return "newer"
+    return None
+
+
+def _classify(a: Tag, text: Callable[[], str]) -> _Match | None:
+    """The most specific theme markup this link matches, or None."""
+    own = _classes(a)
+    el_id = (_attr(a, "id") or "").strip().lower()
+    parents = _ancestors(a, 5)
+    parent_classes = [_classes(p) for p in parents]
+    near = {c for cs in parent_classes[:3] for c in cs}
+
+    # Squarespace 7.1
+    for side in SIDES:
+        if f"item-pagination-link--{side}" in own:
+            return _Match(0, side, f"squarespace .item-pagination-link--{side}", None)
+    if any("blog-item-pagination" in cs for cs in parent_classes):
+        found = _text_side(text())
+        named = _token_side([*own, el_id]) or _rel_side(a) or (found[0] if found else None)
+        if named:
+            return _Match(0, named, "squarespace .blog-item-pagination", None)
+    # Squarespace 7.0: nav.pagination > div.newer|div.older > a[rel]
+    if parents and parent_classes[0] and len(parents) > 1 and "pagination" in parent_classes[1]:
+        when = next((w for w in ("newer", "older") if w in parent_classes[0]), None)
+        if when is not None:
+            side = _rel_side(a) or ("prev" if when == "newer" else "next")
+            return _Match(1, side, f"squarespace-7.0 .pagination .{when}", when)
+    # WordPress the_post_navigation()
+    if "nav-previous" in near:
+        return _Match(2, "prev", "wordpress .nav-previous", "older")
+    if "nav-next" in near:
+        return _Match(2, "next", "wordpress .nav-next", "newer")
+    # Hexo NexT: .post-nav-next > a[rel=next] is the OLDER post
+    for side in SIDES:
+        if f"post-nav-{side}" in near and ("post-nav-item" in near or _rel_side(a)):
+            rel = _rel_side(a) or side
+            direction = "older" if rel == "next" else "newer"
+            return _Match(3, rel, f"hexo-next .post-nav-{side} a[rel]", direction)
+    # Jekyll Minimal Mistakes: a.pagination--pager, side from the text
+    if "pagination--pager" in own:
+        found = _text_side(text())
+        if found:
+            side = found[0]
+            direction = "older" if side == "prev" else "newer"
+            return _Match(4, side, "minimal-mistakes .pagination--pager", direction)
+    # Hugo even: nav.post-nav > a.prev / a.next
+    if parents and "post-nav" in parent_classes[0]:
+        for side in SIDES:
+            if side in own:
+                return _Match(5, side, f"hugo-even .post-nav a.{side}", None)
+    # landscape (Hexo's default theme, ported to Jekyll): newer = Hexo's post.prev
+    if el_id in ("article-nav-newer", "article-nav-older"):
+        age = el_id.rsplit("-", 1)[1]
+        return _Match(6, "prev" if age == "newer" else "next", f"landscape #{el_id}", age)
+    # Ghost Casper 1.x: a.read-next-story (next_post, newer) and a.read-next-story.prev
+    if "read-next-story" in own:
+        if "prev" in own:
+            return _Match(7, "prev", "ghost .read-next-story.prev", "older")
+        return _Match(7, "next", "ghost .read-next-story", "newer")
+    # Any other rel=prev/next
+    rel_side = _rel_side(a)
+    if rel_side:
+        return _Match(8, rel_side, f"a[rel={rel_side}]", None)
+    # Generic class/id words inside a navigation block
+    generic = _generic(a, own, el_id, parents, parent_classes)
+    if generic:
+        return generic
+    return None
+
+
+def _token_side(values: Iterable[str]) -> str | None:
+    for value in values:
+        words = set(_words(value))
+        if words & _PREV_WORDS:
+            return "prev"
+        if words & _NEXT_WORDS:
+            return "next"
+    return None
+
+
+def _generic(
+    a: Tag, own: list[str], el_id: str, parents: list[Tag], parent_classes: list[list[str]]
+) -> _Match | None:
+    """Class/id words on the link or up to three parents, inside a navigation block."""
+    in_nav = any(
+        p.name == "nav"
+        or set(_words(" ".join(cs))) & _NAV_WORDS
+        or set(_words(_attr(p, "id") or "")) & _NAV_WORDS
+        for p, cs in zip(parents, parent_classes, strict=True)
+    )
+    candidates: list[str] = [*own, el_id]
+    for p, cs in zip(parents[:3], parent_classes[:3], strict=True):
+        candidates.extend(cs)
+        candidates.append((_attr(p, "id") or "").lower())
+    for value in candidates:
+        if not value:
+            continue
+        words = _words(value)
+        wordset = set(words)
+        side = None
+        direction = None
+        if wordset & _PREV_WORDS:
+            side = "prev"
+        elif wordset & _NEXT_WORDS:
+            side = "next"
+        elif "older" in wordset:
+            side, direction = "prev", "older"
+        elif "newer" in wordset:
+            side, direction = "next", "newer"
+        if side is None:
+            continue
+        if wordset & _WIDGET_WORDS:
+            continue
+        postish = bool(wordset & _POSTISH) or bool(wordset & _NAV_WORDS)
+        if in_nav or postish:
+            shown = f"#{value}" if value == el_id else f".{value}"
+            return _Match(9, side, f"generic {shown}", direction)
+    return None
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def _strip_labels(text: str) -> str:
+    """The text without previous/next labels (repeated ones too) and arrows at either end."""
+    out = text.strip(_ARROWS + " \t")
+    while True:
+        new = _LEADING_LABEL.sub("", out, count=1)
+        new = _TRAILING_LABEL.sub("", new, count=1).strip(_ARROWS + " \t")
+        if new == out:
+            return out
+        out = new
+
+
+def _strip_marked_label(text: str) -> str:
+    """Strip a label at either end only where an arrow or separator sets it apart
+    ("« Older: The quiet hours", "Title: Newer »"): "Older thoughts" is a title."""
+    out = text
+    m = _LEADING_LABEL.match(out)
+    if m and any(c in _ARROWS for c in m.group(0).replace(m.group(1), "", 1)):
+        out = out[m.end() :]
+    m = _TRAILING_LABEL.search(out)
+    if m and any(c in _ARROWS for c in m.group(0).replace(m.group(1), "", 1)):
+        out = out[: m.start()]
+    return out.strip(_ARROWS + " \t")
+
+
+def _chunks(a: Tag, text_of: TextOf) -> list[str]:
+    """The link's visible text split by its child elements ("Previous" | "Title")."""
+    from postaudit.page import is_hidden  # page imports this module
+
+    out: list[str] = []
+    for child in a.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            out.append(" ".join(str(child).split()))
+        elif isinstance(child, Tag) and not is_hidden(child):
+            out.append(text_of(child) if child.name != "img" else (_attr(child, "alt") or ""))
+    return [c for c in out if c]
+
+
+def _title_of(a: Tag, text: str, text_of: TextOf) -> str | None:
+    """The target's title as the link shows it: a theme's title element, a heading,
+    the text without its previous/next labels, else the title attribute."""
+    for cls in _TITLE_CLASSES:
+        found = a.find(class_=cls)
+        if isinstance(found, Tag):
+            title = text_of(found).strip(_ARROWS + " \t")
+            if title:
+                return title
+    heading = a.find(_HEADINGS)
+    if isinstance(heading, Tag):
+        title = text_of(heading).strip(_ARROWS + " \t")
+        if title:
+            return title
+    kept = [c for c in _chunks(a, text_of) if _strip_labels(c)]
+    title = _strip_marked_label(" ".join(kept)) if kept else ""
+    if title:
+        return title
+    attr_title = " ".join((_attr(a, "title") or "").split())
+    return attr_title or None
+
+
+#: Call-to-action texts that "»" or "→" decorate without making them pagination.
+_CTA = frozenset(
+    {
+        "read more",
+        "more",
+        "continue",
+        "continue reading",
+        "keep reading",
+        "read on",
+        "learn more",
+        "see more",
+        "view more",
+        "details",
+        "read the rest",
+        "read the full post",
+        "read the post",
+    }
+)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _disabled(a: Tag, href: str) -> bool:
+    classes = _classes(a)
+    return (
+        "disabled" in classes
+        or (_attr(a, "aria-disabled") or "").strip().lower() == "true"
+        or href.strip().lower() in _DISABLED_HREFS
+    )
+
+
+def _fallback_candidate(a: Tag, href: str) -> bool:
+    """A link the text fallback may take: to another page, not a widget's arrow, not
+    disabled, not inside a sentence or the site header."""
+    if href.strip().startswith("#") or _disabled(a, href):
+        return False
+    for el in (a, *_ancestors(a, 2)):
+        if set(_words(" ".join(_classes(el)))) & _WIDGET_WORDS:
+            return False
+    return _stands_alone(a)
+
+
+def _stands_alone(a: Tag) -> bool:
+    """Not a link inside a sentence: outside <header>, its parent holds little other text."""
+    if any(isinstance(p, Tag) and p.name == "header" for p in a.parents):
+        return False
+    parent = a.parent
+    if not isinstance(parent, Tag):
+        return True
+    other = sum(
+        len(str(s).strip())
+        for s in parent.children
+        if isinstance(s, NavigableString) and not isinstance(s, Comment)
+    )
+    return other <= 3
+
+
+def find_pagination(
+    soup: BeautifulSoup,
+    *,
+    locate: Locate,
+    resolve: Resolve,
+    text_of: TextOf,
+    anchors: Sequence[Tag] | None = None,
+) -> Pagination:
+    """Find the page's previous/next post links. Pure: reads the tree, no I/O.
+
+    `locate`, `resolve` and `text_of` are the page builder's helpers (source location,
+    URL resolution against the page/base URL, visible text). `anchors` may pass the
+    `<a>` elements already collected by the caller.
+    """
+    if anchors is None:
+        anchors = soup.find_all("a")
+    best: dict[str, tuple[_Match, Tag, str, str]] = {}
+    best_rank = 99
+    disabled_by_rank: dict[int, set[str]] = {}
+    candidates: list[tuple[Tag, str]] = []  # for the text fallback
+    for a in anchors:
+        href = _attr(a, "href")
+        if href is None:
+            continue
+        texts: list[str] = []
+
+        def lazy_text(a: Tag = a, texts: list[str] = texts) -> str:
+            if not texts:
+                texts.append(text_of(a))
+            return texts[0]
+
+        match = _classify(a, lazy_text)
+        if match is None:
+            if _fallback_candidate(a, href):
+                candidates.append((a, href))
+            continue
+        if match.rank > best_rank:
+            continue
+        if _disabled(a, href):
+            disabled_by_rank.setdefault(match.rank, set()).add(match.side)
+            if match.rank < best_rank:
+                best.clear()
+                best_rank = match.rank
+            continue
+        if match.rank < best_rank:
+            best.clear()
+            best_rank = match.rank
+        best.setdefault(match.side, (match, a, href, lazy_text()))
+    sides: dict[str, PagerLink] = {}
+    for side, (match, a, href, text) in best.items():
+        sides[side] = PagerLink(
+            side=side,
+            href=href,
+            url=resolve(href),
+            title=_title_of(a, text, text_of),
+            text=text,
+            markup=match.markup,
+            direction=match.direction,
+            location=locate(a),
+        )
+    disabled = tuple(
+        s for s in SIDES if s in disabled_by_rank.get(best_rank, set()) and s not in sides
+    )
+    if not sides and not disabled:
+        for a, href in candidates:
+            shown = text_of(a)
+            found = _text_side(shown) if len(shown) <= 200 else None
+            if found is None or found[0] in sides:
+                continue
+            side, label = found
+            if not any(c.isalpha() for c in label) and (
+                " ".join(_strip_labels(shown).lower().split()) in _CTA
+            ):
+                continue  # "Read more »" is a teaser, not the next post
+            sides[side] = PagerLink(
+                side=side,
+                href=href,
+                url=resolve(href),
+                title=_title_of(a, shown, text_of),
+                text=shown,
+                markup=f"text {_label_shown(shown, label)!r}",
+                direction=_time_of(label),
+                location=locate(a),
+            )
+    head = _head_links(soup, locate=locate, resolve=resolve)
+    if not sides and not disabled:
+        sides = dict(head)
+    return Pagination(
+        prev=sides.get("prev"),
+        next=sides.get("next"),
+        head_prev=head.get("prev"),
+        head_next=head.get("next"),
+        disabled=disabled,
+    )
+
+
+def _label_shown(text: str, label: str) -> str:
+    """The label as the page writes it ("Next", not "next")."""
+    low = text.lower()
+    i = low.find(label)
+    return text[i : i + len(label)] if i >= 0 else label
+
+
+def _head_links(
+    soup: BeautifulSoup, *, locate: Locate, resolve: Resolve
+) -> Mapping[str, PagerLink]:
+    out: dict[str, PagerLink] = {}
+    head = soup.head
+    for tag in (head or soup).find_all("link"):
+        side = _rel_side(tag)
+        href = _attr(tag, "href")
+        if side is None or side in out or href is None:
+            continue
+        out[side] = PagerLink(
+            side=side,
+            href=href,
+            url=resolve(href),
+            title=" ".join((_attr(tag, "title") or "").split()) or None,
+            text="",
+            markup=f"link[rel={side}]",
+            direction=None,
+            location=locate(tag),
+        )
+    return out

@@ -1,0 +1,645 @@
+"""Article prose: which blocks are measured, sentences, and English style signals.
+
+Pure text functions over `Page.blocks`; no textstat here (see `readability.py` for
+the figures). The measured prose is what a reader reads as the article: paragraphs,
+list items (each one a sentence), quotes and loose text; not headings, captions,
+code, tables, hidden blocks, photo credits, bylines or pagination labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from postaudit.page import Block
+
+#: Block kinds that count as article prose.
+PROSE_KINDS = frozenset({"p", "li", "blockquote", "dd", "div"})
+#: Block kinds that are paragraphs (for the paragraph-length check).
+PARAGRAPH_KINDS = frozenset({"p", "blockquote", "div"})
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+    }
+)
+
+
+def normalize_quotes(text: str) -> str:
+    """Typographic apostrophes and quotes as ASCII (’ -> ', “ ” -> "), NBSP as space."""
+    return text.translate(_QUOTES)
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+_CREDIT = re.compile(
+    r"^(?:photo|image|picture|illustration|header image|featured image|cover image)s?"
+    r"(?:\s+(?:by|via|from|courtesy of)\b|\s*(?:credit)?s?\s*:)",
+    re.I,
+)
+_STOCK = re.compile(
+    r"\b(?:pexels|unsplash|pixabay|shutterstock|istock(?:photo)?|getty images|adobe stock|"
+    r"canva|freepik|depositphotos|wikimedia commons)\b\s*\.?$",
+    re.I,
+)
+_BYLINE = re.compile(r"^(?i:by|written by|posted by|author:|published by|words by)\s+(\w)")
+_NAV_LABELS = frozenset(
+    {
+        "previous",
+        "next",
+        "previous post",
+        "next post",
+        "older",
+        "newer",
+        "older posts",
+        "newer posts",
+        "older post",
+        "newer post",
+        "read more",
+        "share",
+        "share this",
+        "share this post",
+        "share this:",
+        "tweet",
+        "comments",
+        "leave a comment",
+        "back to top",
+        "back to blog",
+        "continue reading",
+    }
+)
+_TERMINAL = re.compile(r"[.!?…。！？]['\"”’)\]]*$")
+
+
+def boilerplate_reason(block: Block) -> str | None:
+    """Why a prose-kind block is not article prose ("credit", "byline", "label",
+    "heading" for a short bold line), or None."""
+    text = block.text.strip()
+    words = text.split()
+    n = len(words)
+    if n <= 14 and (_CREDIT.match(text) or (_STOCK.search(text) and ("|" in text or n <= 6))):
+        return "credit"
+    byline = _BYLINE.match(text)
+    if byline and n <= 14 and byline.group(1).isupper() and not _TERMINAL.search(text):
+        return "byline"  # "by Dana Whitlock, LPC"
+    if text.lower().strip(" :·|»«←→<>") in _NAV_LABELS:
+        return "label"
+    if block.bold_only and n <= 12 and not _TERMINAL.search(text):
+        return "heading"  # a bold line standing in for a heading ("fake heading")
+    if block.kind == "div" and n <= 3 and not _TERMINAL.search(text):
+        return "label"  # tag lists, dates, counters: loose text that is no sentence
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """The measured article prose: blocks in order and what was left out (by reason)."""
+
+    blocks: tuple[Block, ...]
+    excluded: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        """The measured text: one block per line, each ending in sentence punctuation
+        (a list item or a loose line is a sentence of its own), quotes made ASCII."""
+        return "\n".join(terminated(b.text) for b in self.blocks)
+
+
+def terminated(text: str) -> str:
+    """`text` with ASCII quotes, ending in sentence punctuation (a "." is added if none)."""
+    text = normalize_quotes(text).strip()
+    if not text or _TERMINAL.search(text):
+        return text
+    return text.rstrip(":;,-–— ") + "."
+
+
+def article_prose(blocks: Iterable[Block]) -> Prose:
+    """Select the measured prose among `blocks` (see module docstring)."""
+    kept: list[Block] = []
+    excluded: dict[str, int] = {}
+    for block in blocks:
+        reason: str | None
+        if block.hidden:
+            reason = "hidden"
+        elif block.kind == "heading":
+            reason = "heading"
+        elif block.kind == "figcaption":
+            reason = "caption"
+        elif block.kind == "pre":
+            reason = "code"
+        elif block.kind not in PROSE_KINDS:
+            reason = "table"
+        else:
+            reason = boilerplate_reason(block)
+        if reason is None:
+            kept.append(block)
+        else:
+            excluded[reason] = excluded.get(reason, 0) + 1
+    return Prose(tuple(kept), dict(sorted(excluded.items())))
+
+
+def sections(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Prose blocks grouped by the headings between them (for runs of sentences)."""
+    out: list[list[Block]] = [[]]
+    for block in blocks:
+        if block.kind == "heading":
+            if out[-1]:
+                out.append([])
+        elif not block.hidden:
+            out[-1].append(block)
+    return [s for s in out if s]
+
+
+# --------------------------------------------------------------------------- sentences
+
+#: Lower-cased abbreviations (without the dot) after which a period ends no sentence.
+ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "mt",
+        "ft",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "approx",
+        "no",
+        "vol",
+        "fig",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "a.m",
+        "p.m",
+        "u.s",
+        "ph.d",
+    }
+)
+_BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+|[。！？]+['\"”’)\]」』]*\s*")
+_NEXT_START = re.compile(r"['\"“‘(\[¿¡]*[\d\w]")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one block of text.
+
+    A sentence ends at `.`, `!`, `?` or `…` (with closing quotes or brackets) followed
+    by whitespace and an upper-case letter, a digit or an opening quote; not after a
+    known abbreviation ("Dr.", "e.g.") or a single initial ("J."). CJK full stops
+    always end one. Text without any end mark is one sentence."""
+    text = text.strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if end >= len(text):
+            break
+        mark = m.group(0)
+        if mark[0] not in "。！？":
+            nxt = _NEXT_START.match(text, end)
+            if nxt is None or not (nxt.group(0)[-1].isupper() or nxt.group(0)[-1].isdigit()):
+                continue
+            if mark[0] == "." and _is_abbreviation(text, m.start()):
+                continue
+        sentence = text[start:end].strip()
+        if sentence:
+            out.append(sentence)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    i = dot
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘[":
+        i -= 1
+    word = text[i:dot].lower()
+    if word in ABBREVIATIONS:
+        return True
+    return len(word) == 1 and word.isalpha()  # an initial: "J. Smith"
+
+
+_WORD = re.compile(r"\w")
+
+
+def words(text: str) -> list[str]:
+    """Whitespace-separated words that hold a letter or digit (textstat's way of counting:
+    "wake-up" and "don't" are one word each)."""
+    return [w for w in text.split() if _WORD.search(w)]
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+# --------------------------------------------------------------------------- beginnings
+
+#: A sentence starting with one of these is keyed by its first two words (as Yoast does):
+#: "The cat ... The dog ..." are different beginnings.
+_BEGINNING_PREFIXES = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "your",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    }
+)
+_LEADING_NOISE = re.compile(r"^[^\w]+")
+
+
+def beginning(sentence: str) -> str:
+    """The first word of a sentence, lower-cased (two words after an article or a number)."""
+    ws = [_LEADING_NOISE.sub("", w).strip(".,;:!?\"')") for w in normalize_quotes(sentence).split()]
+    ws = [w.lower() for w in ws if w]
+    if not ws:
+        return ""
+    if ws[0] in _BEGINNING_PREFIXES and len(ws) > 1:
+        return f"{ws[0]} {ws[1]}"
+    return ws[0]
+
+
+# --------------------------------------------------------------------------- passive voice
+
+_BE_FORMS = frozenset(
+    {
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "get",
+        "gets",
+        "got",
+        "gotten",
+        "getting",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "it's",
+        "that's",
+        "he's",
+        "she's",
+        "there's",
+        "what's",
+        "who's",
+        "they're",
+        "we're",
+        "you're",
+        "i'm",
+    }
+)
+#: Words that may stand between the auxiliary and the participle ("was not seen",
+#: "is often called", "has been quietly removed").
+_BETWEEN = frozenset(
+    {"not", "never", "also", "just", "often", "always", "still", "being", "been", "all", "even"}
+)
+IRREGULAR_PARTICIPLES = frozenset(
+    {
+        "arisen",
+        "awoken",
+        "beaten",
+        "become",
+        "begun",
+        "bent",
+        "bitten",
+        "blown",
+        "born",
+        "borne",
+        "bought",
+        "bound",
+        "broken",
+        "brought",
+        "built",
+        "burnt",
+        "caught",
+        "chosen",
+        "dealt",
+        "done",
+        "drawn",
+        "driven",
+        "eaten",
+        "fallen",
+        "fed",
+        "felt",
+        "fought",
+        "found",
+        "forbidden",
+        "forgiven",
+        "forgotten",
+        "frozen",
+        "given",
+        "gone",
+        "grown",
+        "held",
+        "hidden",
+        "hit",
+        "hung",
+        "hurt",
+        "kept",
+        "known",
+        "laid",
+        "led",
+        "left",
+        "lent",
+        "lit",
+        "lost",
+        "made",
+        "meant",
+        "met",
+        "paid",
+        "put",
+        "read",
+        "ridden",
+        "run",
+        "said",
+        "seen",
+        "sent",
+        "set",
+        "shaken",
+        "shot",
+        "shown",
+        "shut",
+        "sold",
+        "sought",
+        "spent",
+        "split",
+        "spoken",
+        "spread",
+        "stolen",
+        "struck",
+        "stuck",
+        "sung",
+        "swept",
+        "sworn",
+        "taken",
+        "taught",
+        "thought",
+        "thrown",
+        "told",
+        "torn",
+        "understood",
+        "undone",
+        "upset",
+        "withdrawn",
+        "woken",
+        "won",
+        "worn",
+        "written",
+    }
+)
+#: -ed words that after "is/was" are nearly always adjectives, not passives.
+_ED_ADJECTIVES = frozenset(
+    {
+        "tired",
+        "bored",
+        "excited",
+        "interested",
+        "worried",
+        "scared",
+        "married",
+        "supposed",
+        "used",
+        "ashamed",
+        "aged",
+        "beloved",
+        "naked",
+        "wicked",
+        "sacred",
+        "rugged",
+        "crooked",
+        "dogged",
+        "wretched",
+        "red",
+        "bed",
+        "shed",
+        "need",
+        "seed",
+        "feed",
+        "speed",
+        "indeed",
+        "hundred",
+        "kindred",
+        "ragged",
+        "jagged",
+        "stressed",
+        "relaxed",
+        "confused",
+        "pleased",
+        "satisfied",
+        "embarrassed",
+        "overwhelmed",
+        "frustrated",
+        "depressed",
+        "exhausted",
+        "determined",
+        "qualified",
+        "experienced",
+        "advanced",
+        "detailed",
+        "complicated",
+        "sophisticated",
+        "limited",
+        "related",
+        "based",
+        "focused",
+        "ready",
+    }
+)
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
+def _tokens(sentence: str) -> list[str]:
+    return _TOKEN.findall(normalize_quotes(sentence).lower())
+
+
+def _is_participle(word: str) -> bool:
+    if word in _ED_ADJECTIVES:
+        return False
+    if word in IRREGULAR_PARTICIPLES:
+        return True
+    return len(word) > 4 and word.endswith("ed")
+
+
+def is_passive(sentence: str) -> bool:
+    """English passive voice: a form of "be" or "get" followed by a past participle,
+    with at most two adverbs or "not" between them ("was quickly taken", "is being
+    read", "got stuck"). Common -ed adjectives ("tired", "interested") are not passives."""
+    toks = _tokens(sentence)
+    for i, tok in enumerate(toks):
+        if tok not in _BE_FORMS:
+            continue
+        j = i + 1
+        skipped = 0
+        while j < len(toks) and skipped < 2 and (toks[j] in _BETWEEN or toks[j].endswith("ly")):
+            j += 1
+            skipped += 1
+        if j < len(toks) and _is_participle(toks[j]):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- transitions
+
+#: English transition words and phrases (written for postaudit; the idea is Yoast's).
+TRANSITION_WORDS = frozenset(
+    {
+        "accordingly",
+        "additionally",
+        "afterward",
+        "afterwards",
+        "also",
+        "although",
+        "altogether",
+        "besides",
+        "because",
+        "consequently",
+        "conversely",
+        "correspondingly",
+        "finally",
+        "first",
+        "firstly",
+        "furthermore",
+        "hence",
+        "however",
+        "instead",
+        "lastly",
+        "later",
+        "likewise",
+        "meanwhile",
+        "moreover",
+        "nevertheless",
+        "next",
+        "nonetheless",
+        "notably",
+        "otherwise",
+        "overall",
+        "second",
+        "secondly",
+        "similarly",
+        "since",
+        "specifically",
+        "still",
+        "subsequently",
+        "then",
+        "therefore",
+        "third",
+        "thus",
+        "ultimately",
+        "unless",
+        "whereas",
+        "while",
+        "yet",
+    }
+)
+TRANSITION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "above all",
+        "after all",
+        "all in all",
+        "as a result",
+        "as long as",
+        "as soon as",
+        "as well as",
+        "at first",
+        "at the same time",
+        "by contrast",
+        "by the same token",
+        "even though",
+        "even so",
+        "for example",
+        "for instance",
+        "for this reason",
+        "in addition",
+        "in conclusion",
+        "in contrast",
+        "in fact",
+        "in other words",
+        "in particular",
+        "in short",
+        "in spite of",
+        "in the end",
+        "in the meantime",
+        "on the contrary",
+        "on the other hand",
+        "so that",
+        "that is",
+        "that said",
+        "to begin with",
+        "to sum up",
+        "with this in mind",
+    )
+)
+
+
+def has_transition(sentence: str) -> bool:
+    """The sentence uses an English transition word or phrase ("however", "for example")."""
+    toks = _tokens(sentence)
+    if any(t in TRANSITION_WORDS for t in toks):
+        return True
+    for phrase in TRANSITION_PHRASES:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i : i + n]) == phrase:
+                return True
+    return False

@@ -1,0 +1,217 @@
+"""A Markdown summary sized for a pull-request comment or a job summary.
+
+Verdict and site score, the gate's reasons, regressions against the baseline (rule,
+page, baseline, now) and the good news, a score table (worst pages first) and the
+top findings. Long lists are cut with "and N more" so the comment stays small.
+
+Page text (URLs, messages, selectors) is untrusted: `escape()` turns it into one
+line of inert text: HTML special characters become entities, Markdown punctuation
+(`\\ ` * _ [ ] ( ) | ~ ! #`) is backslash-escaped, and `@` gets a zero-width space so
+a page cannot mention people on GitHub. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from postaudit.gate import GateResult
+from postaudit.model import SCORED_CATEGORIES, Finding, PageResult, Report, Severity
+from postaudit.report.ci import one_line
+from postaudit.scoring import site_score
+
+if TYPE_CHECKING:
+    from postaudit.baseline import Comparison
+
+MAX_CHANGES = 20
+MAX_PAGES = 25
+MAX_FINDINGS = 10
+MESSAGE_LIMIT = 160
+_MD_SPECIAL = set("\\`*_[]()|~!#")
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def escape(text: str, *, limit: int | None = None) -> str:
+    """Untrusted text as one line of literal Markdown (safe in a table cell)."""
+    text = one_line(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    out = []
+    for ch in text:
+        if ch == "&":
+            out.append("&amp;")
+        elif ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "@":
+            out.append("@\u200b")
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _score(value: int | None) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: int = 0) -> list[str]:
+    """A GFM table; the last `numeric` columns are right-aligned."""
+    seps = ["---"] * (len(head) - numeric) + ["---:"] * numeric
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(seps) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _more(total: int, shown: int, what: str) -> list[str]:
+    return ["", f"_…and {total - shown} more {what}._"] if total > shown else []
+
+
+def _site_score(report: Report) -> int | None:
+    score = report.summary.get("score") if "score" in report.summary else None
+    if isinstance(score, int) and not isinstance(score, bool):
+        return score
+    return site_score(p.score for p in report.pages)
+
+
+def _counts(findings: Sequence[Finding]) -> str:
+    counts = {s: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity] += 1
+    return " · ".join(
+        _plural(counts[s], str(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    )
+
+
+def _header(report: Report, gate: GateResult | None) -> list[str]:
+    if gate is None:
+        title = "## postaudit report"
+    elif gate.passed:
+        title = "## ✅ postaudit: passed"
+    else:
+        title = "## ❌ postaudit: failed"
+    pages = len(report.pages)
+    failed = sum(1 for p in report.pages if p.error is not None)
+    line = f"**Score {_score(_site_score(report))}** · {_plural(pages, 'page')}"
+    if failed:
+        line += f" ({failed} could not be audited)"
+    line += f" · {_counts(list(report.findings()))}"
+    lines = [title, "", line]
+    if gate is not None and gate.reasons:
+        lines += ["", "**Why it failed**", ""]
+        lines += [f"- {escape(r)}" for r in gate.reasons]
+    return lines
+
+
+def _comparison(comparison: Comparison) -> list[str]:
+    bad: list[list[str]] = []
+    good: list[list[str]] = []
+    for r in comparison.rules:
+        page = escape(r.url)
+        if r.new:
+            detail = "; ".join(escape(f.message, limit=MESSAGE_LIMIT) for f in r.new[:3])
+            bad.append([f"`{r.code}` {r.name}: {detail}", page, str(r.baseline), str(r.now)])
+        if r.fixed:
+            good.append([f"✔ `{r.code}` {r.name} fixed", page, str(r.baseline), str(r.now)])
+    for s in comparison.scores:
+        label = "page score" if s.score == "score" else f"{s.score} score"
+        row = [label, escape(s.url), str(s.baseline), str(s.now)]
+        if s.regression:
+            bad.append(row)
+        elif s.delta > 0:
+            good.append(["✔ " + label + " up", *row[1:]])
+    where = escape(comparison.baseline)
+    tolerance = comparison.tolerance
+    lines = ["", f"### Regressions against {where} (tolerance {tolerance})", ""]
+    head = ["Rule", "Page", "Baseline", "Now"]
+    if bad:
+        lines += _table(head, bad[:MAX_CHANGES], numeric=2)
+        lines += _more(len(bad), MAX_CHANGES, "regressions")
+    else:
+        lines.append("None.")
+    if good:
+        lines += ["", "### Good news", ""]
+        lines += _table(head, good[:MAX_CHANGES], numeric=2)
+        lines += _more(len(good), MAX_CHANGES, "improvements")
+    notes = []
+    if comparison.new_pages:
+        notes.append(f"- New pages (all their findings are new): {_pages(comparison.new_pages)}")
+    if comparison.removed_pages:
+        notes.append(f"- Pages gone since the baseline: {_pages(comparison.removed_pages)}")
+    if comparison.unmeasured_pages:
+        notes.append(f"- Could not be audited this time: {_pages(comparison.unmeasured_pages)}")
+    if notes:
+        lines += ["", *notes]
+    return lines
+
+
+def _pages(urls: Sequence[str]) -> str:
+    shown = ", ".join(escape(u) for u in urls[:MAX_CHANGES])
+    return shown + (f" and {len(urls) - MAX_CHANGES} more" if len(urls) > MAX_CHANGES else "")
+
+
+def _scores(pages: Sequence[PageResult]) -> list[str]:
+    ordered = sorted(pages, key=lambda p: (p.score is not None, p.score or 0, p.url))
+    head = ["Page", "Score", *(c.label for c in SCORED_CATEGORIES)]
+    rows = [
+        [escape(p.url), _score(p.score), *(_score(p.categories.get(c)) for c in SCORED_CATEGORIES)]
+        for p in ordered[:MAX_PAGES]
+    ]
+    lines = ["", "### Scores", ""]
+    lines += _table(head, rows, numeric=len(head) - 1)
+    lines += _more(len(pages), MAX_PAGES, "pages")
+    return lines
+
+
+def _top_findings(
+    report: Report, gate: GateResult | None, comparison: Comparison | None
+) -> list[str]:
+    findings = list(report.findings())
+    if comparison is not None:
+        new = comparison.new_fingerprints
+        findings = [f for f in findings if f.fingerprint in new]
+        title = "### New findings"
+    else:
+        title = "### Top findings"
+    if not findings:
+        return []
+    blocking = gate.blocking if gate is not None else frozenset()
+    findings.sort(
+        key=lambda f: (f.fingerprint not in blocking, _SEVERITY_ORDER[f.severity], f.url, f.code)
+    )
+    rows = []
+    for f in findings[:MAX_FINDINGS]:
+        where = f.location.selector or ""
+        if f.location.line is not None:
+            where = f"{where} line {f.location.line}".strip()
+        rows.append(
+            [
+                str(f.severity),
+                f"`{f.code}` {f.name}",
+                escape(f.url),
+                escape(f.message, limit=MESSAGE_LIMIT),
+                escape(where, limit=80),
+            ]
+        )
+    lines = ["", title, ""]
+    lines += _table(["Severity", "Rule", "Page", "Message", "Where"], rows)
+    lines += _more(len(findings), MAX_FINDINGS, "findings")
+    return lines
+
+
+def render_markdown(
+    report: Report, *, comparison: Comparison | None = None, gate: GateResult | None = None
+) -> str:
+    lines = _header(report, gate)
+    if comparison is not None:
+        lines += _comparison(comparison)
+    if report.pages:
+        lines += _scores(report.pages)
+    lines += _top_findings(report, gate, comparison)
+    return "\n".join(lines) + "\n"

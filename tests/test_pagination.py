@@ -1,0 +1,205 @@
+"""Previous/next post links: theme markup fixtures, the real corpus, and edge cases."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postaudit.fetch import decode_html
+from postaudit.page import parse_page
+from postaudit.pagination import Pagination
+
+ROOT = Path(__file__).resolve().parents[1]
+THEMES = sorted((ROOT / "fixtures" / "pagination").glob("*.html"))
+CORPUS = ROOT.parent / "shared" / "corpus"
+_EXPECT = re.compile(r"<!--\s*expect-pagination:\s*(\{.*?\})\s*-->", re.S)
+
+
+def pagination(html: str, url: str = "https://example.com/section/this-post/") -> Pagination:
+    return parse_page(html, url).pagination
+
+
+@pytest.mark.parametrize("path", THEMES, ids=[p.stem for p in THEMES])
+def test_theme_markup(path: Path) -> None:
+    html = path.read_text(encoding="utf-8")
+    m = _EXPECT.search(html)
+    assert m, "each theme fixture states what it expects"
+    want: dict[str, Any] = json.loads(m.group(1))
+    got = pagination(html)
+    for side in ("prev", "next"):
+        expected = want.get(side)
+        link = got.side(side)
+        if expected is None:
+            assert link is None, f"{side}: expected none, got {link}"
+            continue
+        assert link is not None, f"{side} not found"
+        for key, value in expected.items():
+            assert getattr(link, key) == value, f"{side}.{key}"
+        assert link.location.line is not None, "the link's source line is known"
+    assert list(got.disabled) == want.get("disabled", [])
+    if "head" in want:
+        assert {
+            "prev": got.head_prev.url if got.head_prev else None,
+            "next": got.head_next.url if got.head_next else None,
+        } == want["head"]
+
+
+def test_every_theme_fixture_is_covered() -> None:
+    names = {p.stem for p in THEMES}
+    for theme in (
+        "squarespace-7.1",
+        "squarespace-7.0",
+        "wordpress",
+        "ghost-casper",
+        "hexo-next",
+        "minimal-mistakes",
+        "hugo-even",
+        "landscape",
+    ):
+        assert theme in names
+
+
+#: What each real page of ../shared/corpus matches: (prev markup, next markup, disabled).
+CORPUS_EXPECTED: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
+    "ghost5-casper_pwningtech_blacksmith.html": (None, None, ()),
+    "hexo-next_brianyi_0.html": (
+        "hexo-next .post-nav-prev a[rel]",
+        "hexo-next .post-nav-next a[rel]",
+        (),
+    ),
+    "hexo-next_brianyi_1091fd73.html": (
+        "hexo-next .post-nav-prev a[rel]",
+        "hexo-next .post-nav-next a[rel]",
+        (),
+    ),
+    "hugo-even_ouuan_apio-noi-2020.html": (
+        "hugo-even .post-nav a.prev",
+        "hugo-even .post-nav a.next",
+        (),
+    ),
+    "hugo_0xnf_firefox-user-security.html": (None, None, ()),
+    "hugo_0xnf_plfeatures.html": (None, None, ()),
+    "jekyll-landscape_briangenisio_calling-actions-in-directives.html": (
+        "landscape #article-nav-newer",
+        "landscape #article-nav-older",
+        (),
+    ),
+    "jekyll-landscape_briangenisio_rise-of-the-nodebots.html": (
+        "landscape #article-nav-newer",
+        "landscape #article-nav-older",
+        (),
+    ),
+    "jekyll-minimalmistakes_bruce30262_chakrazy.html": (
+        "minimal-mistakes .pagination--pager",
+        "minimal-mistakes .pagination--pager",
+        (),
+    ),
+    "jekyll-minimalmistakes_bruce30262_flare-on-2019.html": (
+        "minimal-mistakes .pagination--pager",
+        None,
+        ("next",),
+    ),
+    "postachio_devonzuegel_argentina.html": (None, None, ()),
+    "quarto_0xdeadd_welcome.html": (None, None, ()),
+    "squarespace70_multietch_testimonial-jeweler.html": (
+        "squarespace-7.0 .pagination .newer",
+        "squarespace-7.0 .pagination .older",
+        (),
+    ),
+    "wordpress-static_whizzy_redirect-stub.html": (None, None, ()),
+    "wordpress57-twentythirteen_whizzy_google-maps-js.html": (None, None, ()),
+    "wordpress59_hidemiyoshi_blog-post_24.html": (
+        "wordpress .nav-previous",
+        "wordpress .nav-next",
+        (),
+    ),
+}
+
+
+def corpus_pages() -> list[Path]:
+    return sorted(CORPUS.glob("*.html"))
+
+
+@pytest.mark.parametrize("path", corpus_pages(), ids=lambda p: p.stem)
+def test_corpus_markup(path: Path) -> None:
+    assert path.name in CORPUS_EXPECTED, "every corpus page has an expectation"
+    text, _, _ = decode_html(path.read_bytes())
+    got = pagination(text, "https://example.com/some/post/")
+    prev, nxt, disabled = CORPUS_EXPECTED[path.name]
+    assert (got.prev.markup if got.prev else None) == prev
+    assert (got.next.markup if got.next else None) == nxt
+    assert got.disabled == disabled
+    assert not got.head_links, "no corpus article has <link rel=prev/next>"
+
+
+def test_corpus_directions_and_titles() -> None:
+    def load(name: str) -> Pagination:
+        text, _, _ = decode_html((CORPUS / name).read_bytes())
+        return pagination(text, "https://example.com/some/post/")
+
+    hexo = load("hexo-next_brianyi_1091fd73.html")
+    assert hexo.next is not None and hexo.next.direction == "older", "NexT: rel=next is older"
+    assert hexo.next.title == "[leetcode]213.打家劫舍 II"
+    mm = load("jekyll-minimalmistakes_bruce30262_flare-on-2019.html")
+    assert mm.prev is not None and mm.prev.title == "Flare-on Challenge 2018 Write-up"
+    assert mm.next is None, 'the disabled href="#" Next is not a link'
+    sq = load("squarespace70_multietch_testimonial-jeweler.html")
+    assert sq.prev is not None and sq.prev.direction == "newer", "7.0: .newer holds rel=prev"
+    wp = load("wordpress59_hidemiyoshi_blog-post_24.html")
+    assert wp.prev is not None and wp.prev.title == "メンテナンス", "aria-hidden label left out"
+    assert wp.prev.url == "https://example.com/some/post/blog-post_22.html"
+    land = load("jekyll-landscape_briangenisio_rise-of-the-nodebots.html")
+    assert land.prev is not None
+    assert land.prev.title == "Bootstrapping your Arduino with Firmata and Johnny-Five"
+
+
+def test_in_sentence_and_widget_links_are_not_pagination() -> None:
+    html = (
+        '<html><body><article><p>See the <a href="/x">next steps</a> for more.</p>'
+        '<div class="gallery"><a class="arrow" href="/img/2">›</a></div>'
+        '<header><a href="/events">Next events</a></header></article></body></html>'
+    )
+    assert not pagination(html).found
+
+
+def test_text_fallback_only_when_no_markup() -> None:
+    html = (
+        '<html><body><div><a href="/a">Previous</a></div>'
+        '<nav class="post-navigation"><div class="nav-next"><a href="/b">Later post</a></div></nav>'
+        "</body></html>"
+    )
+    got = pagination(html)
+    assert got.prev is None, "kinds of markup are not mixed"
+    assert got.next is not None and got.next.markup == "wordpress .nav-next"
+
+
+def test_generic_class_words_inside_a_nav_block() -> None:
+    html = (
+        '<html><body><nav class="post-pager"><a class="older-entry" href="/o">Older</a>'
+        '<a class="newer-entry" href="/n">Newer</a></nav></body></html>'
+    )
+    got = pagination(html)
+    assert got.prev is not None and got.prev.markup == "generic .older-entry"
+    assert got.prev.direction == "older"
+    assert got.next is not None and got.next.href == "/n"
+
+
+def test_head_links_are_kept_apart_from_visible_ones() -> None:
+    html = (
+        '<html><head><link rel="next" href="/head-next"></head><body>'
+        '<a rel="next" href="/visible-next">Next post</a></body></html>'
+    )
+    got = pagination(html)
+    assert got.next is not None and got.next.markup == "a[rel=next]"
+    assert got.head_next is not None and got.head_next.href == "/head-next"
+    assert got.visible
+
+
+def test_labels_in_other_languages() -> None:
+    html = '<html><body><div><a href="/p">上一篇：慢慢来</a></div></body></html>'
+    got = pagination(html)
+    assert got.prev is not None and got.prev.title == "慢慢来"
