@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import http.client
 import itertools
-import os
 import re
 import socket
 import urllib.error
@@ -33,7 +32,7 @@ OLDEST = "when-your-sleep-tracker-makes-anxiety-worse"
 POSTS = (OLDEST, MAIN, CLEAN)  # chronological order
 CITIES = ("Portland", "Salem", "Eugene", "Bend")
 
-SEED_DIR = Path(os.environ.get("POSTAUDIT_SEED_DIR", "/work/shared/seed"))
+from paths import SEED as SEED_DIR  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -445,8 +444,7 @@ def _normalise(text: str) -> str:
 
 def _seed_texts() -> list[str]:
     texts = [p.read_text("utf-8") for p in sorted(SEED_DIR.glob("*.txt"))]
-    if not texts:
-        pytest.skip(f"no seed text in {SEED_DIR}")
+    assert texts, f"no seed text in {SEED_DIR}"
     return texts
 
 

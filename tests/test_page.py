@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from paths import CORPUS
 from postaudit.content import SelectorError
 from postaudit.page import parse_page
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 SNIPPET = """<!doctype html>
 <html lang="en">

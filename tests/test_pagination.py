@@ -15,7 +15,8 @@ from postaudit.pagination import Pagination
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = sorted((ROOT / "fixtures" / "pagination").glob("*.html"))
-CORPUS = ROOT.parent / "shared" / "corpus"
+from paths import CORPUS  # noqa: E402
+
 _EXPECT = re.compile(r"<!--\s*expect-pagination:\s*(\{.*?\})\s*-->", re.S)
 
 

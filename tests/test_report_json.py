@@ -8,11 +8,11 @@ from pathlib import Path
 
 import jsonschema
 
+from paths import CORPUS
 from postaudit.config import Config
 from postaudit.runner import run
 from postaudit.sources import expand
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 

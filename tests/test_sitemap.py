@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from pytest_httpserver import HTTPServer
 
+from paths import CORPUS
 from postaudit.fetch import Fetcher, FetchOptions
 from postaudit.sitemap import (
     ParsedSitemap,
@@ -36,7 +37,6 @@ from postaudit.sitemap import (
     shard_of,
 )
 
-CORPUS = Path("/work/shared/corpus")
 LIMITS = SitemapLimits()
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -65,10 +65,7 @@ def urls(parsed: ParsedSitemap) -> list[str]:
 
 # --------------------------------------------------------------------------- real corpus
 
-corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 
-
-@corpus
 @pytest.mark.parametrize(
     ("name", "kind", "count", "with_lastmod"),
     [
@@ -94,7 +91,6 @@ def test_corpus_sitemaps(name: str, kind: str, count: int, with_lastmod: int) ->
     assert parsed.invalid == 0 and parsed.notes == ()
 
 
-@corpus
 def test_corpus_details() -> None:
     jekyll = parse((CORPUS / "jekyll-minimalmistakes_bruce30262_sitemap.xml").read_bytes())
     assert {urls(jekyll)[0].split("/")[2]} == {"0.0.0.0:4000"}

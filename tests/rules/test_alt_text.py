@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from conftest import hits, make_page
+from paths import CORPUS
 from postaudit.config import Config
 from postaudit.engine import audit_page
 from postaudit.model import Category
 from postaudit.page import parse_page
 from postaudit.rules import alt_text
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def article(body: str, head: str = "") -> str:

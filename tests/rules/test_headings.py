@@ -17,7 +17,8 @@ from postaudit.report.facts_alt_headings import render_images, render_outline
 from postaudit.rules import headings
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+from paths import CORPUS  # noqa: E402
+
 DEMO = ROOT / "src" / "postaudit" / "demo_site" / "blog"
 
 

@@ -19,7 +19,8 @@ from postaudit.rules import readability
 from postaudit.textstats import measure, textstat_lang
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+from paths import CORPUS  # noqa: E402
+
 DEMO = ROOT / "src" / "postaudit" / "demo_site" / "blog" / "why-anxiety-gets-louder-at-night.html"
 
 
@@ -224,8 +225,7 @@ PARITY_PAGES = [
 def test_figures_equal_textstats_own_for_the_measured_text(path: Path) -> None:
     """The facts are textstat's figures for the measured text, computed by textstat's
     module-level API in the page language (rounded to 2 decimals in the facts)."""
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
+    assert path.is_file(), f"{path} not available"
     import textstat
 
     page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
@@ -255,8 +255,7 @@ def test_figures_equal_textstats_own_for_the_measured_text(path: Path) -> None:
 
 def test_corpus_pages_measure_without_crashing() -> None:
     pages = sorted(CORPUS.glob("*.html"))
-    if not pages:
-        pytest.skip("corpus not available")
+    assert pages, "corpus not available"
     for path in pages:
         page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
         facts = readability.facts(page, {"lang": None})["readability"]
