@@ -86,7 +86,11 @@ def rule_score(hits: Sequence[Hit]) -> float:
 def family_facts(
     page: Page, ruleset: Sequence[RuleSettings], context: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Facts from each rule family that has an enabled rule, in registry order."""
+    """Facts from each rule family that has an enabled rule, in registry order.
+
+    `context` holds the run context (keywords, locations, lang) and `findings`: the
+    page's findings as configured (options, severities, ignores applied), so a fact
+    table marks exactly what the report lists without running a rule twice."""
     from postaudit.rules import FAMILIES
 
     enabled = {s.rule.category for s in ruleset}
@@ -132,7 +136,7 @@ def audit_page(
         "lang": page.lang,
     }
     all_facts.update(page.facts)
-    all_facts.update(family_facts(page, ruleset, context or {}))
+    all_facts.update(family_facts(page, ruleset, {**(context or {}), "findings": findings}))
     all_facts.update(facts or {})
     return PageResult(
         url=page.url,

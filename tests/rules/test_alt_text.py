@@ -13,7 +13,6 @@ from postaudit.config import Config
 from postaudit.engine import audit_page
 from postaudit.model import Category
 from postaudit.page import parse_page
-from postaudit.rules import alt_text
 
 
 def article(body: str, head: str = "") -> str:
@@ -346,9 +345,9 @@ def test_facts_image_table_is_json_safe() -> None:
         '<p>x <img src="/i/IMG_1.jpg" alt="IMG_1.jpg"></p><p>y <img src="/i/b.jpg" alt=""></p>'
         '<p>z <img src="/i/c.jpg"></p>'
     )
-    facts = alt_text.facts(
-        parse_page(html, "https://example.com/p"), {"keywords": (), "locations": (), "lang": None}
-    )
+    facts = audit_page(
+        parse_page(html, "https://example.com/p"), Config(select=("A",)).ruleset()
+    ).facts
     rows = facts["images"]
     json.dumps(facts)
     assert [(r["file"], r["alt"], r["length"], r["codes"], r["verdict"]) for r in rows] == [

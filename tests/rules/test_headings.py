@@ -14,7 +14,6 @@ from postaudit.config import Config
 from postaudit.engine import audit_page
 from postaudit.model import Category
 from postaudit.report.facts_alt_headings import render_images, render_outline
-from postaudit.rules import headings
 
 ROOT = Path(__file__).resolve().parents[2]
 from paths import CORPUS  # noqa: E402
@@ -227,14 +226,18 @@ def test_outline_facts_mark_judged_headings_and_codes() -> None:
         before="<header><h1>Title</h1></header>",
         after="<nav><h2>Older post</h2></nav>",
     )
-    facts = headings.facts(make_page(html), {"keywords": (), "locations": (), "lang": None})
-    json.dumps(facts)
+    facts = audit_page(make_page(html), Config(select=("H",)).ruleset()).facts
+    json.dumps(facts["outline"])
     assert [(o["level"], o["text"], o["judged"], o["codes"]) for o in facts["outline"]] == [
         (1, "Title", True, []),
         (2, "A", True, []),
         (4, "B", True, ["H403"]),
         (2, "Older post", False, ["H408"]),
     ]
+    ignored = audit_page(make_page(html), Config(select=("H",), ignore=("H403",)).ruleset()).facts
+    assert [o["codes"] for o in ignored["outline"]] == [[], [], [], ["H408"]], (
+        "marks follow the config"
+    )
 
 
 def test_renderers_print_page_text_literally() -> None:

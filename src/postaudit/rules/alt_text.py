@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from postaudit.model import Category, Hit, Location, Severity
+from postaudit.model import Category, Hit, Severity
 from postaudit.page import Image, Page, clean
-from postaudit.rules.base import Options, rule
+from postaudit.rules.base import Options, findings_by_location, rule
 from postaudit.stuffing import stuffing_reasons
 
 PRESENTATIONAL = ("presentation", "none")
@@ -636,18 +636,12 @@ def _verdict(im: Image, codes: Sequence[str]) -> str:
 
 
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
-    """`images`: one row per judged image, in page order, with the codes found on it
-    (computed with the rules' default options and the run's keywords and locations)."""
+    """`images`: one row per judged image, in page order, with the codes the page's
+    findings (`context["findings"]`, as configured) put on it."""
     images = judged_images(page)
     if not images:
         return {}
-    codes: dict[Location, set[str]] = {}
-    for r in RULES:
-        options = {**r.defaults, **context}
-        if not r.applies(page, options):
-            continue
-        for hit in r.check(page, options):
-            codes.setdefault(hit.location, set()).add(r.code)
+    codes = findings_by_location(context.get("findings", ()), Category.ALT_TEXT)
     rows = []
     for im in images:
         found = sorted(codes.get(im.location, ()))

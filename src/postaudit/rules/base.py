@@ -14,12 +14,23 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from postaudit.model import Category, Hit, Severity
+from postaudit.model import Category, Finding, Hit, Location, Severity
 from postaudit.page import Page
 
 Options = Mapping[str, Any]
 Check = Callable[[Page, Options], Iterable[Hit]]
 Applies = Callable[[Page, Options], bool]
+
+
+def findings_by_location(
+    findings: Iterable[Finding], category: Category
+) -> dict[Location, set[str]]:
+    """The codes of a category's findings, by location (for fact tables)."""
+    out: dict[Location, set[str]] = {}
+    for f in findings:
+        if f.category is category:
+            out.setdefault(f.location, set()).add(f.code)
+    return out
 
 
 def always(page: Page, options: Options) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from postaudit.model import Category, Hit, Location, Severity
 from postaudit.page import Block, Heading, Page, clean
-from postaudit.rules.base import Options, rule
+from postaudit.rules.base import Options, findings_by_location, rule
 
 #: Block kinds whose words count as body text for section length.
 BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})
@@ -458,21 +458,16 @@ RULES = (
 
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
     """`outline`: every heading of the page in order, with `judged` (part of the article
-    outline), `in_article`, `after_article` and the codes found on it (computed with the
-    rules' default options)."""
+    outline), `in_article`, `after_article` and the codes the page's findings
+    (`context["findings"]`, as configured) put on it; H408, reported once per page,
+    marks each heading it counts."""
     if not page.headings:
         return {}
-    codes: dict[Location, set[str]] = {}
-    for r in RULES:
-        if r.code == "H408":
-            continue
-        options = {**r.defaults, **context}
-        if not r.applies(page, options):
-            continue
-        for hit in r.check(page, options):
-            codes.setdefault(hit.location, set()).add(r.code)
-    for h in after_article_headings(page):
-        codes.setdefault(h.location, set()).add("H408")
+    found = context.get("findings", ())
+    codes = findings_by_location(found, Category.HEADINGS)
+    if any(f.code == "H408" for f in found):
+        for h in after_article_headings(page):
+            codes.setdefault(h.location, set()).add("H408")
     judged = {id(h) for h in article_outline(page)}
     outline = [
         {

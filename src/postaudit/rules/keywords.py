@@ -573,8 +573,9 @@ def location_missing(page: Page, options: Options) -> Iterator[Hit]:
 
 
 def _text_units(page: Page, prose: Prose) -> list[tuple[str, str, Location]]:
-    """(kind, text, location) of every sentence a place list could be stuffed into:
-    article sentences, headings, title, meta description, alt text."""
+    """(kind, text, location) of every visible text a place list could be stuffed
+    into: article sentences, headings, title, meta description. Alt text is the
+    alt-text family's (A107 judges lists of places in alt with the same detector)."""
     units: list[tuple[str, str, Location]] = []
     for block in prose.blocks:
         for sentence in split_sentences(terminated(block.text)):
@@ -585,9 +586,6 @@ def _text_units(page: Page, prose: Prose) -> list[tuple[str, str, Location]]:
         units.append(("title", page.title, page.locate("title")))
     if page.meta_description:
         units.append(("meta description", page.meta_description, page.locate("description")))
-    for img in page.images:
-        if img.alt and img.alt.strip():
-            units.append(("alt text", img.alt, img.location))
     return units
 
 
@@ -595,33 +593,35 @@ def _text_units(page: Page, prose: Prose) -> list[tuple[str, str, Location]]:
     code="K213",
     name="location-list-stuffing",
     category=Category.KEYWORDS,
-    title="Locations are not stuffed into lists in one sentence or alt text",
+    title="Locations are not stuffed into lists in one sentence, heading or title",
     fix="name one or two places where they matter; put the full service area in one plain line or in structured data",
     severity=Severity.WARNING,
     weight=1,
-    defaults={"min_places": 3},
+    defaults={"min_places": 5, "min_places_short": 3},
     applies=_with_locations,
 )
 @explains_matching
 def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
-    """No sentence, heading, title, meta description or alt text packs a list of
-    `min_places` (default 3) or more places ("across Texas, including Houston,
-    Dallas, and Austin").
+    """No article sentence packs a list of `min_places` (default 5) or more places,
+    and no heading, title or meta description a list of `min_places_short`
+    (default 3) ("… across Texas, including Houston, Dallas, Austin, and San
+    Antonio").
 
     City lists written for search engines read as spam to people and add nothing a
-    service-area line or JSON-LD `areaServed` does not say better. The list
-    detector is the one the alt-text rule A107 uses
-    (`postaudit.stuffing.find_place_list`), so both families judge a list the same
-    way; a stuffed alt can be reported by both, once as an alt-text problem and
-    once as a location problem. Each finding's score is the share of texts naming a
-    configured location that are not lists.
+    service-area line or JSON-LD `areaServed` does not say better. A plain sentence
+    naming three places ("clients join from Portland, Salem or Eugene") is how people
+    write, so prose needs a longer list. Lists in image alt text are the alt-text
+    family's: A107 (alt-keyword-stuffed) judges them with the same detector
+    (`postaudit.stuffing.find_place_list`), so a stuffed alt is reported once. Each
+    finding's score is the share of texts naming a configured location that are not
+    lists.
 
-    Fails: -l Portland and <img alt="… including Portland, Salem, Eugene and Bend">
+    Fails: -l Houston and "Sessions for women across Texas, including Houston, Dallas, Austin, and San Antonio."
     Passes: "Sessions are online, so clients join from Portland or Bend alike."
+    Options: min_places (5), min_places_short (3)
     """
     places = _places(options)
     names = [f.text for p in places for f in p.forms]
-    min_places = int(options["min_places"])
     prose = _prose(page)
     naming = 0
     found: list[tuple[str, str, Location, list[str]]] = []
@@ -629,7 +629,8 @@ def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
         if not any(p.found_in(text) for p in places):
             continue
         naming += 1
-        listed = find_place_list(text, names, min_items=min_places)
+        key = "min_places" if kind == "sentence" else "min_places_short"
+        listed = find_place_list(text, names, min_items=int(options[key]))
         if listed:
             found.append((kind, text, loc, listed))
     score = 1 - len(found) / naming if naming else 1.0
