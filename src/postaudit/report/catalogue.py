@@ -39,6 +39,35 @@ def render_catalogue(console: Console) -> None:
     console.print(Text("postaudit rules CODE shows one rule's documentation.", style="dim"))
 
 
+_KEEP_LINE = ("Fails:", "Passes:", "Options:", "- ", "* ", "|")
+
+
+def reflow(doc: str) -> list[str]:
+    """Docstring paragraphs with their hard line breaks removed, so the terminal wraps
+    them at its own width; `Fails:`/`Passes:`/`Options:` lines, list items and indented
+    lines keep their own lines."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.append("")
+            continue
+        if stripped.startswith(_KEEP_LINE) or line.startswith((" ", "\t")):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.append(line.rstrip())
+            continue
+        current.append(stripped)
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
 def render_rule(console: Console, rule: Rule) -> None:
     head = Text.assemble(
         (rule.code, "bold"), " ", (rule.name, "bold cyan"), f"  ({rule.category}, "
@@ -48,12 +77,13 @@ def render_rule(console: Console, rule: Rule) -> None:
     console.print(head)
     console.print(Text(rule.title, style="italic"))
     console.print()
-    console.print(Text(rule.doc))
+    for paragraph in reflow(rule.doc):
+        console.print(Text(paragraph))
     console.print()
     console.print(Text.assemble(("Fix: ", "bold"), rule.fix))
     if rule.defaults:
         opts = ", ".join(f"{k} = {v!r}" for k, v in rule.defaults.items())
-        console.print(Text.assemble(("Options: ", "bold"), opts))
+        console.print(Text.assemble(("Defaults: ", "bold"), opts))
         console.print(
             Text(
                 f"Set in config: [tool.postaudit.rules.{rule.name}] or --rule-option {rule.name}.KEY=VALUE",
