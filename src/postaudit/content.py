@@ -10,7 +10,7 @@ per selector on a large page and there are twenty presets.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -94,11 +94,11 @@ _PARSED: tuple[tuple[str, str, list[_Step]], ...] = tuple((n, s, _parse(s)) for 
 
 
 class _Index:
-    def __init__(self, soup: BeautifulSoup) -> None:
+    def __init__(self, tags: Iterable[Tag]) -> None:
         self.by_tag: dict[str, list[Tag]] = {}
         self.by_class: dict[str, list[Tag]] = {}
         self.by_role: dict[str, list[Tag]] = {}
-        for el in soup.find_all(True):
+        for el in tags:
             self.by_tag.setdefault(el.name, []).append(el)
             for c in el.get_attribute_list("class") or ():
                 if c:
@@ -157,8 +157,12 @@ def check_selector(selector: str) -> None:
         raise SelectorError(_selector_message(selector, exc)) from exc
 
 
-def find_scope(soup: BeautifulSoup, content_selector: str | None = None) -> Scope:
-    """Return the article scope for `soup`; `content_selector` overrides the presets."""
+def find_scope(
+    soup: BeautifulSoup, content_selector: str | None = None, *, tags: Sequence[Tag] | None = None
+) -> Scope:
+    """Return the article scope for `soup`; `content_selector` overrides the presets.
+    `tags` (every element in document order) saves a walk of the tree when the caller
+    has it already."""
     body = soup.body or soup
     if content_selector:
         try:
@@ -169,7 +173,7 @@ def find_scope(soup: BeautifulSoup, content_selector: str | None = None) -> Scop
             element = found[0] if len(found) == 1 else _common_ancestor(found)
             return Scope(element, "selector", content_selector)
         return Scope(body, "body", "body", chrome_excluded=True)
-    index = _Index(soup)
+    index = _Index(tags if tags is not None else soup.find_all(True))
     for preset, selector, steps in _PARSED:
         matches = index.select(steps)
         if not matches:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -218,6 +218,23 @@ _SKIP_RE = re.compile(
 _TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
 
 
+class TagIndex:
+    """Every element of the document in order, and by tag name: one walk of the tree,
+    shared by every extractor (bs4's `find_all` walks the whole tree on each call)."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.all: list[Tag] = [el for el in soup.descendants if isinstance(el, Tag)]
+        self.by_name: dict[str, list[Tag]] = {}
+        for el in self.all:
+            self.by_name.setdefault(el.name, []).append(el)
+
+    def named(self, name: str) -> list[Tag]:
+        return self.by_name.get(name, [])
+
+    def first(self, name: str, where: Callable[[Tag], bool] | None = None) -> Tag | None:
+        return next((t for t in self.named(name) if where is None or where(t)), None)
+
+
 class SourceLines:
     """Line numbers of start tags, by tag name and order of appearance."""
 
@@ -226,17 +243,20 @@ class SourceLines:
         self._by_name: dict[str, list[int]] = {n: [] for n in wanted}
         pos = 0
         line = 1
+        old_mac = "\r" in html  # lone CR ends a line too (HTML and editors agree)
         for m in _iter_tags(html):
             name = m[0].lower()
             if name in wanted:
                 line += html.count("\n", pos, m[1])
+                if old_mac:
+                    line += html.count("\r", pos, m[1]) - html.count("\r\n", pos, m[1])
                 pos = m[1]
                 self._by_name[name].append(line)
         self._index: dict[str, dict[int, int]] = {}
 
-    def bind(self, soup: BeautifulSoup) -> None:
+    def bind(self, index: TagIndex) -> None:
         for name, lines in self._by_name.items():
-            tags = soup.find_all(name)
+            tags = index.named(name)
             if len(tags) == len(lines):
                 self._index[name] = {id(t): ln for t, ln in zip(tags, lines, strict=True)}
 
@@ -334,11 +354,24 @@ def excerpt(tag: Tag, limit: int = 160) -> str:
     if tag.name in ("img", "input", "area", "br", "hr", "meta", "link"):
         out = opening
     else:
-        text = clean(tag.get_text(" "))
+        text = clean(_leading_text(tag, 80))
         if len(text) > 60:
             text = text[:57] + "..."
         out = f"{opening}{text}</{tag.name}>"
     return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def _leading_text(tag: Tag, enough: int) -> str:
+    """The start of the element's text: stops reading once `enough` characters are in
+    (an excerpt of a large container must not cost a walk of all its text)."""
+    parts: list[str] = []
+    size = 0
+    for piece in tag.strings:
+        parts.append(piece)
+        size += len(piece)
+        if size >= enough:
+            break
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -347,8 +380,11 @@ def excerpt(tag: Tag, limit: int = 160) -> str:
 class _Builder:
     """Holds the per-parse state (source lines, scope, resolved base URL)."""
 
-    def __init__(self, soup: BeautifulSoup, lines: SourceLines, scope: Scope, base: str) -> None:
+    def __init__(
+        self, soup: BeautifulSoup, lines: SourceLines, scope: Scope, base: str, index: TagIndex
+    ) -> None:
         self.soup = soup
+        self.index = index
         self.lines = lines
         self.scope = scope
         self.base = base
@@ -357,6 +393,8 @@ class _Builder:
         self._id_index: dict[str, Tag] | None = None
         self._selectors: dict[int, str] = {}
         self._nth: dict[int, dict[int, str]] = {}
+        self._hidden: dict[int, bool] = {}
+        self._lang: dict[int, str | None] = {}
         self.suppression = False  # set when the document holds data-postaudit-ignore
         self._suppressed: dict[int, frozenset[str]] = {}
 
@@ -441,10 +479,35 @@ class _Builder:
             return None
         return url
 
+    def hidden(self, tag: Tag) -> bool:
+        """The element or an ancestor is hidden (memoised per element)."""
+        key = id(tag)
+        found = self._hidden.get(key)
+        if found is None:
+            parent = tag.parent
+            found = is_hidden(tag) or (isinstance(parent, Tag) and self.hidden(parent))
+            self._hidden[key] = found
+        return found
+
+    def lang_of(self, tag: Tag) -> str | None:
+        """The nearest `lang` attribute on the element or an ancestor (memoised)."""
+        key = id(tag)
+        if key in self._lang:
+            return self._lang[key]
+        own = attr(tag, "lang")
+        parent = tag.parent
+        value = (
+            own.strip() or None
+            if own is not None
+            else (self.lang_of(parent) if isinstance(parent, Tag) else None)
+        )
+        self._lang[key] = value
+        return value
+
     def by_id(self, element_id: str) -> Tag | None:
         if self._id_index is None:
             self._id_index = {}
-            for t in self.soup.find_all(id=True):
+            for t in self.index.all:
                 key = t.get("id")
                 if isinstance(key, str):
                     self._id_index.setdefault(key, t)
@@ -678,7 +741,7 @@ def _dimensions(tag: Tag) -> tuple[int | None, int | None]:
 
 def _images(b: _Builder) -> list[Image]:
     out: list[Image] = []
-    for tag in b.soup.find_all(_is_image_candidate):
+    for tag in filter(_is_image_candidate, b.index.all):
         name = tag.name
         role = (attr(tag, "role") or "").strip().lower() or None
         if name == "input" and (attr(tag, "type") or "").strip().lower() != "image":
@@ -809,7 +872,7 @@ class _AfterScope:
 def _headings(b: _Builder) -> list[Heading]:
     out: list[Heading] = []
     after = _AfterScope(b.scope.element)
-    for tag in b.soup.find_all(_is_heading_like):
+    for tag in filter(_is_heading_like, b.index.all):
         if not isinstance(tag, Tag):
             continue
         role = attr(tag, "role")
@@ -851,13 +914,12 @@ def _headings(b: _Builder) -> list[Heading]:
 
 def _links(b: _Builder, page_lang: str | None) -> list[Link]:
     out: list[Link] = []
-    for tag in b.soup.find_all("a"):
+    for tag in b.index.named("a"):
         href = attr(tag, "href")
         if href is None:
             continue
-        lang_el = tag if tag.get("lang") else tag.find_parent(lang=True)
-        lang = attr(lang_el, "lang") if isinstance(lang_el, Tag) else page_lang
-        hidden = is_hidden(tag) or any(is_hidden(p) for p in tag.parents if isinstance(p, Tag))
+        lang = b.lang_of(tag) or page_lang
+        hidden = b.hidden(tag)
         el_id = attr(tag, "id")
         out.append(
             Link(
@@ -882,7 +944,7 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
 
 def _head_links(b: _Builder) -> list[Link]:
     out: list[Link] = []
-    for tag in b.soup.find_all("link"):
+    for tag in b.index.named("link"):
         href = attr(tag, "href")
         if href is None:
             continue
@@ -1068,9 +1130,9 @@ def _inline_runs(el: Tag, bold: bool, runs: list[tuple[str, bool]]) -> None:
             runs.append((str(child), bold))
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, tuple[str, ...]]:
+def _meta(index: TagIndex) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in index.named("meta"):
         key = attr(tag, "name") or attr(tag, "property") or attr(tag, "http-equiv")
         if not key:
             if tag.get("charset") is not None:
@@ -1080,23 +1142,27 @@ def _meta(soup: BeautifulSoup) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _meta_named(*names: str) -> Callable[[Tag], bool]:
+    def match(tag: Tag) -> bool:
+        return (attr(tag, "name") or "").strip().lower() in names
+
+    return match
+
+
+def _is_canonical(tag: Tag) -> bool:
+    return tag.get("href") is not None and "canonical" in (attr(tag, "rel") or "").lower().split()
+
+
 def _landmarks(b: _Builder) -> dict[str, Location]:
-    soup = b.soup
+    index = b.index
     found: dict[str, Tag | None] = {
-        "html": soup.find("html"),
-        "head": soup.find("head"),
-        "title": soup.find("title"),
-        "description": soup.find("meta", attrs={"name": re.compile("^description$", re.I)}),
-        "viewport": soup.find("meta", attrs={"name": re.compile("^viewport$", re.I)}),
-        "robots": soup.find("meta", attrs={"name": re.compile("^(robots|googlebot)$", re.I)}),
-        "canonical": next(
-            (
-                t
-                for t in soup.find_all("link")
-                if "canonical" in (attr(t, "rel") or "").lower().split()
-            ),
-            None,
-        ),
+        "html": index.first("html"),
+        "head": index.first("head"),
+        "title": index.first("title"),
+        "description": index.first("meta", _meta_named("description")),
+        "viewport": index.first("meta", _meta_named("viewport")),
+        "robots": index.first("meta", _meta_named("robots", "googlebot")),
+        "canonical": index.first("link", _is_canonical),
     }
     out: dict[str, Location] = {}
     for key, tag in found.items():
@@ -1112,9 +1178,11 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
     return out
 
 
-def _json_ld(soup: BeautifulSoup) -> list[Any]:
+def _json_ld(index: TagIndex) -> list[Any]:
     out: list[Any] = []
-    for tag in soup.find_all("script", type=re.compile(r"application/ld\+json", re.I)):
+    for tag in index.named("script"):
+        if (attr(tag, "type") or "").strip().lower() != "application/ld+json":
+            continue
         raw = tag.string or tag.get_text()
         try:
             out.append(json.loads(raw))
@@ -1156,10 +1224,11 @@ def parse_page(
     """Parse `html` (already decoded) into a `Page`. Pure: no I/O."""
     final = final_url or url
     soup = BeautifulSoup(html, "lxml")
+    index = TagIndex(soup)
     lines = SourceLines(html, _LINE_TAGS)
-    lines.bind(soup)
-    scope = find_scope(soup, content_selector)
-    base_tag = soup.find("base", href=True)
+    lines.bind(index)
+    scope = find_scope(soup, content_selector, tags=index.all)
+    base_tag = index.first("base", lambda t: t.get("href") is not None)
     base_href = attr(base_tag, "href") if isinstance(base_tag, Tag) else None
     base = final
     if base_href:
@@ -1167,14 +1236,14 @@ def parse_page(
             base = urljoin(final, base_href.strip())
         except ValueError:
             base = final
-    b = _Builder(soup, lines, scope, base)
+    b = _Builder(soup, lines, scope, base, index)
     b.suppression = _IGNORE_RE.search(html) is not None
-    html_tag = soup.find("html")
+    html_tag = index.first("html")
     lang = None
     if isinstance(html_tag, Tag):
         lang = (attr(html_tag, "lang") or "").strip() or None
-    titles = tuple(clean(t.get_text()) for t in soup.find_all("title") if not t.find_parent("svg"))
-    viewport_tag = soup.find("meta", attrs={"name": re.compile("^viewport$", re.I)})
+    titles = tuple(clean(t.get_text()) for t in index.named("title") if not t.find_parent("svg"))
+    viewport_tag = index.first("meta", _meta_named("viewport"))
     landmarks = _landmarks(b)
     images = _images(b)
     headings = _headings(b)
@@ -1192,12 +1261,8 @@ def parse_page(
         headers={k.lower(): v for k, v in (headers or {}).items()},
         lang=lang,
         titles=titles,
-        meta=_meta(soup),
-        canonicals=tuple(
-            attr(t, "href") or ""
-            for t in soup.find_all("link", href=True)
-            if "canonical" in (attr(t, "rel") or "").lower().split()
-        ),
+        meta=_meta(index),
+        canonicals=tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t)),
         viewport=attr(viewport_tag, "content") if isinstance(viewport_tag, Tag) else None,
         base_href=base_href,
         scope_preset=scope.preset,
@@ -1208,13 +1273,32 @@ def parse_page(
         head_links=tuple(_head_links(b)),
         blocks=tuple(blocks),
         article_text=article_text,
-        json_ld=tuple(_json_ld(soup)),
+        json_ld=tuple(_json_ld(index)),
         source_lines_known=lines.known,
         landmarks=landmarks,
         encoding=encoding,
+        facts=text_damage(html, encoding),
         pagination=find_pagination(soup, locate=b.loc, resolve=b.resolve, text_of=visible_text),
         body_text=reader_text(soup.body) if soup.body is not None else "",
     )
+
+
+def text_damage(html: str, encoding: str | None) -> dict[str, Any]:
+    """The `encoding` fact, only for a document whose text is damaged: how many U+FFFD
+    replacement characters (bytes that were not valid in `encoding`, or written into the
+    page as such: a reader sees "�" either way) and NUL characters (which the parser
+    turns into "�" too) it holds. Empty for a clean document."""
+    replaced = html.count("\ufffd")
+    nul = html.count("\x00")
+    if not replaced and not nul:
+        return {}
+    return {
+        "encoding": {
+            "name": encoding,
+            "replacement_characters": replaced,
+            "nul_characters": nul,
+        }
+    }
 
 
 def url_host(url: str) -> str:
