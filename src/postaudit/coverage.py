@@ -280,6 +280,10 @@ _EXTRA_STOP = word_set(
 _DOTTED = re.compile(r"\S*(?:://|www\.|\w\.\w)\S*")
 
 
+_STOP = FUNCTION_WORDS | _EXTRA_STOP
+_NOT_A_PHRASE_WORD = re.compile(r"\d|'")
+
+
 def _phrase_words(text: str) -> list[list[str]]:
     """Runs of content words, per sentence (a stop word or a digit breaks a run)."""
     runs: list[list[str]] = []
@@ -287,13 +291,7 @@ def _phrase_words(text: str) -> list[list[str]]:
         run: list[str] = []
         for tok in tokens(_DOTTED.sub(" . ", sentence)):
             word = strip_possessive(tok)
-            if (
-                word in FUNCTION_WORDS
-                or word in _EXTRA_STOP
-                or "'" in word
-                or len(word) < 2
-                or any(c.isdigit() for c in word)
-            ):
+            if word in _STOP or len(word) < 2 or _NOT_A_PHRASE_WORD.search(word):
                 if len(run) >= 2:
                     runs.append(run)
                 run = []

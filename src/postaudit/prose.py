@@ -632,14 +632,19 @@ TRANSITION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 )
 
 
+#: Transition phrases by their first word, so a sentence is scanned once.
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _phrase in TRANSITION_PHRASES:
+    _PHRASES_BY_FIRST[_phrase[0]] = (*_PHRASES_BY_FIRST.get(_phrase[0], ()), _phrase)
+
+
 def has_transition(sentence: str) -> bool:
     """The sentence uses an English transition word or phrase ("however", "for example")."""
     toks = _tokens(sentence)
-    if any(t in TRANSITION_WORDS for t in toks):
+    if not TRANSITION_WORDS.isdisjoint(toks):
         return True
-    for phrase in TRANSITION_PHRASES:
-        n = len(phrase)
-        for i in range(len(toks) - n + 1):
-            if tuple(toks[i : i + n]) == phrase:
+    for i, tok in enumerate(toks):
+        for phrase in _PHRASES_BY_FIRST.get(tok, ()):
+            if tuple(toks[i : i + len(phrase)]) == phrase:
                 return True
     return False
