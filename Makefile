@@ -28,5 +28,10 @@ format: $(BIN)/postaudit
 	$(BIN)/ruff format src tests scripts
 	$(BIN)/ruff check --fix src tests scripts
 
+# Speed benchmark (not part of `make test`): generated blogs served on 127.0.0.1; prints the
+# table and writes benchmarks/results.json. About 5-8 minutes on 2 cores.
+bench: $(BIN)/postaudit
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

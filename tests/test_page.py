@@ -237,3 +237,21 @@ def test_pagination_and_link_name_records() -> None:
     assert page.pagination.head_next is not None
     assert page.pagination.head_next.url == "https://example.com/p/newer"
     assert page.link_status == {}, "filled by the runner's link phase"
+
+
+def test_lone_cr_and_crlf_end_lines_like_lf() -> None:
+    html = '<html lang="en">\r<head>\r\n<title>T</title></head>\n<body>\r<h1>x</h1>\r\n<img src="a.png">'
+    page = parse_page(html, "https://example.com/p")
+    assert [h.location.line for h in page.headings] == [5]
+    assert [i.location.line for i in page.images] == [6]
+
+
+def test_damaged_text_is_counted_as_the_encoding_fact() -> None:
+    clean = parse_page("<title>Café</title>", "https://example.com/p", encoding="utf-8")
+    assert "encoding" not in clean.facts
+    damaged = parse_page("<title>Caf\ufffd\x00</title>", "https://example.com/p", encoding="utf-8")
+    assert damaged.facts["encoding"] == {
+        "name": "utf-8",
+        "replacement_characters": 1,
+        "nul_characters": 1,
+    }

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,30 @@ def parse(data: Any, source: str) -> Baseline:
     for i, raw in enumerate(raw_pages):
         page = _page(raw, f"{where}: pages[{i}]")
         pages[page.url] = page
-    return Baseline(source=source, pages=pages)
+    raw_site = data.get("site_findings") or []
+    if not isinstance(raw_site, list):
+        raise BaselineError(f"{where}: 'site_findings' must be a list")
+    site = []
+    for i, raw in enumerate(raw_site):
+        url = raw.get("url") if isinstance(raw, dict) else None
+        if isinstance(url, str):
+            site.append(_finding(raw, url, f"{where}: site_findings[{i}]"))
+    return Baseline(source=source, pages=_with_site(pages, site))
+
+
+def _with_site(
+    pages: dict[str, KnownPage], site_findings: Iterable[KnownFinding]
+) -> dict[str, KnownPage]:
+    """Site findings (a batch's duplicate titles, pagination chains) count as findings
+    of the page they name, so a baseline compares them like the page's own."""
+    extra: dict[str, list[KnownFinding]] = {}
+    for f in site_findings:
+        if f.url in pages:
+            extra.setdefault(f.url, []).append(f)
+    for url, found in extra.items():
+        page = pages[url]
+        pages[url] = replace(page, findings=(*page.findings, *found))
+    return pages
 
 
 def _page(raw: Any, where: str) -> KnownPage:
@@ -201,7 +224,11 @@ def _score(value: Any, where: str) -> int | None:
 
 def from_report(report: Report, source: str = "<report>") -> Baseline:
     """The baseline a report would make once saved (what --update-baseline writes)."""
-    return Baseline(source=source, pages={p.url: KnownPage.of(p) for p in report.pages})
+    pages = {p.url: KnownPage.of(p) for p in report.pages}
+    return Baseline(
+        source=source,
+        pages=_with_site(pages, (KnownFinding.of(f) for f in report.site_findings)),
+    )
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -310,7 +337,10 @@ class Comparison:
 
 def compare(report: Report, baseline: Baseline, *, tolerance: int = 0) -> Comparison:
     """What changed between `baseline` and `report` (see the module docstring)."""
-    current = {p.url: KnownPage.of(p) for p in report.pages}
+    current = _with_site(
+        {p.url: KnownPage.of(p) for p in report.pages},
+        (KnownFinding.of(f) for f in report.site_findings),
+    )
     rules: list[RuleCount] = []
     scores: list[ScoreChange] = []
     unmeasured: list[str] = []

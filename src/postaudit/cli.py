@@ -83,7 +83,8 @@ def audit_options(fn: F) -> F:
             "fmt",
             multiple=True,
             metavar="FORMAT[=FILE]",
-            help="text, json, sarif, junit, github, markdown or auto (default text); "
+            help="text, json, jsonl, html, sarif, junit, github, markdown or auto (default "
+            "text); "
             "FORMAT=FILE writes to a file; repeatable, at most one to stdout.",
         ),
         click.option(
@@ -354,13 +355,14 @@ def emit(
     verbose: int,
     comparison: Comparison | None = None,
     gate: GateResult | None = None,
+    outputs: Sequence[Output] | None = None,
 ) -> None:
-    """Render `report` in every configured format, to stdout or files."""
+    """Render `report` in every configured format (or only `outputs`), to stdout or files."""
     from postaudit.report import dispatch
 
     try:
         dispatch.emit(
-            plan_outputs(config, no_color=no_color),
+            plan_outputs(config, no_color=no_color) if outputs is None else outputs,
             report,
             comparison=comparison,
             gate=gate,
@@ -410,6 +412,7 @@ def judge(
 
 def finish(report: Report, config: Config, result: GateResult, *, update: bool) -> None:
     """Write the new baseline when asked, say why the gate failed, exit."""
+    from postaudit.report.ci import one_line
     from postaudit.report.dispatch import OutputError, write_file
     from postaudit.report.json import render_json
 
@@ -424,7 +427,9 @@ def finish(report: Report, config: Config, result: GateResult, *, update: bool) 
     )
     if not text_on_stdout:
         for reason in result.reasons:
-            click.echo(f"postaudit: gate failed: {reason}", err=True)
+            # one line each: a reason quotes URLs, and a line starting "::" on stderr is
+            # a workflow command in GitHub Actions
+            click.echo(f"postaudit: gate failed: {one_line(reason)}", err=True)
     sys.exit(result.exit_code)
 
 
@@ -459,7 +464,9 @@ def audit(
         raise UsageFailure(str(exc)) from None
     if verbose:
         click.echo(f"postaudit: config from {config.source or 'defaults'}", err=True)
-    stdin_bytes = sys.stdin.buffer.read() if any(t.kind == "stdin" for t in expanded) else None
+    # at most one byte over the cap: an endless pipe is an X004, not a full memory
+    reading = any(t.kind == "stdin" for t in expanded)
+    stdin_bytes = sys.stdin.buffer.read(config.max_bytes + 1) if reading else None
     from postaudit.runner import run
 
     try:
@@ -477,6 +484,270 @@ def audit(
         gate=result,
     )
     finish(report, config, result, update=update)
+
+
+def sitemap_options(fn: F) -> F:
+    """Options of `postaudit sitemap` beyond the audit options."""
+    decorators = [
+        click.option(
+            "--include",
+            multiple=True,
+            metavar="REGEX",
+            help="Only audit sitemap URLs matching REGEX (repeatable: any of them).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="REGEX",
+            help="Skip sitemap URLs matching REGEX (repeatable).",
+        ),
+        click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Audit at most N pages (the first N by URL).",
+        ),
+        click.option(
+            "--since",
+            default=None,
+            metavar="DATE",
+            help="Only entries whose <lastmod> is newer than DATE (2024-05-01 or ISO 8601).",
+        ),
+        click.option(
+            "--rewrite",
+            multiple=True,
+            metavar="FROM=TO",
+            help="Rewrite sitemap URLs starting with FROM to TO (audit staging with "
+            "production's sitemap); repeatable.",
+        ),
+        click.option(
+            "--shard",
+            default=None,
+            metavar="K/N",
+            help="Audit only shard K of N (a stable split by URL; join with `postaudit merge`).",
+        ),
+        click.option(
+            "--ignore-robots",
+            is_flag=True,
+            help="Do not respect robots.txt (Disallow and Crawl-delay); only for sites you own.",
+        ),
+        click.option(
+            "--delay",
+            type=click.FloatRange(min=0),
+            default=0.0,
+            metavar="SECONDS",
+            help="Least time between two requests to one host (default 0; Crawl-delay wins if longer).",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1, max=256),
+            default=16,
+            metavar="N",
+            help="Requests in flight, all hosts together (default 16).",
+        ),
+        click.option(
+            "--per-host",
+            type=click.IntRange(min=1, max=64),
+            default=4,
+            metavar="N",
+            help="Requests in flight per host (default 4).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1, max=64),
+            default=None,
+            metavar="N",
+            help="Processes parsing and judging pages (default: CPU count; 1 = in-process).",
+        ),
+        click.option(
+            "--max-time",
+            type=click.FloatRange(min=0.1),
+            default=None,
+            metavar="SECONDS",
+            help="Stop after SECONDS: finished pages are reported, the rest listed as not audited.",
+        ),
+        click.option(
+            "--resume",
+            default=None,
+            metavar="PARTIAL.jsonl",
+            help="Continue an interrupted run: skip the pages in this JSONL file, append the others.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def _sitemap_settings(options: dict[str, Any]) -> Any:
+    from postaudit.sitemap import SitemapOptions, parse_rewrite, parse_shard, parse_since
+
+    try:
+        return SitemapOptions(
+            include=tuple(options.get("include") or ()),
+            exclude=tuple(options.get("exclude") or ()),
+            since=parse_since(options["since"]) if options.get("since") else None,
+            rewrite=tuple(parse_rewrite(r) for r in options.get("rewrite") or ()),
+            shard=parse_shard(options["shard"]) if options.get("shard") else None,
+            limit=options.get("limit"),
+        )
+    except ValueError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+@cli.command()
+@click.argument("source")
+@audit_options
+@sitemap_options
+def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: Any) -> None:
+    """Audit every page of a sitemap: a sitemap URL, a site root (sitemaps found through
+    robots.txt, then /sitemap.xml) or a local sitemap file."""
+    from postaudit.batch import BatchOptions
+    from postaudit.content import SelectorError, check_selector
+    from postaudit.sitemap import SitemapError
+    from postaudit.sitemap_run import CommandError, run_command
+
+    config = build_config(**options)
+    update = bool(options.get("update_baseline"))
+    outputs = plan_outputs(config, no_color=no_color)
+    settings = _sitemap_settings(options)
+    baseline = load_baseline(config, update=update)
+    if config.content_selector:
+        try:
+            check_selector(config.content_selector)
+        except SelectorError as exc:
+            raise UsageFailure(str(exc)) from None
+    resume = options.get("resume")
+    if resume and not str(resume).strip():
+        raise UsageFailure("--resume needs a file")
+    ignore_robots = bool(options.get("ignore_robots"))
+    if ignore_robots:
+        click.echo(
+            "postaudit: WARNING: --ignore-robots: robots.txt is NOT respected (Disallow and "
+            "Crawl-delay are ignored); audit only sites you own or may test",
+            err=True,
+        )
+    if verbose:
+        click.echo(f"postaudit: config from {config.source or 'defaults'}", err=True)
+    batch = BatchOptions(
+        concurrency=options["concurrency"],
+        per_host=options["per_host"],
+        delay=options["delay"],
+        respect_robots=not ignore_robots,
+        workers=options.get("workers"),
+        max_time=options.get("max_time"),
+    )
+    from postaudit import progress as bar
+
+    shown = bar.BarProgress(no_color=no_color) if bar.wanted(quiet=quiet) else None
+    try:
+        done = run_command(
+            source,
+            config,
+            outputs,
+            settings,
+            batch,
+            resume=resume,
+            keep_all_findings=bool(baseline is not None or update or config.baseline),
+            progress=shown,
+            say=lambda text: click.echo(f"postaudit: {text}", err=True),
+            verbose=verbose,
+        )
+    except (SitemapError, CommandError, SelectorError) as exc:
+        raise UsageFailure(str(exc)) from None
+    report, result = done.report, done.batch
+    interrupted = result.stopped is not None
+    comparison, gate = judge(report, config, baseline, update=update and not interrupted)
+    emit(
+        report,
+        config,
+        no_color=no_color,
+        quiet=quiet,
+        verbose=verbose,
+        comparison=comparison,
+        gate=gate,
+        outputs=done.rendered,
+    )
+    left = len(result.not_audited)
+    if result.stopped == "interrupted":
+        click.echo(
+            f"postaudit: interrupted: {result.audited:,} pages written, {left:,} not audited "
+            "(continue with --resume FILE.jsonl)",
+            err=True,
+        )
+        sys.exit(130)
+    if result.stopped == "max-time":
+        click.echo(
+            f"postaudit: stopped after --max-time {options['max_time']:g} s: {left:,} "
+            f"page{'s' * (left != 1)} not audited (listed in the summary)",
+            err=True,
+        )
+        sys.exit(EXIT_GATE)
+    finish(report, config, gate, update=update)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    multiple=True,
+    metavar="FORMAT[=FILE]",
+    help="Output formats, as for `audit` (default text).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    metavar="FILE",
+    help="Config file (site rule settings, gates).",
+)
+@click.option("--select", multiple=True, metavar="RULES", help="Only these site rules.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these site rules.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None)
+@click.option("--fail-under", multiple=True, metavar="[CATEGORY=]SCORE")
+@click.option("--baseline", default=None, metavar="FILE")
+@click.option("--update-baseline", is_flag=True)
+@click.option("--tolerance", type=click.IntRange(min=0, max=100), default=None)
+@click.option("--allow-unreachable", is_flag=True, default=None)
+@click.option("--no-color", is_flag=True, help="No colours (also NO_COLOR=1).")
+@click.option("-q", "--quiet", is_flag=True, help="Only scores and counts.")
+@click.option("-v", "--verbose", count=True, help="More detail.")
+def merge(
+    reports: tuple[str, ...], no_color: bool, quiet: bool, verbose: int, **options: Any
+) -> None:
+    """Join JSON (or JSONL) reports, e.g. of `sitemap --shard K/N` jobs, into one:
+    pages de-duplicated by URL, summary and site findings recomputed."""
+    from postaudit.report.load import ReportError, read_report
+    from postaudit.sitemap_run import merge_reports
+
+    config = build_config(**options)
+    update = bool(options.get("update_baseline"))
+    plan_outputs(config, no_color=no_color)
+    baseline = load_baseline(config, update=update)
+    try:
+        loaded = [read_report(path) for path in reports]
+    except ReportError as exc:
+        raise UsageFailure(str(exc)) from None
+    report = merge_reports(loaded, config)
+    comparison, gate = judge(report, config, baseline, update=update)
+    emit(
+        report,
+        config,
+        no_color=no_color,
+        quiet=quiet,
+        verbose=verbose,
+        comparison=comparison,
+        gate=gate,
+    )
+    finish(report, config, gate, update=update)
 
 
 @cli.command("rules")

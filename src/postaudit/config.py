@@ -106,7 +106,7 @@ class Config:
 
 _FIELD_NAMES = {f.name for f in fields(Config)} - {"source"}
 #: Output formats (`--format NAME` or `NAME=PATH`).
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "auto")
+FORMATS = ("text", "json", "jsonl", "html", "sarif", "junit", "github", "markdown", "auto")
 _FORMATS = FORMATS
 #: Keys of `fail-under`: the page score, or one category's score.
 FAIL_UNDER_KEYS = ("score", *(str(c) for c in SCORED_CATEGORIES))

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import dataclasses
 import os
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
@@ -73,6 +75,12 @@ class FetchOptions:
     header_hosts: frozenset[str] = frozenset()  # empty: the host of the first fetch_page URL
     per_host: int = 4
     concurrency: int = 16
+    #: fetch_page only: extra attempts after a 429 or 503 (a rate limit or a restart
+    #: is not a broken page), waiting Retry-After (seconds or a date) or `backoff`
+    #: doubling, never longer than `retry_after_cap` seconds per wait
+    retries: int = 0
+    retry_after_cap: float = 30.0
+    backoff: float = 0.5
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -87,6 +95,8 @@ class FetchOptions:
             raise ValueError("max_redirects must not be negative")
         if self.per_host < 1 or self.concurrency < 1:
             raise ValueError("per_host and concurrency must be at least 1")
+        if self.retries < 0 or self.retry_after_cap < 0 or self.backoff < 0:
+            raise ValueError("retries, retry_after_cap and backoff must not be negative")
 
     @property
     def effective_connect_timeout(self) -> float:
@@ -195,6 +205,12 @@ def _charset_param(content_type: str | None) -> str | None:
         if key.strip().lower() == "charset":
             return value.strip().strip("\"'") or None
     return None
+
+
+def _wide_charset(content_type: str | None) -> bool:
+    """Does the HTTP charset say UTF-16/UTF-32 (text full of NUL bytes)?"""
+    encoding = _canonical_encoding(_charset_param(content_type)) or ""
+    return encoding.startswith(("utf-16", "utf-32"))
 
 
 def _media_type(content_type: str | None) -> str | None:
@@ -328,6 +344,7 @@ def error_from_exception(
     if isinstance(exc, httpx.WriteError):
         return FetchError(FetchErrorKind.CONNECT, f"connection lost sending request to {url}")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        detail = _os_detail(chain) or detail  # "Connection reset by peer", not "ReadError"
         return FetchError(FetchErrorKind.READ, f"error reading {url}: {detail}")
     if isinstance(exc, httpx.DecodingError):
         return FetchError(FetchErrorKind.READ, f"cannot decode the body of {url}: {detail}")
@@ -368,6 +385,42 @@ def _status_message(status: int) -> str:
         return f"HTTP {status}"
 
 
+#: File signatures of bodies that are certainly not HTML (WHATWG MIME Sniffing).
+_SIGNATURES: Final = (
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b\x08", "gzip data"),
+    (b"\x7fELF", "an executable"),
+)
+#: WHATWG's "binary data bytes": control bytes that never appear in text.
+_BINARY_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+#: Share of binary data bytes in the first KB above which an HTML-typed body is binary:
+#: random bytes have about 10%; a page with a few stray NUL bytes is still a page.
+_BINARY_SHARE: Final = 0.05
+
+
+def binary_body(head: bytes) -> str | None:
+    """What a body declared as HTML really is when it is binary ("a PNG image",
+    "binary data"), from its first KB; None when it may be text. Bodies in UTF-16 or
+    UTF-32 (BOM) are text."""
+    head = head[:_SNIFF_BYTES]
+    if head.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return what
+    if head and len(head.translate(None, delete=_TEXT_BYTES)) > _BINARY_SHARE * len(head):
+        return "binary data"
+    return None
+
+
+_TEXT_BYTES: Final = bytes(b for b in range(256) if b not in _BINARY_BYTES)
+
+
 def _sniff_not_html(head: bytes) -> str | None:
     """Why a body without content type is not HTML, or None if it may be."""
     if head.lstrip().startswith(b"%PDF"):
@@ -377,9 +430,82 @@ def _sniff_not_html(head: bytes) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- content coding
+
+#: Most bytes one inflate step may produce: what a gzip bomb can cost beyond the cap.
+INFLATE_STEP: Final = 64 * 1024
+
+
+class Inflater:
+    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, in any stack) in
+    bounded steps: each `feed`/`finish` yields pieces of at most `INFLATE_STEP` bytes,
+    so the caller's size cap stops a gzip bomb (even a gzip of a gzip) after at most
+    the cap plus one step per stage. httpx's own decoders inflate a whole network chunk
+    at once (a 64 KB chunk of zeros is 64 MB), which is why the body is read raw.
+    Unknown codings are passed through, as httpx does. Raises `zlib.error`.
+    """
+
+    def __init__(self, codings: list[str]) -> None:
+        self._stages: list[tuple[str, zlib._Decompress]] = []
+        for coding in reversed(codings):  # the last coding applied is undone first
+            name = coding.strip().lower()
+            if name in ("gzip", "x-gzip"):
+                self._stages.append((name, zlib.decompressobj(16 + zlib.MAX_WBITS)))
+            elif name == "deflate":
+                self._stages.append((name, zlib.decompressobj()))
+        self._started = [False] * len(self._stages)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._run(0, data)
+
+    def finish(self) -> Iterator[bytes]:
+        for i in range(len(self._stages)):
+            yield from self._drain(i)
+
+    def _drain(self, i: int) -> Iterator[bytes]:
+        """Output still held by stage `i` once its input has ended."""
+        _, stage = self._stages[i]
+        while True:
+            out = stage.decompress(b"", INFLATE_STEP)
+            if not out:
+                break
+            yield from self._run(i + 1, out)
+        rest = stage.flush()
+        if rest:
+            yield from self._run(i + 1, rest)
+
+    def _run(self, i: int, data: bytes) -> Iterator[bytes]:
+        if i == len(self._stages):
+            if data:
+                yield data
+            return
+        name, stage = self._stages[i]
+        if not self._started[i] and data:
+            self._started[i] = True
+            if name == "deflate" and not _zlib_header(data):
+                # "deflate" is often raw DEFLATE without the zlib wrapper (as in httpx)
+                stage = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._stages[i] = (name, stage)
+        pending = data
+        while pending and not stage.eof:
+            out = stage.decompress(pending, INFLATE_STEP)
+            pending = stage.unconsumed_tail
+            if out:
+                yield from self._run(i + 1, out)
+            while len(out) == INFLATE_STEP and not pending and not stage.eof:
+                out = stage.decompress(b"", INFLATE_STEP)  # output held back by the step
+                if out:
+                    yield from self._run(i + 1, out)
+
+
+def _zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
 # --------------------------------------------------------------------------- fetcher
 
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_RETRY_STATUSES: Final = frozenset({429, 503})
 _ACCEPT_HTML: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -426,6 +552,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(options.concurrency)
         self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._secure_only = False  # the audited site is https: never send headers over http
         self._header_hosts: frozenset[str] = frozenset(
             h.strip().lower() for h in options.header_hosts
         )
@@ -457,15 +584,34 @@ class Fetcher:
     async def fetch_page(self, url: str, *, require_html: bool = True) -> RawPage:
         """GET an article page: follow redirects, require HTML, decode the body."""
         if not self.options.header_hosts and not self._header_hosts:
-            try:
-                host = httpx.URL(url.strip()).host.lower()
-            except (httpx.InvalidURL, TypeError, ValueError):
-                host = ""
-            if host:
-                self._header_hosts = frozenset({host})
-        return await self._call(
-            "GET", url, max_bytes=None, read_body=True, require_html=require_html
-        )
+            key = header_key(url)
+            if key is not None:
+                # host AND port: an http:// link to an https site's host gets no credentials
+                self._header_hosts = frozenset({key})
+                self._secure_only = url.strip().lower().startswith("https:")
+        attempts = 0
+        while True:
+            raw = await self._call(
+                "GET", url, max_bytes=None, read_body=True, require_html=require_html
+            )
+            attempts += 1
+            if raw.status not in _RETRY_STATUSES or raw.error is None:
+                return raw
+            if attempts > self.options.retries:
+                if attempts == 1:
+                    return raw
+                error = FetchError(raw.error.kind, f"{raw.error.message} after {attempts} attempts")
+                return dataclasses.replace(raw, error=error)
+            await asyncio.sleep(self._retry_wait(raw, attempts))
+
+    def _retry_wait(self, raw: RawPage, attempt: int) -> float:
+        """Seconds before the next attempt: Retry-After when given, else a doubling
+        backoff; never more than `retry_after_cap`."""
+        from postaudit.linkcheck import retry_after  # deferred: linkcheck imports us
+
+        announced = retry_after(raw.headers)
+        wait = announced if announced is not None else self.options.backoff * 2.0 ** (attempt - 1)
+        return max(0.0, min(wait, self.options.retry_after_cap))
 
     async def request(
         self, method: str, url: str, *, max_bytes: int | None = None, read_body: bool = True
@@ -487,6 +633,8 @@ class Fetcher:
         return sem
 
     def _may_send_headers(self, url: httpx.URL) -> bool:
+        if self._secure_only and url.scheme != "https":
+            return False
         host = url.host.lower()
         port = url.port or (443 if url.scheme == "https" else 80)
         return host in self._header_hosts or f"{host}:{port}" in self._header_hosts
@@ -624,7 +772,10 @@ class Fetcher:
                 return location
 
             if status >= 400:
-                raise _fail(FetchErrorKind.HTTP_STATUS, _status_message(status))
+                message = _status_message(status)
+                if require_html and (status == 999 or "cf-mitigated" in response.headers):
+                    message += " (a bot wall: open the page in a browser to check it)"
+                raise _fail(FetchErrorKind.HTTP_STATUS, message)
             if 300 <= status < 400:
                 raise _fail(
                     FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location"
@@ -644,11 +795,26 @@ class Fetcher:
 
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
-                chunks.append(chunk)
+            inflater = Inflater(response.headers.get_list("content-encoding", split_commas=True))
+            try:
+                async for raw in response.aiter_raw():
+                    for chunk in inflater.feed(raw):
+                        size += len(chunk)
+                        if size > cap:
+                            raise _fail(
+                                FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit"
+                            )
+                        chunks.append(chunk)
+                for chunk in inflater.finish():
+                    size += len(chunk)
+                    if size > cap:
+                        raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+                    chunks.append(chunk)
+            except zlib.error as exc:
+                raise _fail(
+                    FetchErrorKind.READ,
+                    f"cannot decode the body of {target}: {_one_line(str(exc))}",
+                ) from None
             body = b"".join(chunks)
 
         if media is None:
@@ -658,10 +824,29 @@ class Fetcher:
             decodable = reason is None
         else:
             decodable = media in _HTML_TYPES
+            if decodable and require_html and not _wide_charset(content_type):
+                what = binary_body(body)
+                if what is not None:
+                    raise _fail(
+                        FetchErrorKind.NOT_HTML, f"content type {media!r} but the body is {what}"
+                    )
         call.body = body
         if decodable:
             call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
         return None
+
+
+def header_key(url: str) -> str | None:
+    """`host:port` of an http(s) URL (the port defaulted from the scheme), the form of
+    `FetchOptions.header_hosts` that keeps http and https apart; None if unusable."""
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return None
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{parsed.host.lower()}:{port}"
 
 
 def fetch_page_sync(url: str, options: FetchOptions = DEFAULT_OPTIONS) -> RawPage:

@@ -538,7 +538,8 @@ class LinkChecker:
             future = self._titled.get(key)
             if future is None:
                 future = self._titled[key] = asyncio.get_running_loop().create_future()
-            if not future.done():
+            # a check already running for this URL (a Task) answers for itself
+            if not future.done() and not isinstance(future, asyncio.Task):
                 future.set_result(status if key == link_key(url) else _arrived(status))
 
     # ------------------------------------------------------------ checking

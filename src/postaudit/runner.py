@@ -22,13 +22,20 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from postaudit import rules as registry
 from postaudit.config import Config, RuleSettings
 from postaudit.content import SelectorError
 from postaudit.engine import audit_page, failed_page
-from postaudit.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage, decode_html
+from postaudit.fetch import (
+    Fetcher,
+    FetchErrorKind,
+    FetchOptions,
+    RawPage,
+    binary_body,
+    decode_html,
+    header_key,
+)
 from postaudit.linkcheck import (
     LINK_MODES,
     LinkChecker,
@@ -43,6 +50,10 @@ from postaudit.scoring import site_score
 from postaudit.sources import Target, read_file
 
 OnResult = Callable[[PageResult], None]
+
+#: Extra attempts when an audited page answers 429 or 503 (Retry-After honoured up to
+#: --retry-after-cap): a rate limit or a restart is not a broken page.
+PAGE_RETRIES = 2
 
 _KIND_RULE = {
     FetchErrorKind.HTTP_STATUS: "X002",
@@ -200,6 +211,8 @@ def fetch_options(config: Config, *, timeout: float | None = None) -> FetchOptio
         "timeout": timeout or config.timeout,
         "max_bytes": config.max_bytes,
         "headers": tuple(config.headers),
+        "retry_after_cap": config.retry_after_cap,
+        "backoff": min(0.5, config.retry_after_cap),
     }
     if config.user_agent:
         kwargs["user_agent"] = config.user_agent
@@ -272,6 +285,9 @@ def _read_local(
             registry.BY_CODE["X004"],
             f"input is over the {config.max_bytes:,} byte limit",
         )
+    what = binary_body(body)
+    if what is not None:
+        return failed_page(target.display, registry.BY_CODE["X003"], f"the input is {what}")
     text, encoding, _source = decode_html(body)
     return text, encoding
 
@@ -325,7 +341,9 @@ async def _audit_all(
     scopes = link_scopes(config, ruleset)
     remote = [(i, t) for i, t in enumerate(targets) if t.kind == "url"]
     async with AsyncExitStack() as stack:
-        fetcher = await stack.enter_async_context(Fetcher(fetch_options(config)))
+        # an audited page's own 429/503 is retried in the fetcher (batch.py has its own loop)
+        page_options = replace(fetch_options(config), retries=PAGE_RETRIES)
+        fetcher = await stack.enter_async_context(Fetcher(page_options))
         link_fetcher = fetcher
         if config.link_timeout is not None and config.link_timeout != config.timeout:
             # Link checks have their own timeout, so their own client; extra headers still
@@ -333,7 +351,7 @@ async def _audit_all(
             options = replace(
                 fetch_options(config, timeout=config.link_timeout),
                 header_hosts=frozenset(
-                    (urlsplit(t.ref).hostname or "").lower() for _, t in remote[:1]
+                    key for _, t in remote[:1] if (key := header_key(t.ref)) is not None
                 ),
             )
             link_fetcher = await stack.enter_async_context(Fetcher(options))

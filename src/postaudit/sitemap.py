@@ -590,6 +590,8 @@ def _parse_xml(chunks: Iterable[bytes], collector: _Collector) -> ParsedSitemap:
         raise SitemapError("refused: the XML references an external entity") from None
     except ParseError as exc:
         raise SitemapError(f"not well-formed XML: {exc}") from None
+    except LookupError as exc:  # <?xml encoding="..."?> names no codec Python has
+        raise SitemapError(f"not readable XML: {exc}") from None
     kind = target.kind
     if kind is None:  # pragma: no cover - expat reports "no element found" first
         raise SitemapError("not a sitemap: no root element")

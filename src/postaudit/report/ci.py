@@ -25,6 +25,20 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
+#: Characters `json.dumps(ensure_ascii=False)` leaves raw although a terminal, an editor
+#: or a JavaScript embedding may act on them: DEL and C1 (8-bit CSI), the line and
+#: paragraph separators, the bidi controls; and lone surrogates (a file name that is
+#: not UTF-8), which UTF-8 cannot encode at all.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def inert_json(text: str) -> str:
+    """JSON text (from `json.dumps`) with the characters above written as `\\uXXXX`
+    escapes: the same data for any JSON reader, inert when the file is shown. Safe on
+    the whole document: outside strings JSON text is ASCII."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def one_line(text: str) -> str:
     """`strip_controls`, with every run of whitespace (line breaks too) as one space."""
     return " ".join(strip_controls(text).split())

@@ -130,6 +130,14 @@ def render(
         from postaudit.report.json import render_json
 
         return render_json(report, comparison=comparison)
+    if fmt == "jsonl":
+        from postaudit.report.jsonl import render_jsonl
+
+        return render_jsonl(report)
+    if fmt == "html":
+        from postaudit.report.html import render_html
+
+        return render_html(report, comparison=comparison, gate=gate)
     if fmt == "sarif":
         from postaudit.report.sarif import render_sarif
 

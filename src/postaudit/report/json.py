@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from postaudit import __version__
 from postaudit.model import SCORED_CATEGORIES, PageResult, Report
+from postaudit.report.ci import inert_json
 
 if TYPE_CHECKING:
     from postaudit.baseline import Comparison
@@ -54,7 +55,8 @@ def report_dict(report: Report, comparison: Comparison | None = None) -> dict[st
 
 
 def render_json(report: Report, *, comparison: Comparison | None = None) -> str:
-    return json.dumps(report_dict(report, comparison), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(report_dict(report, comparison), indent=2, ensure_ascii=False)
+    return inert_json(text) + "\n"
 
 
 def _plain(value: Any) -> Any:

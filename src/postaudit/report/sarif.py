@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from postaudit import __version__
 from postaudit.model import Finding, Report
-from postaudit.report.ci import SARIF_LEVEL, is_web, local_path, strip_controls
+from postaudit.report.ci import SARIF_LEVEL, inert_json, is_web, local_path, strip_controls
 from postaudit.rules import ALL_RULES
 from postaudit.rules.base import Rule
 
@@ -140,4 +140,4 @@ def render_sarif(
     report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
 ) -> str:
     log = sarif_log(report, comparison=comparison, cwd=cwd)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

@@ -153,6 +153,29 @@ def counts_text(counts: Mapping[Severity, int]) -> Text:
 
 # --------------------------------------------------------------------------- facts
 
+
+def render_encoding(value: Any) -> Text | None:
+    """'Damaged text: 3 replacement characters, 1 NUL character (decoded as utf-8)': the
+    `encoding` fact, present only when the page's text holds "�" or NUL characters."""
+    if not isinstance(value, Mapping):
+        return None
+    parts = []
+    for key, what in (
+        ("replacement_characters", "replacement character"),
+        ("nul_characters", "NUL character"),
+    ):
+        n = value.get(key)
+        if isinstance(n, int) and n:
+            parts.append(f"{n:,} {what}" + ("" if n == 1 else "s"))
+    if not parts:
+        return None
+    out = Text("Damaged text: ", style="yellow")
+    out.append(", ".join(parts))
+    if value.get("name"):
+        out.append(f" (decoded as {safe(str(value['name']))})", style="dim")
+    return out
+
+
 #: facts key -> renderer. After a page's findings, every fact present on the page whose
 #: key is listed here is rendered, in this dict's order; a renderer returning None
 #: shows nothing. To add one, write `def _render_x(value: Any) -> RenderableType | None`
@@ -168,6 +191,7 @@ FACT_RENDERERS: dict[str, Callable[[Any], RenderableType | None]] = {
     "readability": render_readability,
     "pagination": render_pagination,
     "links": render_links,
+    "encoding": render_encoding,
 }
 
 
@@ -425,16 +449,104 @@ def summary_block(report: Report) -> RenderableType:
     return grid
 
 
+def is_batch(report: Report) -> bool:
+    """A site batch (`postaudit sitemap`, `merge`): its summary has the site figures."""
+    return "distribution" in report.summary
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def site_summary_block(report: Report) -> RenderableType:
+    """The site summary of a batch: pages audited, failed, skipped and not audited; the
+    site score and its distribution; the worst pages; the most frequent findings."""
+    summary = report.summary
+    parts: list[RenderableType] = []
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    failed = _int(summary.get("failed")) or 0
+    grid.add_row("Pages audited", Text(f"{_int(summary.get('pages')) or 0:,}"))
+    grid.add_row("Failed to fetch", Text(f"{failed:,}", style="bold red" if failed else ""))
+    skipped = summary.get("skipped")
+    if isinstance(skipped, Mapping) and any(skipped.values()):
+        from postaudit.batch import describe_skips
+
+        grid.add_row("Skipped", Text(safe(describe_skips(skipped))))
+    left = summary.get("not_audited")
+    if isinstance(left, list) and left:
+        grid.add_row("Not audited", Text(f"{len(left):,} (the run was stopped)", style="bold red"))
+    score = _site_score(report)
+    grid.add_row("Site score", Text(score_text(score), style=f"bold {score_style(score)}"))
+    dist = summary.get("distribution")
+    if isinstance(dist, Mapping):
+        line = Text()
+        for label, example in (("90-100", 95), ("50-89", 70), ("0-49", 10)):
+            if line:
+                line.append("  ")
+            line.append(f"{label}: ", style="dim")
+            line.append(str(_int(dist.get(label)) or 0), style=f"bold {score_style(example)}")
+        grid.add_row("Distribution", line)
+    grid.add_row("Findings", counts_text(count_severities(report.findings())))
+    parts.append(grid)
+    worst = summary.get("worst")
+    if isinstance(worst, list) and worst:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left")
+        table.title = "Worst pages"
+        table.add_column("Score", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        table.add_column("Page", overflow="fold")
+        table.add_column("Findings", justify="right", no_wrap=True)
+        for row in worst:
+            if not isinstance(row, Mapping):
+                continue
+            value = _int(row.get("score"))
+            page = Text(safe(str(row.get("url", ""))))
+            if row.get("title"):
+                page.append("\n")
+                page.append(safe(str(row["title"]), limit=80), style="dim")
+            table.add_row(
+                Text(score_text(value), style=f"bold {score_style(value)}"),
+                score_bar(value),
+                page,
+                Text(str(_int(row.get("findings")) or 0)),
+            )
+        parts.append(table)
+    frequent = summary.get("frequent")
+    if isinstance(frequent, list) and frequent:
+        lines = Text()
+        for row in frequent:
+            if not isinstance(row, Mapping):
+                continue
+            if lines:
+                lines.append("\n")
+            n = _int(row.get("pages")) or 0
+            lines.append(safe(str(row.get("code", ""))), style="bold")
+            lines.append(f" {safe(str(row.get('name', '')))} on {n:,} page{'s' * (n != 1)}")
+            lines.append(f" ({_int(row.get('findings')) or 0:,} findings)", style="dim")
+        parts.append(Text("Most frequent findings", style="italic"))
+        parts.append(lines)
+    return Group(*parts)
+
+
 def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bool = False) -> None:
     """Print `report` to `console`: each page, site findings, then a summary if several pages.
 
     `verbose >= 1` adds each finding's markup excerpt; `quiet` prints one line per page
-    (score, URL, title, counts) and no findings.
+    (score, URL, title, counts) and no findings. A site batch (`is_batch`) prints one
+    line per page unless `verbose` (then every page in full), no page lines with `quiet`,
+    and ends with the site summary.
     """
-    if not report.pages and not report.site_findings:
+    if not report.pages and not report.site_findings and not is_batch(report):
         console.print(Text("No pages audited.", style="dim"))
         return
+    batch = is_batch(report)
     for i, page in enumerate(report.pages):
+        if batch and (quiet or not verbose):
+            if not quiet:
+                render_page(console, page, quiet=True)
+            continue
         if i and not quiet:
             console.print()
         render_page(console, page, verbose=verbose, quiet=quiet)
@@ -449,7 +561,11 @@ def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bo
             console.print()
             console.print(Rule(Text("Site", style="bold"), align="left"))
             console.print(findings_block(report.site_findings, verbose=verbose))
-    if len(report.pages) > 1:
+    if batch:
+        console.print()
+        console.print(Rule(Text("Site summary", style="bold"), align="left"))
+        console.print(site_summary_block(report))
+    elif len(report.pages) > 1:
         if not quiet:
             console.print()
         console.print(Rule(Text("Summary", style="bold"), align="left"))

@@ -643,6 +643,44 @@ def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
+# --------------------------------------------------------------------------- site level
+# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# on a single page it does not apply.
+
+
+def _site_level(page: Page, options: Options) -> bool:
+    return False
+
+
+@rule(
+    code="K220",
+    name="keyword-cannibalisation",
+    category=Category.KEYWORDS,
+    title="Each keyphrase and location pair is targeted by one page",
+    fix="pick one page for this keyphrase and place; retitle the others or link them to it",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+@explains_matching
+def keyword_cannibalisation(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: no two audited pages target the same keyphrase AND location in their
+    title or main h1.
+
+    Two posts titled for "anxiety counseling" in "Portland" compete with each other
+    in search: neither ranks as well as one would (keyword cannibalisation). A page
+    targets a pair when the keyphrase and the place are both in its title (site name
+    left out) or its main h1. Needs keyphrases (-k) and locations (-l): with
+    keyphrases alone every post is meant to carry them (K201). Noindexed pages and
+    pages whose canonical URL names another page are left out. Judged across the
+    audited pages (`postaudit sitemap`, `postaudit merge`).
+
+    Fails: -k "anxiety counseling" -l Portland, with /a titled "Anxiety counseling in Portland" and /b "Portland anxiety counseling that works"
+    Passes: /a targets Portland, /b targets Salem
+    """
+    yield from ()
+
+
 RULES = (
     keyword_in_title,
     keyword_in_h1,
@@ -657,6 +695,7 @@ RULES = (
     location_only_hidden,
     location_missing,
     location_list_stuffing,
+    keyword_cannibalisation,
 )
 
 

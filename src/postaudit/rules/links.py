@@ -992,6 +992,119 @@ def link_text_ambiguous(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
+# --------------------------------------------------------------------------- site level
+# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# on a single page they do not apply.
+
+
+def _site_level(page: Page, options: Options) -> bool:
+    return False
+
+
+@rule(
+    code="L520",
+    name="pagination-not-reciprocal",
+    category=Category.LINKS,
+    title="Previous/next links between posts go both ways",
+    fix="rebuild both posts so each one's previous/next link names the other",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+def pagination_not_reciprocal(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: when post A's next link leads to post B, B's previous link leads
+    back to A (and the other way round).
+
+    A one-way link usually means one of the two posts was not rebuilt after a post
+    was added, removed or re-dated, so readers and crawlers walking the archive lose
+    their way. Sides are compared in time: where the theme says which link is the older
+    post (Hexo NexT's rel="next" is the older one, WordPress's previous link is), that
+    direction is used, else previous = older; A's older link must be answered by B's
+    newer link. Only links between audited pages are judged (`postaudit sitemap`,
+    `postaudit merge`).
+
+    Fails: /a's next link goes to /b, whose previous link goes to /c
+    Passes: /a's next link goes to /b, whose previous link goes to /a
+    """
+    yield from ()
+
+
+@rule(
+    code="L521",
+    name="pagination-chain-loop",
+    category=Category.LINKS,
+    title="Following previous or next links never comes back to the start",
+    fix="fix the post dates or navigation so the previous/next chain runs one way",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+def pagination_chain_loop(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: following the next links (or the previous links) from a post
+    never leads back to that post.
+
+    A loop traps readers and crawlers in a few posts and hides the rest of the
+    archive; it comes from duplicated dates, hand-edited navigation or a post that
+    links to itself through a redirect. Reported once per loop, on its first page by
+    URL.
+
+    Fails: /a next -> /b, /b next -> /c, /c next -> /a
+    Passes: /a next -> /b, /b next -> /c, /c has no next link
+    """
+    yield from ()
+
+
+@rule(
+    code="L522",
+    name="pagination-chain-skip",
+    category=Category.LINKS,
+    title="Previous/next links do not skip a post",
+    fix="rebuild the post whose link skips: it should lead to the post in between",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+def pagination_chain_skip(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: a post's next (or previous) link does not jump over a post that
+    sits between the two.
+
+    The usual cause is a post published in between without rebuilding its older
+    neighbour: /a still links to /c, while /c and the new /b link to each other and /b
+    links back to /a. Reported on the page whose link skips (the two pages it leaves
+    out get no `L520` finding for the same gap).
+
+    Fails: /a next -> /c; /c previous -> /b; /b previous -> /a
+    Passes: /a next -> /b; /b next -> /c, each linked back
+    """
+    yield from ()
+
+
+@rule(
+    code="L523",
+    name="pagination-orphan",
+    category=Category.LINKS,
+    title="Every post is reached by another post's previous/next link",
+    fix="rebuild the neighbouring posts so their previous/next links include this one",
+    severity=Severity.INFO,
+    applies=_site_level,
+    needs=("site",),
+)
+def pagination_orphan(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: a post with previous/next navigation is the previous or next post
+    of at least one other audited post.
+
+    A post no other post points to can only be found from lists and search: readers
+    paging through the archive never see it. Judged only when at least two posts were
+    audited and one of the post's own links leads to an audited page (so its
+    neighbours were part of the run: a `--limit` or `--shard` run does not make false
+    orphans; `postaudit merge` judges the shards together).
+
+    Fails: /b links to /a and /c, but neither /a nor /c links to /b
+    Passes: /a next -> /b and /c previous -> /b
+    """
+    yield from ()
+
+
 RULES = (
     pagination_broken,
     pagination_redirect,
@@ -1007,6 +1120,10 @@ RULES = (
     link_text_generic,
     link_name_missing,
     link_text_ambiguous,
+    pagination_not_reciprocal,
+    pagination_chain_loop,
+    pagination_chain_skip,
+    pagination_orphan,
 )
 
 

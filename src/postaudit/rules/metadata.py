@@ -492,6 +492,96 @@ def viewport_missing(page: Page, options: Options) -> Iterator[Hit]:
         yield Hit(f"viewport {page.viewport!r} sets no width", page.locate("viewport"))
 
 
+# --------------------------------------------------------------------------- site level
+# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# on a single page they do not apply.
+
+
+def _site_level(page: Page, options: Options) -> bool:
+    return False
+
+
+_DUPLICATE_SCOPE = """Compared across the audited pages (`postaudit sitemap`, `postaudit merge`),
+    case-insensitively with runs of whitespace collapsed. Pages that are noindexed or
+    whose canonical URL names another page declare themselves duplicates and are left
+    out. Every page of a duplicate group gets a finding naming the others."""
+
+
+@rule(
+    code="M620",
+    name="duplicate-title",
+    category=Category.METADATA,
+    title="Every page has its own title",
+    fix="give each page a title that says what only this page is about",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+def duplicate_title(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: no two audited pages share the same `<title>`.
+
+    Search engines show one of two pages with the same title and guess which; readers
+    cannot tell the results apart (Screaming Frog and Sitebulb "duplicate title").
+    {scope}
+
+    Fails: /a and /b both titled "Anxiety at night | Fernwood Counseling"
+    Passes: /a "Why anxiety gets louder at night", /b "Wind-down habits for anxious minds"
+    """
+    yield from ()
+
+
+@rule(
+    code="M621",
+    name="duplicate-meta-description",
+    category=Category.METADATA,
+    title="Every page has its own meta description",
+    fix="write a meta description for each page that summarises that page only",
+    severity=Severity.WARNING,
+    applies=_site_level,
+    needs=("site",),
+)
+def duplicate_meta_description(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: no two audited pages share the same meta description.
+
+    A theme or SEO plugin that writes the site's tagline as every page's description
+    leaves search engines to write their own snippets.
+    {scope}
+
+    Fails: every post described as "Counseling for anxious minds in Portland"
+    Passes: each post's description summarises that post
+    """
+    yield from ()
+
+
+@rule(
+    code="M622",
+    name="duplicate-h1",
+    category=Category.METADATA,
+    title="Every page has its own main heading",
+    fix="give each page a main heading that names its own topic",
+    severity=Severity.INFO,
+    applies=_site_level,
+    needs=("site",),
+)
+def duplicate_h1(page: Page, options: Options) -> Iterator[Hit]:
+    """Site level: no two audited pages share the same main h1.
+
+    The main h1 is the page's h1; with several, those inside the article come first,
+    then the one sharing the most words with the `<title>` (a logo h1 in the header is
+    not the page's heading). Two posts with the same heading
+    compete for the same searches and confuse readers of the archive.
+    {scope}
+
+    Fails: /a and /b both headed "Sleep and anxiety"
+    Passes: /a "Why anxiety gets louder at night", /b "When a sleep tracker feeds worry"
+    """
+    yield from ()
+
+
+for _site_rule in (duplicate_title, duplicate_meta_description, duplicate_h1):
+    _site_rule.check.__doc__ = (_site_rule.check.__doc__ or "").replace("{scope}", _DUPLICATE_SCOPE)
+
+
 RULES = (
     title_missing,
     title_length,
@@ -504,4 +594,7 @@ RULES = (
     canonical_invalid,
     noindex,
     viewport_missing,
+    duplicate_title,
+    duplicate_meta_description,
+    duplicate_h1,
 )

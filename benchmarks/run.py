@@ -1,0 +1,643 @@
+"""postaudit's speed benchmark: `make bench` (not part of CI's test command).
+
+    python benchmarks/run.py [-o benchmarks/results.json] [--posts 1000]
+                             [--memory-posts 500,5000] [--keywords] [--keep]
+
+Generates the benchmark blogs (`generate_site.py`), serves each from its own process on
+127.0.0.1 (`serve.py`, a plain threaded static server), and measures, side by side:
+
+1. startup: `postaudit audit ONE_FILE --format json` whole-process wall time vs the
+   floor `python -c "import bs4, lxml, textstat, rich, click, httpx"` (median of 5);
+2. batch, light and heavy theme: `postaudit sitemap URL --format jsonl --links
+   pagination` on N posts (median of 3): wall time, pages/s and peak RSS (the sum over
+   postaudit and all its child processes, sampled every 20 ms) vs the floor
+   (`floor.py`: read, BeautifulSoup-parse and score the same pages on 2 processes);
+3. memory growth: peak RSS of the light batch at 500 vs 5,000 pages.
+
+Until `postaudit sitemap` exists the batch runs `postaudit audit URL... --format json
+--links pagination` on the sitemap's URLs instead (the table says which). Each batch
+run is checked: every post must come back audited, without an X finding, else the
+figure is marked incomplete and fails. Prints one table with targets and pass/fail and
+writes it all as JSON. Runs are cut (never below one) when a measurement would
+overrun its share of the ten-minute budget; the JSON records how many ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_site  # noqa: E402
+
+FLOOR_IMPORTS = "import bs4, lxml, textstat, rich, click, httpx"
+TARGETS = {
+    "startup_ratio": ("<=", 1.5),
+    "batch_ratio": ("<=", 2.0),
+    "light_pages_per_s": (">=", 150.0),
+    "memory_ratio": ("<=", 1.5),
+}
+#: Seconds each measurement may take in total before its repetitions are cut.
+CAPS = {"batch-light": 75.0, "batch-heavy": 120.0, "memory-small": 30.0, "memory-large": 180.0}
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@dataclass
+class Sample:
+    wall: float
+    peak_rss: int | None  # bytes, summed over the process tree; None without psutil
+    returncode: int
+
+
+def child_env() -> dict[str, str]:
+    """The environment of measured processes: bytecode caching on (as for users), no
+    colour, and nothing that would change postaudit's output."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def _tree_rss(proc: Any, psutil: Any) -> int:
+    total = 0
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+        return 0
+    for member in members:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            total += member.memory_info().rss
+    return total
+
+
+def run_measured(
+    cmd: Sequence[str], *, cwd: Path, stdout: Path | None, stderr: Path, interval: float = 0.02
+) -> Sample:
+    """Run `cmd` to completion: wall time and the peak summed RSS of its process tree."""
+    psutil: Any
+    try:
+        psutil = importlib.import_module("psutil")
+    except ImportError:  # pragma: no cover - psutil is a dev dependency
+        psutil = None
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    err = open(stderr, "wb")  # noqa: SIM115
+    peak = 0
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=err, env=child_env())
+        if psutil is None:
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return Sample(wall, usage.ru_maxrss * 1024, proc.returncode)
+        watched = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(watched, psutil))
+            time.sleep(interval)
+        wall = time.perf_counter() - start
+        return Sample(wall, peak or None, proc.returncode)
+    finally:
+        if stdout:
+            out.close()  # type: ignore[union-attr]
+        err.close()
+
+
+def time_once(cmd: Sequence[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(list(cmd), cwd=cwd, env=child_env(), capture_output=True, check=False)
+    took = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(
+            f"{' '.join(cmd[:3])}... exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
+        )
+    return took
+
+
+def postaudit_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "postaudit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "postaudit"]
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """Serve `root` from a separate process; yield its base URL."""
+    root.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "serve.py"), str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=child_env(),
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().strip()
+        if not base.startswith("http://"):
+            raise RuntimeError(f"the site server did not start (got {base!r})")
+        yield base
+    finally:
+        if proc.stdin:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            proc.wait(timeout=5)
+
+
+# --------------------------------------------------------------------------- batch mode
+
+
+@dataclass(frozen=True)
+class BatchMode:
+    name: str  # "sitemap" | "audit-urls"
+    fmt: str  # "jsonl" | "json"
+    links_flag: bool  # whether the command takes --links
+
+    def command(self, base: str, urls: Sequence[str], extra: Sequence[str]) -> list[str]:
+        links = ["--links", "pagination"] if self.links_flag else []
+        if self.name == "sitemap":
+            return [*postaudit_cmd(), "sitemap", f"{base}/", "--format", self.fmt, *links, *extra]
+        return [*postaudit_cmd(), "audit", *urls, "--format", self.fmt, *links, *extra]
+
+    def shown(self) -> str:
+        if self.name == "sitemap":
+            return f"postaudit sitemap URL/ --format {self.fmt} --links pagination"
+        return f"postaudit audit URL... --format {self.fmt} --links pagination"
+
+
+def detect_mode(cwd: Path) -> BatchMode:
+    """`postaudit sitemap` with jsonl when the installed CLI has it, else `audit URL...`."""
+    proc = subprocess.run(
+        [*postaudit_cmd(), "sitemap", "--help"],
+        cwd=cwd,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode == 0:
+        helptext = proc.stdout
+        return BatchMode(
+            "sitemap", "jsonl" if "jsonl" in helptext else "json", "--links" in helptext
+        )
+    return BatchMode("audit-urls", "json", True)
+
+
+@dataclass
+class Audited:
+    pages: int
+    failed: int
+    pagination_links: int
+    pagination_checked: int
+
+
+def read_output(path: Path, fmt: str) -> Audited:
+    """What a batch run reports: pages, failed pages, pagination links checked."""
+    pages: list[dict[str, Any]] = []
+    if fmt == "jsonl":
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                with contextlib.suppress(json.JSONDecodeError):
+                    data = json.loads(line)
+                    if isinstance(data, dict) and "url" in data:
+                        pages.append(data)
+    else:
+        with contextlib.suppress(OSError, json.JSONDecodeError):
+            pages = json.loads(path.read_text(encoding="utf-8")).get("pages", [])
+    failed = links = checked = 0
+    for page in pages:
+        if page.get("error") or any(
+            str(f.get("code", "")).startswith("X") for f in page.get("findings", ())
+        ):
+            failed += 1
+        pagination = (page.get("facts") or {}).get("pagination") or {}
+        for side in ("prev", "next"):
+            link = pagination.get(side)
+            if isinstance(link, dict) and link.get("url"):
+                links += 1
+                if link.get("status"):
+                    checked += 1
+    return Audited(len(pages), failed, links, checked)
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def repeat(label: str, runs: int, cap: float | None, once: Callable[[int], Sample]) -> list[Sample]:
+    """Up to `runs` samples, fewer (never none) when they would overrun `cap` seconds."""
+    samples = [once(0)]
+    allowed = runs
+    if cap is not None and runs > 1:
+        allowed = max(1, min(runs, int(cap // max(samples[0].wall, 1e-3))))
+        if allowed < runs:
+            log(f"{label}: {allowed} of {runs} runs fit the {cap:.0f} s budget")
+    for i in range(1, allowed):
+        samples.append(once(i))
+    return samples
+
+
+@dataclass
+class Workspace:
+    root: Path
+    mode: BatchMode
+    extra: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+
+
+def measure_startup(ws: Workspace, one_file: Path, runs: int) -> dict[str, Any]:
+    audit = [*postaudit_cmd(), "audit", str(one_file), "--format", "json"]
+    floor = [sys.executable, "-c", FLOOR_IMPORTS]
+    time_once(audit, ws.root)  # warm-up: bytecode caches, page cache
+    time_once(floor, ws.root)
+    ours: list[float] = []
+    base: list[float] = []
+    for _ in range(runs):  # interleaved so drift hits both alike
+        ours.append(time_once(audit, ws.root))
+        base.append(time_once(floor, ws.root))
+    result: dict[str, Any] = {
+        "command": f"postaudit audit {one_file.name} --format json",
+        "floor_command": f'python -c "{FLOOR_IMPORTS}"',
+        "file_bytes": one_file.stat().st_size,
+        "runs_s": [round(x, 4) for x in ours],
+        "floor_runs_s": [round(x, 4) for x in base],
+        "median_s": round(median(ours), 4),
+        "floor_median_s": round(median(base), 4),
+    }
+    result["ratio"] = round(result["median_s"] / result["floor_median_s"], 2)
+    log(
+        f"startup: {result['median_s']:.3f} s vs floor {result['floor_median_s']:.3f} s "
+        f"(ratio {result['ratio']:.2f})"
+    )
+    return result
+
+
+def batch_runs(
+    ws: Workspace, site: Path, base: str, urls: Sequence[str], runs: int, cap: float, label: str
+) -> dict[str, Any]:
+    cmd = ws.mode.command(base, urls, ws.extra)
+    audits: list[Audited] = []
+
+    def once(i: int) -> Sample:
+        out = ws.root / f"{label}-{i}.{ws.mode.fmt}"
+        sample = run_measured(cmd, cwd=ws.root, stdout=out, stderr=ws.root / f"{label}-{i}.err")
+        if sample.returncode not in (0, 1):
+            tail = (ws.root / f"{label}-{i}.err").read_text(errors="replace")[-800:]
+            raise RuntimeError(f"{label}: postaudit exited {sample.returncode}: {tail}")
+        audits.append(read_output(out, ws.mode.fmt))
+        out.unlink()
+        log(
+            f"{label} run {i + 1}: {sample.wall:.1f} s, {len(urls) / sample.wall:.0f} pages/s, "
+            f"peak RSS {(sample.peak_rss or 0) / 2**20:.0f} MB, {audits[-1].pages} pages audited"
+        )
+        return sample
+
+    samples = repeat(label, runs, cap, once)
+    walls = [s.wall for s in samples]
+    rss = [s.peak_rss for s in samples if s.peak_rss]
+    last = audits[-1]
+    complete = all(a.pages == len(urls) and a.failed == 0 for a in audits)
+    if not complete:
+        ws.notes.append(
+            f"{label}: incomplete: {last.pages} of {len(urls)} pages reported, {last.failed} failed"
+        )
+    return {
+        "pages": len(urls),
+        "runs": len(samples),
+        "wall_runs_s": [round(w, 3) for w in walls],
+        "wall_s": round(median(walls), 3),
+        "pages_per_s": round(len(urls) / median(walls), 1),
+        "peak_rss_runs_mb": [round(r / 2**20, 1) for r in rss],
+        "peak_rss_mb": round(median(rss) / 2**20, 1) if rss else None,
+        "audited_pages": last.pages,
+        "failed_pages": last.failed,
+        "pagination_links": last.pagination_links,
+        "pagination_links_checked": last.pagination_checked,
+        "complete": complete,
+    }
+
+
+def floor_runs(ws: Workspace, site: Path, runs: int, cap: float, label: str) -> dict[str, Any]:
+    cmd = [sys.executable, str(HERE / "floor.py"), str(site), "--workers", "2"]
+
+    def once(i: int) -> Sample:
+        sample = run_measured(cmd, cwd=ws.root, stdout=None, stderr=ws.root / f"{label}.err")
+        if sample.returncode != 0:
+            tail = (ws.root / f"{label}.err").read_text(errors="replace")[-800:]
+            raise RuntimeError(f"{label}: floor.py exited {sample.returncode}: {tail}")
+        log(f"{label} run {i + 1}: {sample.wall:.1f} s")
+        return sample
+
+    samples = repeat(label, runs, cap, once)
+    walls = [s.wall for s in samples]
+    rss = [s.peak_rss for s in samples if s.peak_rss]
+    return {
+        "runs": len(samples),
+        "wall_runs_s": [round(w, 3) for w in walls],
+        "wall_s": round(median(walls), 3),
+        "peak_rss_mb": round(median(rss) / 2**20, 1) if rss else None,
+    }
+
+
+@contextlib.contextmanager
+def generated(
+    ws: Workspace, theme: str, posts: int, seed: int
+) -> Iterator[tuple[Path, str, list[str]]]:
+    """A generated site served from its own process: (folder, base URL, post URLs)."""
+    folder = ws.root / f"site-{theme}-{posts}"
+    with serving(folder) as base:
+        start = time.perf_counter()
+        site = generate_site.generate(folder, posts=posts, theme=theme, base_url=base, seed=seed)
+        log(f"generated {posts} {theme} posts in {time.perf_counter() - start:.1f} s at {base}")
+        yield folder, base, [p.url for p in site.posts]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_batch(
+    ws: Workspace, theme: str, folder: Path, base: str, urls: Sequence[str], runs: int
+) -> dict[str, Any]:
+    """postaudit on the served site, then the floor on the same files."""
+    cap = CAPS[f"batch-{theme}"]
+    ours = batch_runs(ws, folder, base, urls, runs, cap, f"batch-{theme}")
+    floor = floor_runs(ws, folder, runs, cap / 2, f"floor-{theme}")
+    sizes = [(folder / p).stat().st_size for p in _paths(folder)]
+    result = {"theme": theme, **ours, "floor": floor}
+    result["page_kb"] = {
+        "min": round(min(sizes) / 1024, 1),
+        "mean": round(sum(sizes) / len(sizes) / 1024, 1),
+        "max": round(max(sizes) / 1024, 1),
+    }
+    result["floor_pages_per_s"] = round(len(urls) / floor["wall_s"], 1)
+    result["ratio"] = round(ours["wall_s"] / floor["wall_s"], 2)
+    return result
+
+
+def _paths(folder: Path) -> list[str]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [p["path"] for p in manifest["pages"]]
+
+
+def measure_memory(ws: Workspace, small: int, large: int, runs: int, seed: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for posts, key in ((small, "memory-small"), (large, "memory-large")):
+        with generated(ws, "light", posts, seed) as (folder, base, urls):
+            out[str(posts)] = batch_runs(ws, folder, base, urls, runs, CAPS[key], key)
+    rss_small = out[str(small)]["peak_rss_mb"]
+    rss_large = out[str(large)]["peak_rss_mb"]
+    out["small"], out["large"] = small, large
+    out["ratio"] = round(rss_large / rss_small, 2) if rss_small and rss_large else None
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cores": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    versions: dict[str, str] = {}
+    from importlib import metadata
+
+    for dist in ("postaudit", "beautifulsoup4", "lxml", "textstat", "httpx", "psutil"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[dist] = metadata.version(dist)
+    info["versions"] = versions
+    return info
+
+
+def verdict(name: str, value: float | None) -> bool:
+    op, limit = TARGETS[name]
+    if value is None:
+        return False
+    return value <= limit if op == "<=" else value >= limit
+
+
+def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table: one row per figure with its target and verdict."""
+    out: list[dict[str, Any]] = []
+    s = results["startup"]
+    out.append(
+        {
+            "figure": "startup: audit 1 file --format json",
+            "postaudit": f"{s['median_s']:.2f} s",
+            "floor": f"{s['floor_median_s']:.2f} s (imports)",
+            "value": s["ratio"],
+            "shown": f"{s['ratio']:.2f}x",
+            "target": "<= 1.5x",
+            "pass": verdict("startup_ratio", s["ratio"]),
+        }
+    )
+    for theme in ("light", "heavy"):
+        b = results["batch"][theme]
+        rss = f", {b['peak_rss_mb']:.0f} MB" if b.get("peak_rss_mb") else ""
+        incomplete = "" if b["complete"] else " INCOMPLETE"
+        out.append(
+            {
+                "figure": f"batch {theme}: {b['pages']} pages{incomplete}",
+                "postaudit": f"{b['wall_s']:.1f} s, {b['pages_per_s']:.0f} p/s{rss}",
+                "floor": f"{b['floor']['wall_s']:.1f} s, {b['floor_pages_per_s']:.0f} p/s",
+                "value": b["ratio"],
+                "shown": f"{b['ratio']:.2f}x",
+                "target": "<= 2x",
+                "pass": b["complete"] and verdict("batch_ratio", b["ratio"]),
+            }
+        )
+        if theme == "light":
+            out.append(
+                {
+                    "figure": "batch light: pages per second",
+                    "postaudit": f"{b['pages_per_s']:.0f} p/s",
+                    "floor": "",
+                    "value": b["pages_per_s"],
+                    "shown": f"{b['pages_per_s']:.0f} p/s",
+                    "target": ">= 150 p/s",
+                    "pass": b["complete"] and verdict("light_pages_per_s", b["pages_per_s"]),
+                }
+            )
+    m = results["memory"]
+    small, large = m[str(m["small"])], m[str(m["large"])]
+    complete = small["complete"] and large["complete"]
+    out.append(
+        {
+            "figure": f"memory: peak RSS {m['large']} vs {m['small']} pages"
+            + ("" if complete else " INCOMPLETE"),
+            "postaudit": f"{small['peak_rss_mb'] or 0:.0f} MB -> {large['peak_rss_mb'] or 0:.0f} MB",
+            "floor": "",
+            "value": m["ratio"],
+            "shown": f"{m['ratio']:.2f}x" if m["ratio"] else "n/a",
+            "target": "<= 1.5x",
+            "pass": complete and verdict("memory_ratio", m["ratio"]),
+        }
+    )
+    return out
+
+
+def markdown(table: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        "| figure | postaudit | floor | ratio / value | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in table:
+        lines.append(
+            f"| {r['figure']} | {r['postaudit']} | {r['floor'] or '-'} | {r['shown']} | "
+            f"{r['target']} | {'pass' if r['pass'] else 'FAIL'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def print_table(table: Sequence[dict[str, Any]], results: dict[str, Any]) -> None:
+    m = results["machine"]
+    title = (
+        f"postaudit benchmark ({results['mode']}; {m['cores']} cores, Python {m['python']}, "
+        f"load {m['loadavg_start'][0]:.1f})"
+    )
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # pragma: no cover - rich is a runtime dependency
+        print(title)
+        print(markdown(table))
+        return
+    t = Table(title=title, title_justify="left")
+    for name in ("figure", "postaudit", "floor", "ratio / value", "target", "result"):
+        t.add_column(name, justify="right" if name == "ratio / value" else "left")
+    for r in table:
+        t.add_row(
+            r["figure"],
+            r["postaudit"],
+            r["floor"] or "-",
+            r["shown"],
+            r["target"],
+            "[green]pass[/]" if r["pass"] else "[bold red]FAIL[/]",
+        )
+    Console(highlight=False, width=max(110, shutil.get_terminal_size().columns)).print(t)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="postaudit speed benchmark")
+    parser.add_argument("-o", "--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--posts", type=int, default=1000, help="posts per batch site")
+    parser.add_argument(
+        "--memory-posts", default="500,5000", help="the two site sizes of the memory figure"
+    )
+    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--batch-runs", type=int, default=3)
+    parser.add_argument("--memory-runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keywords",
+        action="store_true",
+        help=f"also pass the site's keyphrase and towns (-k {generate_site.KEYPHRASE!r} ...)",
+    )
+    parser.add_argument("--mode", choices=("auto", "sitemap", "audit-urls"), default="auto")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a figure misses its target"
+    )
+    args = parser.parse_args(argv)
+    small, large = (int(x) for x in args.memory_posts.split(","))
+    started = time.perf_counter()
+
+    root = Path(tempfile.mkdtemp(prefix="postaudit-bench-"))
+    extra: tuple[str, ...] = ()
+    if args.keywords:
+        extra = ("-k", generate_site.KEYPHRASE)
+        for town in generate_site.LOCATIONS:
+            extra += ("-l", town)
+    try:
+        mode = detect_mode(root)
+        if args.mode == "audit-urls":
+            mode = BatchMode("audit-urls", "json", True)
+        elif args.mode == "sitemap" and mode.name != "sitemap":
+            raise SystemExit("bench: `postaudit sitemap` is not available in this install")
+        ws = Workspace(root, mode, extra)
+        if mode.name != "sitemap":
+            ws.notes.append(
+                "`postaudit sitemap` is not available: the batch figures audit the sitemap's "
+                "URLs with `postaudit audit URL... --format json --links pagination`"
+            )
+        log(f"mode: {mode.shown()}; work folder {root}")
+        results: dict[str, Any] = {"schema": 1, "machine": machine(), "mode": mode.shown()}
+        results["options"] = {
+            "posts": args.posts,
+            "memory_posts": [small, large],
+            "keywords": list(extra),
+            "seed": args.seed,
+        }
+
+        results["batch"] = {}
+        for theme in generate_site.THEMES:
+            with generated(ws, theme, args.posts, args.seed) as (folder, base, urls):
+                if theme == "light":  # one typical post for the startup figure
+                    one = folder / _paths(folder)[min(10, len(urls) - 1)]
+                    results["startup"] = measure_startup(ws, one, args.startup_runs)
+                results["batch"][theme] = measure_batch(
+                    ws, theme, folder, base, urls, args.batch_runs
+                )
+        results["memory"] = measure_memory(ws, small, large, args.memory_runs, args.seed)
+
+        results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+        results["elapsed_s"] = round(time.perf_counter() - started, 1)
+        table = rows(results)
+        results["table"] = table
+        results["markdown"] = markdown(table)
+        results["notes"] = ws.notes
+        results["passed"] = all(r["pass"] for r in table)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print_table(table, results)
+        for note in ws.notes:
+            print(f"note: {note}")
+        print(f"results: {args.output} ({results['elapsed_s']:.0f} s)")
+        return 1 if args.check and not results["passed"] else 0
+    finally:
+        if args.keep:
+            log(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,845 @@
+"""Batch audits of a whole site from its sitemap: fast, polite, streaming, stoppable.
+
+`run_sitemap` reads the sitemap (`sitemap.collect`), then audits every entry with the
+per-page steps of `runner.py` (fetch -> parse -> link phase -> judge), and hands each
+`PageResult` to `on_result` as soon as it is ready. Nothing keeps a `Page` after it
+is judged; what the caller keeps of each result is its business (see `Keeper`).
+
+Politeness
+- robots.txt (one fetch per origin, shared with the sitemap discovery) is respected
+  for the pages audited: a disallowed entry is not fetched; it is a counted skip,
+  listed in the summary (`skipped.robots`, `disallowed`), not a finding. Link checks
+  are not subject to robots.txt (as in the `links` phase of `audit`).
+  `ignore_robots` turns all of this off, Crawl-delay included.
+- per-host (`per_host`, default 4) and global (`concurrency`) limits on requests in
+  flight are the Fetcher's; a per-host minimum interval between request starts
+  (`Pacer`) is the larger of `delay` and the host's robots.txt `Crawl-delay`, and it
+  applies to every request of the run (sitemaps, pages, link checks).
+- a page answered with 429 or 503 is retried (`link_retries` times) after its
+  `Retry-After` (capped by `retry_after_cap`) or an exponential backoff, like link
+  checks; a Retry-After also pauses the whole host for the other requests.
+
+One link cache for the run (`LinkChecker`): each URL is requested once. A page's
+link phase that needs another audited page waits for that page's own fetch instead
+of requesting it again; if that page was not fetched yet, its fetch is started at
+once (it is then audited by the next free slot, before the sitemap order resumes),
+so no slot can wait for a fetch that never starts.
+
+CPU work (parse, rules, facts) runs in a `Judge`: in-process (`workers=1`), or in
+worker processes fed from the event loop (`ProcessJudge`), which keeps the event loop
+for I/O only. A page is parsed and judged in the same worker (its `Page` never
+crosses a process boundary: only the HTML goes in, the link targets it needs come
+back, their statuses go in, and the `PageResult` comes back), so the results are the
+same either way.
+
+Stopping: Ctrl-C (the task is cancelled) or `max_time` stop the run cleanly: pages in
+flight are cancelled, finished pages have all been handed to `on_result`, and the
+result lists the pages not audited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from postaudit.config import Config, RuleSettings
+from postaudit.fetch import Fetcher, FetchOptions, RawPage
+from postaudit.linkcheck import LinkChecker, LinkStatus, Need, collect_needs, link_key, page_status
+from postaudit.model import Category, PageResult
+from postaudit.robots import RobotsCache
+from postaudit.sitemap import SitemapOptions, SitemapResult, collect, describe_skip
+
+_RETRY_STATUSES = frozenset({429, 503})
+_RETRY_ERRORS = frozenset({"connect", "timeout"})
+#: Runs this small are audited in-process unless workers are asked for.
+SMALL_RUN = 20
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    concurrency: int = 16  # requests in flight (all hosts), and pages in audit at once
+    per_host: int = 4  # requests in flight per host
+    delay: float = 0.0  # minimum seconds between two request starts on one host
+    respect_robots: bool = True
+    workers: int | None = None  # processes for parse + rules; 1 = in-process; None = auto
+    max_time: float | None = None  # seconds for the whole run
+    done: frozenset[str] = frozenset()  # URLs already audited (--resume): not audited again
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1 or self.per_host < 1:
+            raise ValueError("concurrency and per_host must be at least 1")
+        if self.delay < 0:
+            raise ValueError("delay must not be negative")
+        if self.workers is not None and self.workers < 1:
+            raise ValueError("workers must be at least 1")
+        if self.max_time is not None and self.max_time <= 0:
+            raise ValueError("max_time must be positive")
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What happened, besides the pages (those went to `on_result`)."""
+
+    source: str
+    sitemap: SitemapResult | None  # None when the run stopped during intake
+    audited: int  # pages handed to on_result by this run
+    disallowed: tuple[str, ...]  # entries robots.txt disallows (not fetched)
+    not_audited: tuple[str, ...]  # entries left when the run stopped
+    stopped: str | None = None  # None (complete) | "interrupted" | "max-time"
+    workers: int = 1
+    elapsed: float = 0.0
+    crawl_delays: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+
+class Progress(Protocol):
+    """What the batch tells a progress display."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, result: PageResult) -> None: ...
+
+
+OnResult = Callable[[PageResult], None]
+OnNote = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- politeness
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+class Pacer:
+    """A minimum interval between request starts per host, and host-wide pauses."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.intervals: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+        self._paused: dict[str, float] = {}
+
+    def set_interval(self, host: str, seconds: float) -> None:
+        self.intervals[host] = max(self.intervals.get(host, 0.0), seconds)
+
+    def interval(self, host: str) -> float:
+        return max(self.delay, self.intervals.get(host, 0.0))
+
+    def pause(self, host: str, seconds: float) -> None:
+        """No request to `host` starts in the next `seconds` (a Retry-After)."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused[host] = max(self._paused.get(host, 0.0), until)
+
+    async def wait(self, url: str) -> None:
+        host = host_of(url)
+        interval = self.interval(host)
+        paused = self._paused.get(host, 0.0)
+        if interval <= 0 and not paused:
+            return
+        now = asyncio.get_running_loop().time()
+        start = max(now, self._next.get(host, 0.0), paused)
+        if interval > 0:
+            self._next[host] = start + interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class PacedFetcher(Fetcher):
+    """The run's Fetcher, waiting for the `Pacer` before every request."""
+
+    def __init__(self, options: FetchOptions, pacer: Pacer) -> None:
+        super().__init__(options)
+        self.pacer = pacer
+
+    async def fetch_page(self, url: str, **kwargs: Any) -> RawPage:
+        await self.pacer.wait(url)
+        return await super().fetch_page(url, **kwargs)
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> RawPage:
+        await self.pacer.wait(url)
+        return await super().request(method, url, **kwargs)
+
+
+def retry_delay(raw: RawPage, attempt: int, *, backoff: float, cap: float) -> float | None:
+    """Seconds to wait before fetching a page again, or None when the answer is final:
+    429/503 (Retry-After honoured, capped) and connection errors and timeouts."""
+    from postaudit.linkcheck import retry_after
+
+    retryable = raw.status in _RETRY_STATUSES or (
+        raw.error is not None and raw.status is None and str(raw.error.kind) in _RETRY_ERRORS
+    )
+    if not retryable:
+        return None
+    announced = retry_after(raw.headers) if raw.status in _RETRY_STATUSES else None
+    if announced is not None:
+        return min(announced, cap)
+    return min(backoff * 2.0 ** (attempt - 1), cap)
+
+
+# --------------------------------------------------------------------------- CPU work
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One fetched page to parse and judge (plain data: it may go to a process)."""
+
+    id: int
+    url: str  # as listed (the report's URL)
+    html: str
+    final_url: str
+    status: int | None
+    headers: Mapping[str, str]
+    encoding: str | None
+    facts: Mapping[str, Any]  # e.g. redirects, merged into the page's facts
+
+
+class Worker:
+    """The CPU side of a batch: parse, collect link needs, judge. One per process (or
+    one in-process). Pages wait here between the two calls."""
+
+    def __init__(self, config: Config, scopes: frozenset[str]) -> None:
+        self.config = config
+        self.ruleset: tuple[RuleSettings, ...] = config.ruleset()
+        self.scopes = scopes
+        self.exclude = tuple(re.compile(p) for p in config.exclude_links)
+        self.context = config.context()
+        self.pages: dict[int, tuple[Any, Job]] = {}
+
+    def parse(self, job: Job) -> list[Need] | PageResult:
+        """Parse; the link targets to check, or the finished result when there are none."""
+        from postaudit.content import SelectorError
+        from postaudit.runner import _crashed, parse_html
+
+        try:
+            page = parse_html(
+                job.html,
+                job.url,
+                self.config,
+                base_url=job.final_url,
+                status=job.status,
+                headers=job.headers,
+                encoding=job.encoding,
+            )
+            needs = collect_needs(page, self.scopes, exclude=self.exclude) if self.scopes else []
+        except SelectorError:
+            raise
+        except Exception as exc:  # a parser bug must not lose the batch
+            return _crashed(job.url, exc, job.status)
+        if not needs:
+            return self._judge(page, job, {})
+        self.pages[job.id] = (page, job)
+        return needs
+
+    def judge(self, job_id: int, statuses: Mapping[str, LinkStatus]) -> PageResult:
+        page, job = self.pages.pop(job_id)
+        return self._judge(page, job, statuses)
+
+    def drop(self, job_id: int) -> None:
+        self.pages.pop(job_id, None)
+
+    def audit(self, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
+        """Parse and judge in one call, the link statuses already known (a page whose
+        first process died)."""
+        out = self.parse(job)
+        return out if isinstance(out, PageResult) else self.judge(job.id, statuses)
+
+    def warm(self) -> None:
+        """Judge a tiny page once: imports and dictionaries load before real pages come."""
+        html = (
+            "<!doctype html><html lang='en'><head><title>Warming up the worker</title></head>"
+            "<body><article><h1>Warm up</h1><p>One sentence of prose to measure.</p>"
+            "</article></body></html>"
+        )
+        job = Job(-1, "https://warm.invalid/", html, "https://warm.invalid/", 200, {}, None, {})
+        out = self.parse(job)
+        if not isinstance(out, PageResult):
+            self.judge(job.id, {})
+
+    def _judge(self, page: Any, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
+        from postaudit.runner import _crashed, judge
+        from postaudit.site import SITE_FACTS, page_facts
+
+        try:
+            if statuses:
+                page = replace(page, link_status=dict(statuses))
+            facts = {**job.facts, SITE_FACTS: page_facts(page, self.context)}
+            return judge(page, self.config, self.ruleset, facts=facts, final_url=job.final_url)
+        except Exception as exc:  # a rule bug must not lose the batch
+            return _crashed(job.url, exc, job.status)
+
+
+class Judge(Protocol):
+    workers: int
+
+    async def parse(self, job: Job) -> list[Need] | PageResult: ...
+
+    async def judge(self, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult: ...
+
+    def drop(self, job: Job) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LocalJudge:
+    """Parse and judge in the event loop's own process (`--workers 1`)."""
+
+    workers = 1
+
+    def __init__(self, config: Config, scopes: frozenset[str]) -> None:
+        self.worker = Worker(config, scopes)
+
+    async def parse(self, job: Job) -> list[Need] | PageResult:
+        return self.worker.parse(job)
+
+    async def judge(self, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
+        return self.worker.judge(job.id, statuses)
+
+    def drop(self, job: Job) -> None:
+        self.worker.drop(job.id)
+
+    def close(self) -> None:
+        self.worker.pages.clear()
+
+
+_WORKER: Worker | None = None
+
+
+def _init_process(config: Config, scopes: frozenset[str]) -> None:
+    """Worker process start: Ctrl-C is the parent's business; build the worker."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = Worker(config, scopes)
+    with contextlib.suppress(Exception):  # warming up is an optimisation only
+        _WORKER.warm()
+
+
+def _ready() -> bool:
+    return _WORKER is not None
+
+
+def _parse_in_process(job: Job) -> list[Need] | PageResult:
+    assert _WORKER is not None
+    return _WORKER.parse(job)
+
+
+def _judge_in_process(job_id: int, statuses: Mapping[str, LinkStatus]) -> PageResult | None:
+    """Judge a page this process parsed; None when it holds no such page (it was
+    parsed by a process that died and was replaced since), so the caller audits the
+    page again from its job."""
+    assert _WORKER is not None
+    if job_id not in _WORKER.pages:
+        return None
+    return _WORKER.judge(job_id, statuses)
+
+
+def _audit_in_process(job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
+    assert _WORKER is not None
+    return _WORKER.audit(job, statuses)
+
+
+def _drop_in_process(job_id: int) -> None:
+    if _WORKER is not None:
+        _WORKER.drop(job_id)
+
+
+class ProcessJudge:
+    """Parse and judge in `workers` processes fed from the event loop.
+
+    Each process is its own one-worker executor, so the second call for a page (judge)
+    goes to the process that parsed it and still holds its `Page`. A page goes to the
+    process with the fewest pages in hand. A process that dies (killed, out of memory)
+    is replaced, and its pages are audited again in the new one (parse and judge in one
+    call, with the link statuses already known), so one lost process loses no page.
+    """
+
+    def __init__(self, config: Config, scopes: frozenset[str], workers: int) -> None:
+        self.workers = workers
+        self.config = config
+        self.scopes = scopes
+        self.executors: list[Executor] = [self._executor() for _ in range(workers)]
+        self.load = [0] * workers
+        self.home: dict[int, int] = {}
+        self.respawned = 0
+
+    def _executor(self) -> Executor:
+        import multiprocessing
+
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),  # no fork of a running loop
+            initializer=_init_process,
+            initargs=(self.config, self.scopes),
+        )
+        executor.submit(_ready)  # start the process (imports, warm-up) right away
+        return executor
+
+    def _replace(self, index: int, broken: Executor) -> None:
+        if self.executors[index] is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executors[index] = self._executor()
+            self.respawned += 1
+
+    async def _call(self, index: int, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(*args)` in process `index`; once more in a fresh process if it died."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        loop = asyncio.get_running_loop()
+        executor = self.executors[index]
+        try:
+            return await loop.run_in_executor(executor, fn, *args)
+        except BrokenProcessPool:
+            self._replace(index, executor)
+            if fn is _judge_in_process:  # the page died with the process: start over
+                return None
+            return await loop.run_in_executor(self.executors[index], fn, *args)
+
+    async def parse(self, job: Job) -> list[Need] | PageResult:
+        from postaudit.content import SelectorError
+        from postaudit.runner import _crashed
+
+        index = min(range(self.workers), key=lambda i: self.load[i])
+        self.load[index] += 1
+        try:
+            out: list[Need] | PageResult = await self._call(index, _parse_in_process, job)
+        except asyncio.CancelledError:
+            self.load[index] -= 1
+            raise
+        except Exception as exc:  # pickling failed, or the process died twice
+            self.load[index] -= 1
+            if isinstance(exc, SelectorError):
+                raise
+            return _crashed(job.url, exc, job.status)
+        if isinstance(out, PageResult):
+            self.load[index] -= 1
+        else:
+            self.home[job.id] = index
+        return out
+
+    async def judge(self, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
+        from postaudit.runner import _crashed
+
+        index = self.home.pop(job.id)
+        plain = dict(statuses)
+        try:
+            out: PageResult | None = await self._call(index, _judge_in_process, job.id, plain)
+            if out is None:
+                out = await self._call(index, _audit_in_process, job, plain)
+            assert out is not None
+            return out
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return _crashed(job.url, exc, job.status)
+        finally:
+            self.load[index] -= 1
+
+    def drop(self, job: Job) -> None:
+        index = self.home.pop(job.id, None)
+        if index is not None:
+            self.load[index] -= 1
+            with contextlib.suppress(Exception):  # shutting down, or the process died
+                self.executors[index].submit(_drop_in_process, job.id)
+
+    def close(self) -> None:
+        for executor in self.executors:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def make_judge(config: Config, scopes: frozenset[str], workers: int) -> Judge:
+    if workers <= 1:
+        return LocalJudge(config, scopes)
+    return ProcessJudge(config, scopes, workers)
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+class _Pages:
+    """The entries to audit: which are fetched, promoted, taken.
+
+    `take` hands out pages whose fetch was started early (a link target of a page in
+    audit) first, then the rest in sitemap order. A fetch, once started, runs to the
+    end whatever else waits, so nothing can wait on a fetch that never starts.
+    """
+
+    def __init__(
+        self, urls: Sequence[str], fetch: Callable[[str], Any], checker: LinkChecker
+    ) -> None:
+        self.order: deque[str] = deque(urls)
+        self.keys: dict[str, str] = {link_key(u): u for u in urls}
+        self.fetching: dict[str, asyncio.Task[RawPage]] = {}
+        self.ready: deque[str] = deque()
+        self.taken: set[str] = set()
+        self.finished: set[str] = set()
+        self._fetch = fetch
+        self._checker = checker
+
+    def start(self, url: str) -> asyncio.Task[RawPage]:
+        task = self.fetching.get(url)
+        if task is None:
+            self._checker.expect(url)
+            task = self.fetching[url] = asyncio.ensure_future(self._fetch(url))
+        return task
+
+    def promote(self, needs: Iterable[Need]) -> None:
+        """Start the fetch of every audited page among `needs` not started yet."""
+        for need in needs:
+            url = self.keys.get(need.key)
+            if url is not None and url not in self.taken and url not in self.fetching:
+                self.start(url).add_done_callback(self._arrived(url))
+
+    def _arrived(self, url: str) -> Callable[[asyncio.Task[RawPage]], None]:
+        def done(_task: asyncio.Task[RawPage]) -> None:
+            self.ready.append(url)
+
+        return done
+
+    def take(self) -> str | None:
+        while self.ready:
+            url = self.ready.popleft()
+            if url not in self.taken:
+                self.taken.add(url)
+                return url
+        while self.order:
+            url = self.order.popleft()
+            if url not in self.taken:
+                self.taken.add(url)
+                return url
+        return None
+
+    async def fetched(self, url: str) -> RawPage:
+        try:
+            return await self.start(url)
+        finally:
+            self.fetching.pop(url, None)
+
+    def cancel(self) -> list[asyncio.Task[RawPage]]:
+        tasks = list(self.fetching.values())
+        for task in tasks:
+            task.cancel()
+        return tasks
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _header_hosts(source: str, sitemap_options: SitemapOptions) -> frozenset[str]:
+    """Where --header credentials may go: SOURCE's host and the rewrite targets
+    (host:port). Empty for a local SOURCE without rewrites: the Fetcher then takes
+    the host of the first page it fetches."""
+    from postaudit.fetch import header_key
+
+    urls = [source, *(target for _, target in sitemap_options.rewrite)]
+    return frozenset(key for url in urls if (key := header_key(url)) is not None)
+
+
+def fetch_options_for(
+    config: Config, source: str, sitemap_options: SitemapOptions, options: BatchOptions
+) -> FetchOptions:
+    from postaudit.runner import fetch_options
+
+    return replace(
+        fetch_options(config),
+        per_host=options.per_host,
+        concurrency=options.concurrency,
+        header_hosts=_header_hosts(source, sitemap_options),
+    )
+
+
+async def run_sitemap(
+    source: str,
+    config: Config,
+    sitemap_options: SitemapOptions,
+    options: BatchOptions,
+    *,
+    on_result: OnResult,
+    progress: Progress | None = None,
+    on_note: OnNote | None = None,
+    on_sitemap: Callable[[SitemapResult], None] | None = None,
+) -> BatchResult:
+    """Read the sitemap and audit its pages (see the module docstring). Raises
+    `SitemapError` when no sitemap can be read; never raises for a page."""
+    from postaudit.runner import _raw_facts, _raw_failure, link_check_options, link_scopes
+    from postaudit.sources import Target
+
+    note = on_note or (lambda _text: None)
+    started = time.perf_counter()
+    ruleset = config.ruleset()
+    scopes = link_scopes(config, ruleset)
+    pacer = Pacer(options.delay)
+    sitemap: SitemapResult | None = None
+    disallowed: list[str] = []
+    urls: list[str] = []
+    done_urls: set[str] = set()
+    audited = 0
+    stopped: str | None = None
+    judge_: Judge | None = None
+    workers = 1
+    delays: dict[str, float] = {}
+
+    def finished(url: str, result: PageResult) -> None:
+        nonlocal audited
+        done_urls.add(url)
+        audited += 1
+        on_result(result)
+        if progress is not None:
+            progress.advance(result)
+
+    async with AsyncExitStack() as stack:
+        fetch_opts = fetch_options_for(config, source, sitemap_options, options)
+        fetcher = await stack.enter_async_context(PacedFetcher(fetch_opts, pacer))
+        link_fetcher: Fetcher = fetcher
+        if config.link_timeout is not None and config.link_timeout != config.timeout:
+            link_opts = replace(fetch_opts, timeout=config.link_timeout)
+            link_fetcher = await stack.enter_async_context(PacedFetcher(link_opts, pacer))
+        checker = LinkChecker(link_fetcher, link_check_options(config))
+        robots = RobotsCache(fetcher)
+        agent = fetcher.options.user_agent
+        link_options = link_check_options(config)
+
+        async def fetch(url: str) -> RawPage:
+            attempt = 0
+            while True:
+                raw = await fetcher.fetch_page(url)
+                attempt += 1
+                delay = retry_delay(
+                    raw, attempt, backoff=link_options.backoff, cap=link_options.retry_after_cap
+                )
+                if delay is None or attempt > link_options.retries:
+                    break
+                if raw.status in _RETRY_STATUSES and "retry-after" in raw.headers:
+                    pacer.pause(host_of(url), delay)
+                await asyncio.sleep(delay)
+            checker.fulfil(url, page_status(raw))
+            return raw
+
+        async def audit(url: str, pages: _Pages, judge: Judge, job_id: int) -> PageResult:
+            raw = await pages.fetched(url)
+            target = Target("url", url)
+            facts = _raw_facts(raw)
+            failure = _raw_failure(raw, target, facts)
+            if failure is not None:
+                return failure
+            job = Job(
+                job_id,
+                url,
+                raw.text or "",
+                raw.final_url,
+                raw.status,
+                dict(raw.headers),
+                raw.encoding,
+                facts,
+            )
+            del raw
+            first = await judge.parse(job)
+            if isinstance(first, PageResult):
+                return first
+            try:
+                pages.promote(first)
+                statuses = await checker.check_many(first)
+            except BaseException:
+                judge.drop(job)
+                raise
+            return await judge.judge(job, statuses)
+
+        async def pipeline() -> None:
+            nonlocal sitemap, judge_, workers
+            if options.workers is not None and options.workers > 1:
+                workers = options.workers  # start the processes while the sitemap loads
+                judge_ = make_judge(config, scopes, workers)
+            sitemap = await collect(source, fetcher, sitemap_options, robots=robots)
+            if on_sitemap is not None:
+                on_sitemap(sitemap)
+            entries = [e.url for e in sitemap.entries if e.url not in options.done]
+            if options.respect_robots:
+                for url in entries:
+                    if await robots.can_fetch(url, agent):
+                        urls.append(url)
+                    else:
+                        disallowed.append(url)
+                for host in sorted({host_of(u) for u in urls}):
+                    first = next(u for u in urls if host_of(u) == host)
+                    seconds = await robots.crawl_delay(first, agent)
+                    if seconds:
+                        delays[host] = seconds
+                        pacer.set_interval(host, seconds)
+                        if seconds > options.delay:
+                            note(
+                                f"robots.txt of {host} asks for a Crawl-delay of {seconds:g} s: "
+                                f"at most one request every {seconds:g} s to it "
+                                "(--ignore-robots to override)"
+                            )
+            else:
+                urls.extend(entries)
+            if disallowed:
+                n = len(disallowed)
+                note(f"{n} page{'s' * (n != 1)} disallowed by robots.txt, not audited")
+            if judge_ is None:
+                workers = options.workers or (default_workers() if len(urls) >= SMALL_RUN else 1)
+                workers = min(workers, max(1, len(urls)))
+                judge_ = make_judge(config, scopes, workers)
+            if progress is not None:
+                progress.start(len(urls))
+            pages = _Pages(urls, fetch, checker)
+            counter = iter(range(1 << 62))
+
+            async def consume() -> None:
+                assert judge_ is not None
+                while (url := pages.take()) is not None:
+                    result = await audit(url, pages, judge_, next(counter))
+                    finished(url, result)
+
+            slots = max(1, min(options.concurrency, len(urls)))
+            consumers = [asyncio.ensure_future(consume()) for _ in range(slots)]
+            try:
+                await asyncio.gather(*consumers)
+            except BaseException:
+                for task in consumers:
+                    task.cancel()
+                fetches = pages.cancel()
+                await asyncio.gather(*consumers, *fetches, return_exceptions=True)
+                raise
+
+        try:
+            async with asyncio.timeout(options.max_time):
+                await pipeline()
+        except TimeoutError:
+            stopped = "max-time"
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():
+                raise
+            task.uncancel()
+            stopped = "interrupted"
+        finally:
+            if judge_ is not None:
+                judge_.close()
+    left = tuple(u for u in urls if u not in done_urls)
+    return BatchResult(
+        source=source,
+        sitemap=sitemap,
+        audited=audited,
+        disallowed=tuple(disallowed),
+        not_audited=left,
+        stopped=stopped,
+        workers=workers,
+        elapsed=time.perf_counter() - started,
+        crawl_delays=delays,
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+class Keeper:
+    """What the run keeps of each finished page, for the outputs rendered at the end.
+
+    `full`: the `PageResult` as is (text, json, html and CI formats need it). `gate`
+    (only JSONL outputs, which were streamed): what the gate and a baseline read,
+    nothing else: no facts, and without a baseline only the findings that count for
+    `fail_on` (and `X` findings), so memory stays flat on a 50,000-page sitemap.
+    """
+
+    def __init__(self, mode: str, *, fail_on: str = "error", all_findings: bool = False) -> None:
+        self.mode = mode
+        self.fail_on = fail_on
+        self.all_findings = all_findings
+        self.pages: list[PageResult] = []
+
+    def add(self, result: PageResult) -> None:
+        if self.mode == "full":
+            self.pages.append(result)
+            return
+        from postaudit.gate import counts_against_fail_on
+
+        findings = result.findings
+        if not self.all_findings:
+            findings = tuple(
+                f
+                for f in findings
+                if f.category is Category.FETCH or counts_against_fail_on(f, self.fail_on)
+            )
+        self.pages.append(replace(result, findings=findings, facts={}))
+
+
+def batch_summary(
+    collector_summary: Mapping[str, Any],
+    result: BatchResult,
+) -> dict[str, Any]:
+    """The JSON `summary` of a batch: the collector's (pages, failed, score, counts,
+    distribution, worst, frequent, failures, site_counts) and the run's own."""
+    sitemap = result.sitemap
+    skipped: dict[str, int] = {"robots": len(result.disallowed)}
+    if sitemap is not None:
+        skipped.update(sitemap.skipped)
+    out = dict(collector_summary)
+    out.update(
+        {
+            "complete": result.complete,
+            "not_audited": sorted(result.not_audited),
+            "skipped": skipped,
+            "disallowed": sorted(result.disallowed),
+            "sitemap": {
+                "source": result.source,
+                "found": sitemap.found if sitemap is not None else 0,
+                "sitemaps": list(sitemap.sitemaps_read) if sitemap is not None else [],
+                "problems": [str(p) for p in sitemap.problems] if sitemap is not None else [],
+            },
+        }
+    )
+    return out
+
+
+def describe_skips(skipped: Mapping[str, int]) -> str:
+    """'2 disallowed by robots.txt, 1 not HTML (.pdf)' for the terminal."""
+    parts = []
+    for reason, n in skipped.items():
+        if not n:
+            continue
+        what = "disallowed by robots.txt" if reason == "robots" else describe_skip(reason)
+        parts.append(f"{n:,} {what}")
+    return ", ".join(parts)
+
+
+__all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "Job",
+    "Keeper",
+    "LocalJudge",
+    "PacedFetcher",
+    "Pacer",
+    "ProcessJudge",
+    "Worker",
+    "batch_summary",
+    "default_workers",
+    "describe_skips",
+    "make_judge",
+    "retry_delay",
+    "run_sitemap",
+]

@@ -1,0 +1,79 @@
+"""JSON Lines: one page per line as pages finish, then one summary line.
+
+Each page line is exactly the page object of the JSON report (`report/json.py`:
+url, final_url, status, score, error, categories, counts, findings, facts) on one
+line. The last line is the summary:
+
+    {"summary": {...}, "site_findings": [...], "schema": 1, "tool": {...}}
+
+(`summary` as in the JSON report; `site_findings` as in the JSON report, each with
+its `url`). A reader tells the two apart by the `summary` key (page lines have `url`).
+Lines are written and flushed as pages finish, so a run that is stopped leaves only
+complete lines behind; `postaudit sitemap --resume FILE` continues from such a file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from postaudit import __version__
+from postaudit.model import Finding, PageResult, Report
+from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def page_line(page: PageResult) -> str:
+    """One page as one line of JSON (no newline)."""
+    return json.dumps(page_dict(page), ensure_ascii=False, separators=(",", ":"))
+
+
+def summary_line(summary: Mapping[str, Any], site_findings: Iterable[Finding]) -> str:
+    """The last line: the run's summary and its site findings (no newline)."""
+    return json.dumps(
+        {
+            "summary": _plain(summary),
+            "site_findings": [dict(f.to_dict(), url=f.url) for f in site_findings],
+            "schema": SCHEMA_VERSION,
+            "tool": {"name": "postaudit", "version": __version__},
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def render_jsonl(report: Report) -> str:
+    """A whole report as JSON Lines (pages sorted by URL, then the summary line)."""
+    lines = [page_line(p) for p in sorted(report.pages, key=lambda p: p.url)]
+    lines.append(summary_line(report.summary, report.site_findings))
+    return "\n".join(lines) + "\n"
+
+
+class JsonlWriter:
+    """Streams page lines to an open text stream, flushing after each line."""
+
+    def __init__(self, stream: TextIO, *, close: bool = False) -> None:
+        self.stream = stream
+        self._close = close
+        self.pages = 0
+
+    def write_line(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def page(self, page: PageResult) -> None:
+        self.write_line(page_line(page))
+        self.pages += 1
+
+    def summary(self, summary: Mapping[str, Any], site_findings: Iterable[Finding]) -> None:
+        self.write_line(summary_line(summary, site_findings))
+
+    def close(self) -> None:
+        if self._close:
+            self.stream.close()
+
+
+__all__ = ["JsonlWriter", "page_line", "render_jsonl", "summary_line"]

@@ -1,0 +1,222 @@
+"""Read JSON and JSONL reports back into `PageResult`s and `Report`s.
+
+`postaudit merge` joins shard reports and `postaudit sitemap --resume` continues from
+a partial JSONL file; both rebuild results from what the JSON holds. A finding's
+fingerprint cannot be recomputed from the JSON (its stable key is not written), so a
+loaded finding carries the fingerprint it was saved with: writing a loaded page again
+gives back the same JSON (`page_dict(load_page(d)) == d`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
+
+
+class ReportError(ValueError):
+    """A file that is not a usable postaudit report (one line, for exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFinding(Finding):
+    """A finding read back from a report: its fingerprint is the one saved."""
+
+    saved_fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return self.saved_fingerprint or Finding.fingerprint.fget(self)  # type: ignore[attr-defined]
+
+
+def _str(raw: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> Any:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ReportError(f"{where}: {key!r} must be a string")
+    return value
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def load_finding(raw: Any, url: str, where: str) -> Finding:
+    if not isinstance(raw, Mapping):
+        raise ReportError(f"{where} must be an object")
+    location = raw.get("location") or {}
+    if not isinstance(location, Mapping):
+        raise ReportError(f"{where}.location must be an object")
+    try:
+        category = Category(_str(raw, "category", where))
+        severity = Severity(_str(raw, "severity", where))
+    except ValueError as exc:
+        raise ReportError(f"{where}: {exc}") from None
+    selector, excerpt = location.get("selector"), location.get("excerpt")
+    return LoadedFinding(
+        url=url,
+        code=_str(raw, "code", where),
+        name=_str(raw, "name", where),
+        category=category,
+        severity=severity,
+        message=_str(raw, "message", where),
+        location=Location(
+            selector if isinstance(selector, str) else None,
+            _int(location.get("line")),
+            excerpt if isinstance(excerpt, str) else None,
+        ),
+        fix=_str(raw, "fix", where, optional=True) or "",
+        saved_fingerprint=_str(raw, "fingerprint", where),
+    )
+
+
+def load_page(raw: Any, where: str = "page") -> PageResult:
+    """One page object of a JSON report (or one JSONL page line) as a `PageResult`."""
+    if not isinstance(raw, Mapping):
+        raise ReportError(f"{where} must be an object")
+    url = _str(raw, "url", where)
+    categories: dict[Category, int | None] = {}
+    cats = raw.get("categories") or {}
+    if not isinstance(cats, Mapping):
+        raise ReportError(f"{where}.categories must be an object")
+    for name, value in cats.items():
+        try:
+            category = Category(name)
+        except ValueError:
+            raise ReportError(f"{where}.categories: unknown category {name!r}") from None
+        categories[category] = _int(value.get("score")) if isinstance(value, Mapping) else None
+    findings = raw.get("findings") or []
+    if not isinstance(findings, list):
+        raise ReportError(f"{where}.findings must be a list")
+    facts = raw.get("facts") or {}
+    if not isinstance(facts, Mapping):
+        raise ReportError(f"{where}.facts must be an object")
+    return PageResult(
+        url=url,
+        final_url=_str(raw, "final_url", where, optional=True),
+        status=_int(raw.get("status")),
+        score=_int(raw.get("score")),
+        categories=categories,
+        findings=tuple(
+            load_finding(f, url, f"{where}.findings[{i}]") for i, f in enumerate(findings)
+        ),
+        facts=dict(facts),
+        error=_str(raw, "error", where, optional=True),
+    )
+
+
+def load_report(data: Any, source: str) -> Report:
+    """A decoded JSON report (`--format json`) as a `Report`."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("pages"), list):
+        raise ReportError(f"{source} is not a postaudit JSON report (no 'pages' list)")
+    tool = data.get("tool")
+    if isinstance(tool, Mapping) and tool.get("name") != "postaudit":
+        raise ReportError(f"{source} was written by {tool.get('name')!r}, not postaudit")
+    from postaudit.report.json import SCHEMA_VERSION
+
+    if data.get("schema") != SCHEMA_VERSION:
+        raise ReportError(
+            f"{source} has report schema {data.get('schema')!r}; this postaudit reads "
+            f"schema {SCHEMA_VERSION}"
+        )
+    pages = tuple(load_page(p, f"{source}: pages[{i}]") for i, p in enumerate(data["pages"]))
+    site = data.get("site_findings") or []
+    if not isinstance(site, list):
+        raise ReportError(f"{source}: 'site_findings' must be a list")
+    site_findings = tuple(
+        load_finding(
+            f,
+            str(f.get("url", "")) if isinstance(f, Mapping) else "",
+            f"{source}: site_findings[{i}]",
+        )
+        for i, f in enumerate(site)
+    )
+    summary = data.get("summary") or {}
+    return Report(pages=pages, site_findings=site_findings, summary=dict(summary))
+
+
+def read_report(path: str) -> Report:
+    """Read a JSON report file (`--format json`), or a JSONL one (`--format jsonl`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ReportError(f"{path}: cannot read: {reason}") from None
+    try:
+        data: Any = json.loads(text)
+        problem = None
+    except json.JSONDecodeError as exc:
+        data = None
+        problem = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    if isinstance(data, Mapping) and "pages" in data:
+        return load_report(data, path)
+    content = read_jsonl_text(text, path)  # one object per line: a JSONL report
+    if content.pages or content.summary is not None:
+        return Report(pages=tuple(content.pages), summary=dict(content.summary or {}))
+    if problem is not None:
+        raise ReportError(f"{path} is not valid JSON ({problem})")
+    raise ReportError(f"{path} is not a postaudit JSON or JSONL report")
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlContent:
+    """What a JSONL report holds: its complete page lines (in file order, the first line
+    of a URL kept) and the summary line, if the run got that far."""
+
+    pages: list[PageResult]
+    lines: list[str]  # the page lines as written (without their newline)
+    summary: Mapping[str, Any] | None
+    damaged: int  # lines that are not complete JSON objects (an interrupted write)
+
+
+def iter_jsonl(text: str) -> Iterator[tuple[str, Any]]:
+    """(line, decoded object or None) for each non-empty line."""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            yield line, json.loads(line)
+        except json.JSONDecodeError:
+            yield line, None
+
+
+def read_jsonl_text(text: str, source: str) -> JsonlContent:
+    pages: list[PageResult] = []
+    lines: list[str] = []
+    seen: set[str] = set()
+    summary: Mapping[str, Any] | None = None
+    damaged = 0
+    for n, (line, data) in enumerate(iter_jsonl(text), 1):
+        if not isinstance(data, Mapping):
+            damaged += 1
+            continue
+        if "summary" in data and "url" not in data:
+            summary = data["summary"] if isinstance(data["summary"], Mapping) else None
+            continue
+        page = load_page(data, f"{source}: line {n}")
+        if page.url in seen:
+            continue
+        seen.add(page.url)
+        pages.append(page)
+        lines.append(line)
+    return JsonlContent(pages, lines, summary, damaged)
+
+
+__all__ = [
+    "JsonlContent",
+    "LoadedFinding",
+    "ReportError",
+    "iter_jsonl",
+    "load_finding",
+    "load_page",
+    "load_report",
+    "read_jsonl_text",
+    "read_report",
+]

@@ -1,0 +1,279 @@
+"""The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
+
+`run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
+page (flushed); everything else is rendered at the end from what the `Keeper` kept;
+the site summary and site findings come from a `SiteCollector` fed with every page.
+`--resume FILE` reads the pages already in a partial JSONL file, audits only the
+others, and appends them to the file; the finished report is the one an uninterrupted
+run would have written. `merge_reports` joins shard reports the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from postaudit.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
+from postaudit.config import Config
+from postaudit.model import PageResult, Report
+from postaudit.report.dispatch import Output
+from postaudit.report.jsonl import JsonlWriter
+from postaudit.site import SiteCollector
+from postaudit.sitemap import SitemapOptions, SitemapResult
+
+Say = Callable[[str], None]
+
+
+class CommandError(ValueError):
+    """A usage problem found while preparing the run (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    path: str
+    pages: list[PageResult]
+    damaged: int
+
+
+def read_resume(path: str) -> Resumed:
+    """The finished pages of a partial JSONL file, which is rewritten with only those
+    lines (an old summary line and a line cut off mid-write are dropped) so that new
+    pages can be appended. A missing file is an empty one."""
+    from postaudit.report.load import ReportError, read_jsonl_text
+
+    file = Path(path)
+    if not file.exists():
+        return Resumed(path, [], 0)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise CommandError(f"--resume {path}: cannot read: {reason}") from None
+    try:
+        content = read_jsonl_text(text, path)
+    except ReportError as exc:
+        raise CommandError(f"--resume {path}: {exc}") from None
+    if text.strip() and not content.pages and content.summary is None:
+        raise CommandError(f"--resume {path} is not a postaudit JSONL report")
+    temporary = file.with_name(file.name + ".tmp")
+    try:
+        temporary.write_text("".join(line + "\n" for line in content.lines), encoding="utf-8")
+        os.replace(temporary, file)
+    except OSError as exc:
+        raise CommandError(f"--resume {path}: cannot rewrite: {exc.strerror}") from None
+    return Resumed(path, content.pages, content.damaged)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
+
+
+@dataclass(slots=True)
+class Outputs:
+    """The JSONL streams of a run and the outputs rendered at the end."""
+
+    writers: list[JsonlWriter]
+    resume_writer: JsonlWriter | None
+    rendered: list[Output]
+
+    def close(self) -> None:
+        for writer in self.writers:
+            writer.close()
+
+
+def open_outputs(outputs: Sequence[Output], resume: str | None) -> Outputs:
+    """Open every JSONL output (the --resume file in append mode) before the run."""
+    writers: list[JsonlWriter] = []
+    resume_writer: JsonlWriter | None = None
+    rendered: list[Output] = []
+    streams: list[IO[str]] = []
+    try:
+        for out in outputs:
+            if out.format != "jsonl":
+                rendered.append(out)
+                continue
+            if out.path is None:
+                writers.append(JsonlWriter(sys.stdout))
+            elif resume is not None and _same_file(out.path, resume):
+                continue  # the resume file is opened below
+            else:
+                stream = open(out.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Outputs
+                streams.append(stream)
+                writers.append(JsonlWriter(stream, close=True))
+        if resume is not None:
+            appended = open(resume, "a", encoding="utf-8")  # noqa: SIM115
+            streams.append(appended)
+            resume_writer = JsonlWriter(appended, close=True)
+            writers.append(resume_writer)
+    except OSError as exc:
+        for opened in streams:
+            opened.close()
+        raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    return Outputs(writers, resume_writer, rendered)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    report: Report
+    batch: BatchResult
+    rendered: list[Output]  # the outputs still to render (all but JSONL)
+
+
+def run_command(
+    source: str,
+    config: Config,
+    outputs: Sequence[Output],
+    sitemap_options: SitemapOptions,
+    batch_options: BatchOptions,
+    *,
+    resume: str | None = None,
+    keep_all_findings: bool = False,
+    progress: Any = None,
+    say: Say,
+    verbose: int = 0,
+) -> CommandResult:
+    """Run the batch with its outputs (see the module docstring). Raises `SitemapError`
+    when no sitemap can be read, `CommandError` for unusable files."""
+    from postaudit.batch import run_sitemap
+
+    resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
+    opened = open_outputs(outputs, resume)
+    collector = SiteCollector()
+    needs_full = bool(opened.rendered) or keep_all_findings
+    keeper = Keeper(
+        "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
+    )
+    done = frozenset(p.url for p in resumed.pages)
+    for page in resumed.pages:
+        collector.add(page)
+        keeper.add(page)
+        for writer in opened.writers:
+            if writer is not opened.resume_writer:
+                writer.page(page)
+    if resume is not None:
+        extra = f" ({resumed.damaged} incomplete line{'s' * (resumed.damaged != 1)} dropped)"
+        say(
+            f"resuming from {resume}: {len(resumed.pages):,} page"
+            f"{'s' * (len(resumed.pages) != 1)} already audited"
+            + (extra if resumed.damaged else "")
+        )
+
+    def on_result(result: PageResult) -> None:
+        collector.add(result)
+        keeper.add(result)
+        for writer in opened.writers:
+            writer.page(result)
+
+    def on_sitemap(found: SitemapResult) -> None:
+        say(f"sitemap: {found.summary()}")
+        if verbose:
+            for problem in found.problems:
+                say(f"sitemap: {problem}")
+
+    options = BatchOptions(
+        concurrency=batch_options.concurrency,
+        per_host=batch_options.per_host,
+        delay=batch_options.delay,
+        respect_robots=batch_options.respect_robots,
+        workers=batch_options.workers,
+        max_time=batch_options.max_time,
+        done=done,
+    )
+    try:
+        result = asyncio.run(
+            run_sitemap(
+                source,
+                config,
+                sitemap_options,
+                options,
+                on_result=on_result,
+                progress=progress,
+                on_note=say,
+                on_sitemap=on_sitemap,
+            )
+        )
+    except BaseException:
+        opened.close()
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+    site_findings = collector.findings(config.ruleset(), config.ignored_for)
+    summary = batch_summary(collector.summary(site_findings), result)
+    for writer in opened.writers:
+        writer.summary(summary, site_findings)
+    opened.close()
+    rate = result.audited / result.elapsed if result.elapsed > 0 else 0.0
+    skipped = describe_skips(summary["skipped"])
+    say(
+        f"audited {result.audited:,} page{'s' * (result.audited != 1)} in "
+        f"{result.elapsed:.1f} s ({rate:.1f} pages/s, {result.workers} "
+        f"worker{'s' * (result.workers != 1)})" + (f"; skipped {skipped}" if skipped else "")
+    )
+    report = Report(
+        pages=tuple(sorted(keeper.pages, key=lambda p: p.url)),
+        site_findings=site_findings,
+        summary=summary,
+    )
+    return CommandResult(report, result, opened.rendered)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def merge_reports(reports: Sequence[Report], config: Config) -> Report:
+    """Shard reports joined into one: pages de-duplicated by URL (the first report
+    holding a URL wins), the summary and the site findings recomputed as if one run had
+    audited every page. Intake figures (sitemaps read, entries skipped) are the first
+    report's, without the `shard` skip; pages not audited and pages disallowed by
+    robots.txt are the union of the reports'."""
+    seen: dict[str, PageResult] = {}
+    for report in reports:
+        for page in report.pages:
+            seen.setdefault(page.url, page)
+    pages = sorted(seen.values(), key=lambda p: p.url)
+    collector = SiteCollector()
+    for page in pages:
+        collector.add(page)
+    site_findings = collector.findings(config.ruleset(), config.ignored_for)
+    summary: dict[str, Any] = collector.summary(site_findings)
+    batches = [r.summary for r in reports if isinstance(r.summary.get("sitemap"), dict)]
+    if batches:
+        first = batches[0]
+        disallowed = sorted({u for b in batches for u in b.get("disallowed") or ()})
+        audited = {p.url for p in pages}
+        left = sorted({u for b in batches for u in b.get("not_audited") or ()} - audited)
+        skipped = {
+            k: v
+            for k, v in dict(first.get("skipped") or {}).items()
+            if k not in ("shard", "robots")
+        }
+        summary.update(
+            {
+                "complete": not left,
+                "not_audited": left,
+                "skipped": {"robots": len(disallowed), **skipped},
+                "disallowed": disallowed,
+                "sitemap": first["sitemap"],
+            }
+        )
+    return Report(pages=tuple(pages), site_findings=site_findings, summary=summary)
+
+
+__all__ = [
+    "CommandError",
+    "CommandResult",
+    "Outputs",
+    "merge_reports",
+    "open_outputs",
+    "read_resume",
+    "run_command",
+]

@@ -1,0 +1,1 @@
+"""The hostile-input suite: see faultserver.py and README's "Limits and guarantees"."""

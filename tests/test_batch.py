@@ -1,0 +1,308 @@
+"""The batch runner's parts: politeness, retries, what is kept, reports read back, and
+`run_sitemap` against a local server (no deadlock, each URL once, Crawl-delay)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from postaudit.batch import (
+    BatchOptions,
+    Keeper,
+    Pacer,
+    retry_delay,
+    run_sitemap,
+)
+from postaudit.config import Config
+from postaudit.fetch import FetchError, FetchErrorKind, RawPage
+from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
+from postaudit.report.json import page_dict, render_json
+from postaudit.report.jsonl import render_jsonl
+from postaudit.report.load import load_page, read_report
+from postaudit.runner import audit_html
+from postaudit.sitemap import SitemapOptions
+from postaudit.sitemap_run import merge_reports, read_resume
+
+HTML = "text/html; charset=utf-8"
+
+
+def raw(
+    status: int | None, headers: dict[str, str] | None = None, kind: str = "http_status"
+) -> RawPage:
+    error = None if status == 200 else FetchError(FetchErrorKind(kind), "x")
+    return RawPage("u", "u", status, headers or {}, None, None, None, None, (), error, 0.0)
+
+
+def test_retry_delay_policy() -> None:
+    assert retry_delay(raw(200), 1, backoff=0.5, cap=30) is None
+    assert retry_delay(raw(404), 1, backoff=0.5, cap=30) is None
+    assert retry_delay(raw(429, {"retry-after": "7"}), 1, backoff=0.5, cap=30) == 7
+    assert retry_delay(raw(429, {"retry-after": "700"}), 1, backoff=0.5, cap=30) == 30
+    assert retry_delay(raw(503), 3, backoff=0.5, cap=30) == 2.0
+    assert retry_delay(raw(None, kind="connect"), 1, backoff=0.5, cap=30) == 0.5
+    assert retry_delay(raw(None, kind="dns"), 1, backoff=0.5, cap=30) is None
+
+
+def test_pacer_spaces_requests_per_host_and_pauses() -> None:
+    async def go() -> dict[str, list[float]]:
+        pacer = Pacer(0.0)
+        pacer.set_interval("a.test", 0.1)
+        loop = asyncio.get_running_loop()
+        starts: dict[str, list[float]] = {"a": [], "b": []}
+
+        async def hit(host: str, key: str) -> None:
+            await pacer.wait(f"http://{host}/x")
+            starts[key].append(loop.time())
+
+        t0 = loop.time()
+        await asyncio.gather(*(hit("a.test", "a") for _ in range(4)), hit("b.test", "b"))
+        pacer.pause("b.test", 0.15)
+        await hit("b.test", "b")
+        return {k: [round(t - t0, 2) for t in v] for k, v in starts.items()}
+
+    starts = asyncio.run(go())
+    a = starts["a"]
+    assert all(later - earlier >= 0.09 for earlier, later in itertools.pairwise(a))
+    assert starts["b"][0] < 0.05, "another host is not held up"
+    assert starts["b"][1] >= 0.14, "a Retry-After pause holds the host"
+
+
+def _finding(code: str, severity: Severity, category: Category = Category.ALT_TEXT) -> Finding:
+    return Finding("u", code, "n", category, severity, "m", Location(), "f", key=code)
+
+
+def test_keeper_gate_mode_keeps_only_what_the_gate_reads() -> None:
+    result = PageResult(
+        "u",
+        "u",
+        200,
+        50,
+        {},
+        (
+            _finding("A101", Severity.ERROR),
+            _finding("A104", Severity.WARNING),
+            _finding("X002", Severity.INFO, Category.FETCH),
+        ),
+        facts={"big": "x" * 1000},
+    )
+    gate = Keeper("gate", fail_on="error")
+    gate.add(result)
+    assert [f.code for f in gate.pages[0].findings] == ["A101", "X002"]
+    assert gate.pages[0].facts == {}
+    everything = Keeper("gate", all_findings=True)
+    everything.add(result)
+    assert len(everything.pages[0].findings) == 3
+    full = Keeper("full")
+    full.add(result)
+    assert full.pages[0] is result
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+def audited() -> PageResult:
+    html = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "A101-img-alt-missing.html"
+    ).read_text()
+    return audit_html(html, "https://example.com/blog/a", Config(), Config().ruleset())
+
+
+def test_a_page_reads_back_into_the_same_json() -> None:
+    original = page_dict(audited())
+    assert original["findings"], "a page with findings"
+    assert page_dict(load_page(json.loads(json.dumps(original)))) == original
+
+
+def test_json_and_jsonl_reports_read_back(tmp_path: Path) -> None:
+    page = audited()
+    report = Report(pages=(page,), summary={"pages": 1})
+    (tmp_path / "r.json").write_text(render_json(report))
+    (tmp_path / "r.jsonl").write_text(render_jsonl(report))
+    for name in ("r.json", "r.jsonl"):
+        back = read_report(str(tmp_path / name))
+        assert [page_dict(p) for p in back.pages] == [page_dict(page)]
+        assert back.summary == {"pages": 1}
+
+
+def test_resume_file_keeps_complete_page_lines_only(tmp_path: Path) -> None:
+    line = json.dumps(page_dict(audited()))
+    partial = tmp_path / "partial.jsonl"
+    partial.write_text(f'{line}\n{line}\n{{"summary": {{"pages": 1}}}}\n{line[:40]}')
+    resumed = read_resume(str(partial))
+    assert [p.url for p in resumed.pages] == ["https://example.com/blog/a"]
+    assert resumed.damaged == 1
+    assert partial.read_text() == line + "\n", "rewritten: ready for appending"
+    assert read_resume(str(tmp_path / "missing.jsonl")).pages == []
+
+
+def test_merge_deduplicates_pages_and_recomputes() -> None:
+    page = audited()
+    shard = Report(
+        pages=(page,),
+        summary={
+            "pages": 1,
+            "sitemap": {"source": "s"},
+            "skipped": {"shard": 3, "robots": 0},
+            "disallowed": [],
+            "not_audited": [],
+        },
+    )
+    merged = merge_reports([shard, shard], Config())
+    assert len(merged.pages) == 1
+    assert merged.summary["pages"] == 1 and merged.summary["skipped"] == {"robots": 0}
+    assert merged.summary["complete"] is True
+
+
+# --------------------------------------------------------------------------- run_sitemap
+
+
+def chain_page(i: int, n: int) -> str:
+    nav = ""
+    if i > 0:
+        nav += f'<a rel="prev" href="/p{i - 1}.html">Previous</a>'
+    if i < n - 1:
+        nav += f'<a rel="next" href="/p{i + 1}.html">Next</a>'
+    return (
+        f"<!doctype html><html lang='en'><head><title>Post number {i} of the chain</title></head>"
+        f"<body><article><h1>Post number {i}</h1><p>Text of post {i}.</p></article>"
+        f"<nav>{nav}</nav></body></html>"
+    )
+
+
+def serve_chain(server: HTTPServer, n: int, robots: str = "") -> list[tuple[str, float]]:
+    """Posts p0..p{n-1} linked both ways; the sitemap lists them newest first, so
+    with one slot every page's links lead to pages not fetched yet."""
+    log: list[tuple[str, float]] = []
+    base = server.url_for("/").rstrip("/")
+    locs = "".join(f"<url><loc>{base}/p{i}.html</loc></url>" for i in reversed(range(n)))
+    routes = {
+        "/sitemap.xml": (
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>',
+            "application/xml",
+        ),
+        "/robots.txt": (robots, "text/plain"),
+        **{f"/p{i}.html": (chain_page(i, n), HTML) for i in range(n)},
+    }
+
+    def handler(request: Request) -> Response:
+        log.append((f"{request.method} {request.path}", time.monotonic()))
+        body, kind = routes.get(request.path, ("", "text/plain"))
+        status = (
+            200 if request.path in routes and (request.path != "/robots.txt" or robots) else 404
+        )
+        return Response(body, status=status, content_type=kind)
+
+    server.expect_request("").respond_with_handler(handler)
+    return log
+
+
+def run(source: str, config: Config, **options: Any) -> tuple[list[PageResult], Any]:
+    results: list[PageResult] = []
+    outcome = asyncio.run(
+        run_sitemap(
+            source,
+            config,
+            SitemapOptions(),
+            BatchOptions(**options),
+            on_result=results.append,
+        )
+    )
+    return results, outcome
+
+
+def test_one_slot_never_waits_for_a_fetch_that_does_not_start(httpserver: HTTPServer) -> None:
+    log = serve_chain(httpserver, 6)
+    results, outcome = run(httpserver.url_for("/sitemap.xml"), Config(), concurrency=1, workers=1)
+    assert outcome.complete and outcome.audited == 6
+    assert all(r.error is None for r in results)
+    asked = Counter(request for request, _ in log)
+    assert set(asked.values()) == {1}, asked
+    statuses = [row["state"] for r in results for row in r.facts["links"]["checked"]]
+    assert statuses and set(statuses) == {"ok"}
+
+
+def test_crawl_delay_spaces_the_requests(httpserver: HTTPServer) -> None:
+    log = serve_chain(httpserver, 3, robots="User-agent: *\nCrawl-delay: 0.2\n")
+    notes: list[str] = []
+    results: list[PageResult] = []
+    asyncio.run(
+        run_sitemap(
+            httpserver.url_for("/sitemap.xml"),
+            Config(),
+            SitemapOptions(),
+            BatchOptions(workers=1),
+            on_result=results.append,
+            on_note=notes.append,
+        )
+    )
+    pages = [t for request, t in log if request.startswith("GET /p")]
+    assert len(pages) == 3
+    assert all(b - a >= 0.18 for a, b in itertools.pairwise(pages))
+    assert any("Crawl-delay of 0.2 s" in n for n in notes)
+    log.clear()
+    run(httpserver.url_for("/sitemap.xml"), Config(), workers=1, respect_robots=False)
+    pages = [t for request, t in log if request.startswith("GET /p")]
+    assert pages[-1] - pages[0] < 0.2, "--ignore-robots ignores Crawl-delay too"
+
+
+def test_pages_are_judged_the_same_in_and_out_of_process(httpserver: HTTPServer) -> None:
+    serve_chain(httpserver, 3)
+    reports = []
+    for workers in (1, 2):
+        results, outcome = run(httpserver.url_for("/sitemap.xml"), Config(), workers=workers)
+        assert outcome.workers == workers
+        reports.append({r.url: page_dict(r) for r in results})
+    assert reports[0] == reports[1]
+    assert len(reports[0]) == 3 and all("site" in d["facts"] for d in reports[0].values())
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    from postaudit.progress import BarProgress, wanted
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    assert wanted(quiet=False, stream=Tty())
+    assert not wanted(quiet=True, stream=Tty())
+    assert not wanted(quiet=False, stream=object())
+    bar = BarProgress(no_color=True)
+    bar.start(2)
+    bar.advance(audited())
+    bar.stop()
+    assert bar.task is not None and bar.progress.tasks[0].completed == 1
+
+
+def test_a_worker_process_that_dies_loses_no_page(httpserver: HTTPServer) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    serve_chain(httpserver, 24)
+    results: list[PageResult] = []
+
+    def on_result(result: PageResult) -> None:
+        results.append(result)
+        if len(results) == 3:
+            victim = multiprocessing.active_children()[0]
+            os.kill(victim.pid or 0, signal.SIGKILL)
+
+    outcome = asyncio.run(
+        run_sitemap(
+            httpserver.url_for("/sitemap.xml"),
+            Config(),
+            SitemapOptions(),
+            BatchOptions(workers=2, concurrency=4),
+            on_result=on_result,
+        )
+    )
+    assert outcome.complete and len(results) == 24
+    assert [r.url for r in results if r.error is not None] == []
