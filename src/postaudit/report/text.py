@@ -524,7 +524,8 @@ def site_summary_block(report: Report) -> RenderableType:
             n = _int(row.get("pages")) or 0
             lines.append(safe(str(row.get("code", ""))), style="bold")
             lines.append(f" {safe(str(row.get('name', '')))} on {n:,} page{'s' * (n != 1)}")
-            lines.append(f" ({_int(row.get('findings')) or 0:,} findings)", style="dim")
+            count = _int(row.get("findings")) or 0
+            lines.append(f" ({count:,} finding{'s' * (count != 1)})", style="dim")
         parts.append(Text("Most frequent findings", style="italic"))
         parts.append(lines)
     return Group(*parts)
