@@ -100,10 +100,15 @@ class _Index:
         self.by_role: dict[str, list[Tag]] = {}
         for el in tags:
             self.by_tag.setdefault(el.name, []).append(el)
-            for c in el.get_attribute_list("class") or ():
-                if c:
-                    self.by_class.setdefault(c, []).append(el)
-            role = el.get("role")
+            attrs = el.attrs  # read directly: most elements have no class and no role
+            if not attrs:
+                continue
+            classes = attrs.get("class")
+            if classes:
+                for c in classes if isinstance(classes, list) else (classes,):
+                    if c:
+                        self.by_class.setdefault(c, []).append(el)
+            role = attrs.get("role")
             if isinstance(role, str):
                 self.by_role.setdefault(role, []).append(el)
 

@@ -26,7 +26,7 @@ from postaudit.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
-    split_sentences,
+    block_sentences,
     terminated,
     word_count,
 )
@@ -284,14 +284,29 @@ _STOP = FUNCTION_WORDS | _EXTRA_STOP
 _NOT_A_PHRASE_WORD = re.compile(r"\d|'")
 
 
-def _phrase_words(text: str) -> list[list[str]]:
-    """Runs of content words, per sentence (a stop word or a digit breaks a run)."""
+def _phrase_word(tok: str) -> str | None:
+    """The phrase word a token stands for, or None when it breaks a run."""
+    word = strip_possessive(tok)
+    if word in _STOP or len(word) < 2 or _NOT_A_PHRASE_WORD.search(word):
+        return None
+    return word
+
+
+def _phrase_words(
+    sentences: Iterable[str], seen: dict[str, str | None] | None = None
+) -> list[list[str]]:
+    """Runs of content words, per sentence (a stop word or a digit breaks a run).
+    `seen` memoises `_phrase_word` across calls (tokens recur through a page)."""
+    seen = {} if seen is None else seen
     runs: list[list[str]] = []
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         run: list[str] = []
         for tok in tokens(_DOTTED.sub(" . ", sentence)):
-            word = strip_possessive(tok)
-            if word in _STOP or len(word) < 2 or _NOT_A_PHRASE_WORD.search(word):
+            if tok in seen:
+                word = seen[tok]
+            else:
+                word = seen[tok] = _phrase_word(tok)
+            if word is None:
                 if len(run) >= 2:
                     runs.append(run)
                 run = []
@@ -308,8 +323,9 @@ def top_phrases(
     """The most frequent two- and three-word phrases of the measured prose, stop words
     removed (no phrase holds a function word), each said at least `min_count` times."""
     counts: dict[int, Counter[str]] = {2: Counter(), 3: Counter()}
+    seen: dict[str, str | None] = {}
     for block in prose.blocks:
-        for run in _phrase_words(terminated(block.text)):
+        for run in _phrase_words(block_sentences(block.text), seen):
             for n in (2, 3):
                 for i in range(len(run) - n + 1):
                     counts[n][" ".join(run[i : i + n])] += 1

@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -238,19 +239,109 @@ def _attr(tag: Tag, name: str) -> str | None:
     return str(value)
 
 
-def _ancestors(tag: Tag, depth: int) -> list[Tag]:
-    out: list[Tag] = []
-    node = tag.parent
-    while isinstance(node, Tag) and node.name not in ("body", "html", "[document]"):
-        out.append(node)
-        if len(out) >= depth:
-            break
-        node = node.parent
-    return out
+@lru_cache(maxsize=4096)
+def _wordset(value: str) -> frozenset[str]:
+    """The lower-case words of a class or id value, cached: themes repeat the same
+    class strings on every link."""
+    return frozenset(_WORD.findall(value.lower()))
 
 
-def _words(value: str) -> list[str]:
-    return _WORD.findall(value.lower())
+class _Memo:
+    """Per-element facts the classification reads, computed once per element and page:
+    links share their parents, so a parent's classes, its navigation words and whether
+    it sits in a <header> are worked out once, not again for every link below it."""
+
+    __slots__ = ("_chain", "_classes", "_header", "_nav", "_other_text", "_widget")
+
+    def __init__(self) -> None:
+        self._classes: dict[int, list[str]] = {}
+        self._chain: dict[int, list[Tag]] = {}
+        self._nav: dict[int, bool] = {}
+        self._widget: dict[int, bool] = {}
+        self._header: dict[int, bool] = {}
+        self._other_text: dict[int, int] = {}
+
+    def classes(self, tag: Tag) -> list[str]:
+        """`_classes(tag)`; callers must not change the list."""
+        key = id(tag)
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = _classes(tag)
+        return found
+
+    def ancestors(self, tag: Tag) -> list[Tag]:
+        """Up to `_DEPTH` parents below <body>, nearest first, built from the parent's
+        list (callers must not change it)."""
+        key = id(tag)
+        found = self._chain.get(key)
+        if found is None:
+            parent = tag.parent
+            if isinstance(parent, Tag) and parent.name not in _STOP:
+                found = [parent, *self.ancestors(parent)[: _DEPTH - 1]]
+            else:
+                found = []
+            self._chain[key] = found
+        return found
+
+    def nav(self, p: Tag) -> bool:
+        """A navigation block: <nav>, or a class/id word such as nav or pagination."""
+        key = id(p)
+        found = self._nav.get(key)
+        if found is None:
+            found = self._nav[key] = bool(
+                p.name == "nav"
+                or _wordset(" ".join(self.classes(p))) & _NAV_WORDS
+                or _wordset(_attr(p, "id") or "") & _NAV_WORDS
+            )
+        return found
+
+    def widget(self, el: Tag) -> bool:
+        """A carousel or gallery element (its class words say so)."""
+        key = id(el)
+        found = self._widget.get(key)
+        if found is None:
+            found = self._widget[key] = bool(_wordset(" ".join(self.classes(el))) & _WIDGET_WORDS)
+        return found
+
+    def in_header(self, tag: Tag) -> bool:
+        """A <header> among the element's ancestors."""
+        parent = tag.parent
+        return isinstance(parent, Tag) and self._header_or_in(parent)
+
+    def own_text_length(self, tag: Tag) -> int:
+        """Characters of text directly in the element (not in its child elements)."""
+        key = id(tag)
+        found = self._other_text.get(key)
+        if found is None:
+            found = self._other_text[key] = sum(
+                len(str(s).strip())
+                for s in tag.children
+                if isinstance(s, NavigableString) and not isinstance(s, Comment)
+            )
+        return found
+
+    def _header_or_in(self, tag: Tag) -> bool:
+        """The element is a <header> or inside one (walks up to the first known answer)."""
+        chain: list[Tag] = []
+        node: Tag | None = tag
+        result = False
+        while node is not None:
+            cached = self._header.get(id(node))
+            if cached is not None:
+                result = cached
+                break
+            chain.append(node)
+            parent = node.parent
+            node = parent if isinstance(parent, Tag) else None
+        for el in reversed(chain):
+            result = result or el.name == "header"
+            self._header[id(el)] = result
+        return result
+
+
+#: How many ancestors the classification looks at, and where it stops climbing.
+_DEPTH = 5
+_STOP = frozenset({"body", "html", "[document]"})
 
 
 def _rel(tag: Tag) -> set[str]:
@@ -296,12 +387,13 @@ def _time_of(label: str) -> str | None:
     return None
 
 
-def _classify(a: Tag, text: Callable[[], str]) -> _Match | None:
+def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Match | None:
     """The most specific theme markup this link matches, or None."""
-    own = _classes(a)
+    memo = memo or _Memo()
+    own = memo.classes(a)
     el_id = (_attr(a, "id") or "").strip().lower()
-    parents = _ancestors(a, 5)
-    parent_classes = [_classes(p) for p in parents]
+    parents = memo.ancestors(a)
+    parent_classes = [memo.classes(p) for p in parents]
     near = {c for cs in parent_classes[:3] for c in cs}
 
     # Squarespace 7.1
@@ -356,7 +448,7 @@ def _classify(a: Tag, text: Callable[[], str]) -> _Match | None:
     if rel_side:
         return _Match(8, rel_side, f"a[rel={rel_side}]", None)
     # Generic class/id words inside a navigation block
-    generic = _generic(a, own, el_id, parents, parent_classes)
+    generic = _generic(a, own, el_id, parents, parent_classes, memo)
     if generic:
         return generic
     return None
@@ -364,7 +456,7 @@ def _classify(a: Tag, text: Callable[[], str]) -> _Match | None:
 
 def _token_side(values: Iterable[str]) -> str | None:
     for value in values:
-        words = set(_words(value))
+        words = _wordset(value)
         if words & _PREV_WORDS:
             return "prev"
         if words & _NEXT_WORDS:
@@ -373,15 +465,14 @@ def _token_side(values: Iterable[str]) -> str | None:
 
 
 def _generic(
-    a: Tag, own: list[str], el_id: str, parents: list[Tag], parent_classes: list[list[str]]
+    a: Tag,
+    own: list[str],
+    el_id: str,
+    parents: list[Tag],
+    parent_classes: list[list[str]],
+    memo: _Memo,
 ) -> _Match | None:
     """Class/id words on the link or up to three parents, inside a navigation block."""
-    in_nav = any(
-        p.name == "nav"
-        or set(_words(" ".join(cs))) & _NAV_WORDS
-        or set(_words(_attr(p, "id") or "")) & _NAV_WORDS
-        for p, cs in zip(parents, parent_classes, strict=True)
-    )
     candidates: list[str] = [*own, el_id]
     for p, cs in zip(parents[:3], parent_classes[:3], strict=True):
         candidates.extend(cs)
@@ -389,8 +480,7 @@ def _generic(
     for value in candidates:
         if not value:
             continue
-        words = _words(value)
-        wordset = set(words)
+        wordset = _wordset(value)
         side = None
         direction = None
         if wordset & _PREV_WORDS:
@@ -406,7 +496,7 @@ def _generic(
         if wordset & _WIDGET_WORDS:
             continue
         postish = bool(wordset & _POSTISH) or bool(wordset & _NAV_WORDS)
-        if in_nav or postish:
+        if postish or any(memo.nav(p) for p in parents):
             shown = f"#{value}" if value == el_id else f".{value}"
             return _Match(9, side, f"generic {shown}", direction)
     return None
@@ -508,30 +598,27 @@ def _disabled(a: Tag, href: str) -> bool:
     )
 
 
-def _fallback_candidate(a: Tag, href: str) -> bool:
+def _fallback_candidate(a: Tag, href: str, memo: _Memo | None = None) -> bool:
     """A link the text fallback may take: to another page, not a widget's arrow, not
     disabled, not inside a sentence or the site header."""
+    memo = memo or _Memo()
     if href.strip().startswith("#") or _disabled(a, href):
         return False
-    for el in (a, *_ancestors(a, 2)):
-        if set(_words(" ".join(_classes(el)))) & _WIDGET_WORDS:
+    for el in (a, *memo.ancestors(a)[:2]):
+        if memo.widget(el):
             return False
-    return _stands_alone(a)
+    return _stands_alone(a, memo)
 
 
-def _stands_alone(a: Tag) -> bool:
+def _stands_alone(a: Tag, memo: _Memo | None = None) -> bool:
     """Not a link inside a sentence: outside <header>, its parent holds little other text."""
-    if any(isinstance(p, Tag) and p.name == "header" for p in a.parents):
+    memo = memo or _Memo()
+    if memo.in_header(a):
         return False
     parent = a.parent
     if not isinstance(parent, Tag):
         return True
-    other = sum(
-        len(str(s).strip())
-        for s in parent.children
-        if isinstance(s, NavigableString) and not isinstance(s, Comment)
-    )
-    return other <= 3
+    return memo.own_text_length(parent) <= 3
 
 
 def find_pagination(
@@ -553,7 +640,8 @@ def find_pagination(
     best: dict[str, tuple[_Match, Tag, str, str]] = {}
     best_rank = 99
     disabled_by_rank: dict[int, set[str]] = {}
-    candidates: list[tuple[Tag, str]] = []  # for the text fallback
+    unmatched: list[tuple[Tag, str]] = []  # for the text fallback, when nothing matched
+    memo = _Memo()
     for a in anchors:
         href = _attr(a, "href")
         if href is None:
@@ -565,10 +653,9 @@ def find_pagination(
                 texts.append(text_of(a))
             return texts[0]
 
-        match = _classify(a, lazy_text)
+        match = _classify(a, lazy_text, memo)
         if match is None:
-            if _fallback_candidate(a, href):
-                candidates.append((a, href))
+            unmatched.append((a, href))
             continue
         if match.rank > best_rank:
             continue
@@ -598,7 +685,9 @@ def find_pagination(
         s for s in SIDES if s in disabled_by_rank.get(best_rank, set()) and s not in sides
     )
     if not sides and not disabled:
-        for a, href in candidates:
+        for a, href in unmatched:
+            if not _fallback_candidate(a, href, memo):
+                continue
             shown = text_of(a)
             found = _text_side(shown) if len(shown) <= 200 else None
             if found is None or found[0] in sides:

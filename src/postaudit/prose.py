@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from postaudit.page import Block
 
@@ -245,6 +246,13 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def block_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of one block's text as measured: `split_sentences(terminated(text))`,
+    kept so the readability pass and the keyword phrases split each block once."""
+    return tuple(split_sentences(terminated(text)))
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     i = dot
     while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘[":
@@ -261,7 +269,8 @@ _WORD = re.compile(r"\w")
 def words(text: str) -> list[str]:
     """Whitespace-separated words that hold a letter or digit (textstat's way of counting:
     "wake-up" and "don't" are one word each)."""
-    return [w for w in text.split() if _WORD.search(w)]
+    # `w.isalnum()` is the quick yes (every such character is a \w); else the regex
+    return [w for w in text.split() if w.isalnum() or _WORD.search(w)]
 
 
 def word_count(text: str) -> int:
@@ -305,8 +314,13 @@ _LEADING_NOISE = re.compile(r"^[^\w]+")
 
 def beginning(sentence: str) -> str:
     """The first word of a sentence, lower-cased (two words after an article or a number)."""
-    ws = [_LEADING_NOISE.sub("", w).strip(".,;:!?\"')") for w in normalize_quotes(sentence).split()]
-    ws = [w.lower() for w in ws if w]
+    ws: list[str] = []  # the first two words that are left once stripped
+    for raw in normalize_quotes(sentence).split():
+        w = _LEADING_NOISE.sub("", raw).strip(".,;:!?\"')")
+        if w:
+            ws.append(w.lower())
+            if len(ws) == 2:
+                break
     if not ws:
         return ""
     if ws[0] in _BEGINNING_PREFIXES and len(ws) > 1:
@@ -508,7 +522,9 @@ _ED_ADJECTIVES = frozenset(
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
-def _tokens(sentence: str) -> list[str]:
+def sentence_tokens(sentence: str) -> list[str]:
+    """The lower-case word tokens `is_passive` and `has_transition` read (take them once
+    and pass them to both)."""
     return _TOKEN.findall(normalize_quotes(sentence).lower())
 
 
@@ -520,11 +536,12 @@ def _is_participle(word: str) -> bool:
     return len(word) > 4 and word.endswith("ed")
 
 
-def is_passive(sentence: str) -> bool:
+def is_passive(sentence: str, toks: Sequence[str] | None = None) -> bool:
     """English passive voice: a form of "be" or "get" followed by a past participle,
     with at most two adverbs or "not" between them ("was quickly taken", "is being
     read", "got stuck"). Common -ed adjectives ("tired", "interested") are not passives."""
-    toks = _tokens(sentence)
+    if toks is None:
+        toks = sentence_tokens(sentence)
     for i, tok in enumerate(toks):
         if tok not in _BE_FORMS:
             continue
@@ -638,9 +655,10 @@ for _phrase in TRANSITION_PHRASES:
     _PHRASES_BY_FIRST[_phrase[0]] = (*_PHRASES_BY_FIRST.get(_phrase[0], ()), _phrase)
 
 
-def has_transition(sentence: str) -> bool:
+def has_transition(sentence: str, toks: Sequence[str] | None = None) -> bool:
     """The sentence uses an English transition word or phrase ("however", "for example")."""
-    toks = _tokens(sentence)
+    if toks is None:
+        toks = sentence_tokens(sentence)
     if not TRANSITION_WORDS.isdisjoint(toks):
         return True
     for i, tok in enumerate(toks):

@@ -253,6 +253,95 @@ def test_figures_equal_textstats_own_for_the_measured_text(path: Path) -> None:
         assert facts[key] == pytest.approx(value, abs=0.005), key
 
 
+# The figures are derived from textstat's counts, each taken once (textstats._Counts);
+# these cases prove them equal to textstat's module-level API, bit for bit.
+_TRICKY_TEXTS = [
+    "Hi.",
+    "One two.",
+    "İSTANBUL is big. DOG'S bone's 'quoted' text! Rock'n'roll x'-s don't WON'T.",
+    "a - b -- c... ??? !!! 123 456. 7.5% of 100 people.",
+    "word " * 150,
+    "Short. " * 3,
+    "Extraordinarily sophisticated, unquestionably institutionalised vocabulary.",
+]
+
+
+def _textstat_figures(text: str, locale: str) -> dict[str, float]:
+    import textstat
+
+    textstat.set_lang(locale)
+    try:
+        out = {
+            "words": float(textstat.lexicon_count(text)),
+            "sentences": float(textstat.sentence_count(text)),
+            "syllables": float(textstat.syllable_count(text)),
+            "flesch_reading_ease": float(textstat.flesch_reading_ease(text)),
+        }
+        if locale.startswith("en"):
+            for name in (
+                "flesch_kincaid_grade",
+                "gunning_fog",
+                "smog_index",
+                "coleman_liau_index",
+                "dale_chall_readability_score",
+            ):
+                out[name] = float(getattr(textstat, name)(text))
+            out["text_standard"] = float(textstat.text_standard(text, float_output=True))
+    finally:
+        textstat.set_lang("en_US")
+    return out
+
+
+def _assert_same_figures(text: str, locale: str) -> None:
+    from postaudit.textstats import _figures
+
+    got = _figures(text, locale)
+    for key, value in _textstat_figures(text, locale).items():
+        assert got[key] == pytest.approx(value, rel=0, abs=1e-9), (key, locale, text[:60])
+
+
+@pytest.fixture(scope="module")
+def generated_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A small generated site in both themes (benchmarks/generate_site.py)."""
+    out: list[Path] = []
+    for theme in ("light", "heavy"):
+        site = tmp_path_factory.mktemp(f"site-{theme}")
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate_site.py"),
+                str(site),
+                "--posts",
+                "12",
+                "--theme",
+                theme,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        out += sorted(p for p in site.rglob("*.html") if p != site / "index.html")
+    return out
+
+
+def test_figures_equal_textstats_own_for_every_corpus_and_generated_page(
+    generated_pages: list[Path],
+) -> None:
+    pages = [*sorted(CORPUS.glob("*.html")), DEMO, *generated_pages]
+    assert len(pages) > 30, "corpus not available"
+    for path in pages:
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        text = measure(page.blocks, None, page.lang).prose.text
+        if not text.strip():
+            continue
+        _assert_same_figures(text, textstat_lang(page.lang or "en") or "en_US")
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en_GB", "de", "fr"])
+@pytest.mark.parametrize("text", _TRICKY_TEXTS, ids=range(len(_TRICKY_TEXTS)))
+def test_figures_equal_textstats_own_for_edge_texts(text: str, locale: str) -> None:
+    _assert_same_figures(text, locale)
+
+
 def test_corpus_pages_measure_without_crashing() -> None:
     pages = sorted(CORPUS.glob("*.html"))
     assert pages, "corpus not available"
