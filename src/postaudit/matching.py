@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from postaudit.prose import normalize_quotes, split_sentences
@@ -112,6 +113,25 @@ def strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith("'s") and len(word) > 2 else word
 
 
+@lru_cache(maxsize=4096)
+def stripped_tokens(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """`toks` with possessives stripped (memoised: every phrase and placement of a page
+    looks at the same sentences)."""
+    return tuple(strip_possessive(t) for t in toks)
+
+
+@lru_cache(maxsize=256)
+def tokenised_sentences(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The sentences of `text` (a line break always ends one) with their tokens: split
+    once per text, however many phrases and placements count in it."""
+    return tuple(
+        (sentence, tuple(tokens(sentence)))
+        for line in text.split("\n")
+        for sentence in split_sentences(line)
+    )
+
+
+@lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
     """`a` and `b` (normalised, possessive stripped) are one English word in singular
     or plural: dog/dogs, church/churches, therapy/therapies, life/lives, woman/women."""
@@ -151,7 +171,7 @@ class Form:
         if self.substring:
             return normalize(sentence_text).count("".join(self.words))
         if self.mode == "smart":
-            stripped = [strip_possessive(t) for t in sentence_tokens]
+            stripped = stripped_tokens(tuple(sentence_tokens))
             counts = []
             needed: dict[str, int] = {}
             for key in self.keys:
@@ -164,9 +184,9 @@ class Form:
                 counts.append(have // need)
             return min(counts)
         toks = (
-            [strip_possessive(t) for t in sentence_tokens]
+            stripped_tokens(tuple(sentence_tokens))
             if self.mode == "name"
-            else list(sentence_tokens)
+            else tuple(sentence_tokens)
         )
         n = len(self.keys)
         found = 0
@@ -212,9 +232,7 @@ class Phrase:
     def count(self, text: str) -> int:
         """Occurrences in `text`, sentence by sentence (see the module docstring); a line
         break always ends a sentence (blocks of a page are given one per line)."""
-        return sum(
-            self.count_in_sentence(s) for line in text.split("\n") for s in split_sentences(line)
-        )
+        return _count(self, text)
 
     def count_in_sentence(self, sentence: str) -> int:
         toks = tokens(sentence)
@@ -240,6 +258,16 @@ class Phrase:
                 share = 1.0 if form.occurrences(toks, text) else 0.0
             best = max(best, share)
         return best
+
+
+@lru_cache(maxsize=4096)
+def _count(phrase: Phrase, text: str) -> int:
+    """`Phrase.count`, memoised: the body, alt texts and headings of a page are counted
+    by several rules and the coverage table."""
+    return sum(
+        max((f.occurrences(toks, sentence) for f in phrase.forms), default=0)
+        for sentence, toks in tokenised_sentences(text)
+    )
 
 
 def _is_english(lang: str | None) -> bool:
