@@ -9,7 +9,6 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -581,20 +580,16 @@ def test_invalid_urls(url: str) -> None:
 
 
 def test_dns_failure_end_to_end() -> None:
+    """A name under .invalid (RFC 6761) never resolves: the fetch ends with a DNS
+    error, or with a timeout on a machine whose resolver does not answer in time;
+    never with a page or an exception."""
     host = "postaudit-test.invalid"
-    with ThreadPoolExecutor(1) as pool:
-        probe = pool.submit(socket.getaddrinfo, host, 80)
-        try:
-            probe.result(timeout=1.5)
-        except socket.gaierror:
-            pass
-        except Exception:
-            pytest.skip("resolver does not fail fast for .invalid here")
-        else:
-            pytest.skip(".invalid resolves here")
+    started = time.monotonic()
     page = fetch(f"http://{host}/", FetchOptions(timeout=2))
-    assert page.error is not None
-    assert page.error.kind is FetchErrorKind.DNS
+    assert page.error is not None and page.status is None and page.text is None
+    assert page.error.kind in (FetchErrorKind.DNS, FetchErrorKind.TIMEOUT)
+    if time.monotonic() - started < 1.5:  # the resolver answered: it must say DNS
+        assert page.error.kind is FetchErrorKind.DNS, page.error
 
 
 def _chained(outer: BaseException, cause: BaseException) -> BaseException:
