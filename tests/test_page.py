@@ -255,3 +255,101 @@ def test_damaged_text_is_counted_as_the_encoding_fact() -> None:
         "replacement_characters": 1,
         "nul_characters": 1,
     }
+
+
+# --------------------------------------------------------------------------- speed-ups
+
+
+def test_link_locations_are_worked_out_on_first_read_and_equal_the_eager_ones() -> None:
+    import pickle
+
+    from postaudit.model import LazyLocation, Location
+
+    html = (CORPUS / "wordpress59_hidemiyoshi_blog-post_24.html").read_text(encoding="utf-8")
+    page = parse_page(html, "https://example.com/post/")
+    assert page.links and all(isinstance(link.location, LazyLocation) for link in page.links)
+    # pagination locates its links eagerly through the same builder: same values
+    pager = {p.href: p.location for p in page.pagination.links}
+    assert pager, "the WordPress export has previous/next links"
+    for link in page.links:
+        if link.href in pager and link.location.selector == pager[link.href].selector:
+            assert link.location.plain() == pager[link.href]
+    for link in page.links:
+        plain = link.location.plain()
+        assert type(plain) is Location
+        assert (plain.selector, plain.line, plain.excerpt) == (
+            link.location.selector,
+            link.location.line,
+            link.location.excerpt,
+        )
+        assert plain.selector and plain.excerpt and plain.excerpt.startswith("<a")
+        clone = pickle.loads(pickle.dumps(link.location))
+        assert type(clone) is Location and clone == plain
+
+
+def test_findings_keep_plain_locations() -> None:
+    from postaudit.config import Config
+    from postaudit.model import Location
+    from postaudit.runner import judge
+
+    # generic link text: an L515 finding
+    html = SNIPPET.replace(
+        "</article>", '<p>To book a call <a href="/contact">click here</a> today.</p></article>'
+    )
+    page = parse_page(html, "https://example.com/blog/post")
+    config = Config()
+    result = judge(page, config, config.ruleset())
+    l515 = [f for f in result.findings if f.code == "L515"]
+    assert l515 and all(type(f.location) is Location for f in result.findings)
+    (found,) = l515
+    assert found.location.selector == "body > article > p:nth-of-type(4) > a"
+    assert found.location.excerpt == '<a href="/contact">click here</a>'
+    assert found.location.line == SNIPPET.count("\n", 0, SNIPPET.index("</article>")) + 1
+
+
+_HREFS = [
+    "/",
+    "/a/b/../c?x=1#f",
+    "//cdn.example.org/x.png",
+    "http://example.com/a/./b/",
+    "https://example.com/Path?",
+    "https://example.com/p#",
+    "HTTP://example.com/upper",
+    "http://[::1]:8080/v6",
+    "http://[broken/",
+    "/%7Euser/ space",
+    "http://example.com\t/tab",
+    "relative/page.html",
+    "../up.html",
+    "?q=1",
+    "#frag",
+    "mailto:someone@example.com",
+    "  /padded  ",
+]
+_BASES = [
+    "https://example.com/blog/2024/post/",
+    "https://example.com/other/deeper/page.html?x=2",
+    "http://example.com/blog/post",
+    "https://example.com:8443/blog/",
+    "file:///tmp/site/blog/post.html",
+]
+
+
+@pytest.mark.parametrize("href", _HREFS)
+def test_resolve_href_equals_urljoin_whatever_was_joined_before(href: str) -> None:
+    from urllib.parse import urljoin
+
+    from postaudit.page import resolve_href, url_origin
+
+    def expected(base: str) -> str | None:
+        stripped = href.strip()
+        if not stripped:
+            return None
+        try:
+            return urljoin(base, stripped)
+        except ValueError:
+            return None
+
+    # twice round the bases: the second pass reads what the first kept
+    for base in [*_BASES, *reversed(_BASES)]:
+        assert resolve_href(base, href, url_origin(base)) == expected(base), base

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -278,6 +279,8 @@ _EXTRA_STOP = word_set(
 
 #: URLs, domains, file names and dotted identifiers ("google.maps.Map2"): no phrases.
 _DOTTED = re.compile(r"\S*(?:://|www\.|\w\.\w)\S*")
+#: What every `_DOTTED` match holds: a cheap test before the costly substitution.
+_DOTTED_HINT = re.compile(r"://|www\.|\w\.\w")
 
 
 _STOP = FUNCTION_WORDS | _EXTRA_STOP
@@ -300,8 +303,10 @@ def _phrase_words(
     seen = {} if seen is None else seen
     runs: list[list[str]] = []
     for sentence in sentences:
+        if _DOTTED_HINT.search(sentence) is not None:  # rare: most sentences hold no URL
+            sentence = _DOTTED.sub(" . ", sentence)
         run: list[str] = []
-        for tok in tokens(_DOTTED.sub(" . ", sentence)):
+        for tok in tokens(sentence):
             if tok in seen:
                 word = seen[tok]
             else:
@@ -322,13 +327,18 @@ def top_phrases(
 ) -> dict[str, list[dict[str, Any]]]:
     """The most frequent two- and three-word phrases of the measured prose, stop words
     removed (no phrase holds a function word), each said at least `min_count` times."""
-    counts: dict[int, Counter[str]] = {2: Counter(), 3: Counter()}
+    pairs: Counter[tuple[str, ...]] = Counter()
+    triples: Counter[tuple[str, ...]] = Counter()
     seen: dict[str, str | None] = {}
     for block in prose.blocks:
         for run in _phrase_words(block_sentences(block.text), seen):
-            for n in (2, 3):
-                for i in range(len(run) - n + 1):
-                    counts[n][" ".join(run[i : i + n])] += 1
+            pairs.update(pairwise(run))
+            triples.update(zip(run, run[1:], run[2:], strict=False))
+    # words hold no spaces, so joining keeps distinct phrases distinct
+    counts = {
+        n: Counter({" ".join(k): c for k, c in grams.items() if c >= min_count})
+        for n, grams in ((2, pairs), (3, triples))
+    }
     out: dict[str, list[dict[str, Any]]] = {}
     for n, name in ((2, "two_word"), (3, "three_word")):
         ranked = sorted(

@@ -33,7 +33,7 @@ def stamp(url: str, settings: RuleSettings, hit: Hit) -> Finding:
         category=r.category,
         severity=settings.severity,
         message=hit.message,
-        location=hit.location,
+        location=hit.location.plain(),
         fix=hit.fix or r.fix,
         key=hit.key,
     )

@@ -108,6 +108,10 @@ def _make_server(
         sys_version = ""
         protocol_version = "HTTP/1.1"
         timeout = 30  # drop idle keep-alive connections
+        # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm
+        # holds the body until the client's delayed ACK (~40 ms on Linux) on every
+        # keep-alive response after the first. Real servers set it too.
+        disable_nagle_algorithm = True
         base_url = ""  # set once the port is known
 
         def do_GET(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -76,6 +76,38 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         return {"selector": self.selector, "line": self.line, "excerpt": self.excerpt}
+
+    def plain(self) -> Location:
+        """This location as a plain `Location` (a `LazyLocation` is worked out)."""
+        return self
+
+
+class LazyLocation(Location):
+    """A `Location` worked out on first use: most of a page's links are never reported,
+    and a selector and an excerpt cost more than the rest of a link's record. Reads
+    behave as `Location`'s; `plain()` gives the plain value a finding keeps (the engine
+    stamps findings with it, so reports, pickles and comparisons never see this class)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Location]) -> None:
+        object.__setattr__(self, "_make", make)
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached while a field is unset: fill every field from the real location
+        if name not in ("selector", "line", "excerpt", "suppressed"):
+            raise AttributeError(name)
+        real = self._make()
+        for key in ("selector", "line", "excerpt", "suppressed"):
+            object.__setattr__(self, key, getattr(real, key))
+        object.__setattr__(self, "_make", None)  # let the parse tree go
+        return getattr(real, name)
+
+    def plain(self) -> Location:
+        return Location(self.selector, self.line, self.excerpt, self.suppressed)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Location, (self.selector, self.line, self.excerpt, self.suppressed))
 
 
 NOWHERE = Location()

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
 from postaudit.content import CHROME, Scope, find_scope
-from postaudit.model import Location
+from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
 
 if TYPE_CHECKING:
@@ -379,6 +379,49 @@ def _leading_text(tag: Tag, enough: int) -> str:
 # --------------------------------------------------------------------------- parsing
 
 
+#: An http(s) URL with a host, or a root-relative one: `urljoin(base, href)` then
+#: depends only on the base's scheme and host, so it is kept across the pages of a run
+#: (bounded): menus and footers repeat the same links on every page.
+_SHARED_HREF = re.compile(r"/|https?://[^/?#\\\s]")
+_SHARED_URLS: dict[tuple[tuple[str, str] | None, str], str | None] = {}
+_SHARED_URLS_LIMIT = 50_000
+_UNSEEN = object()
+
+
+def url_origin(url: str) -> tuple[str, str] | None:
+    """(scheme, netloc) of `url`, or None when it does not parse."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return parts.scheme, parts.netloc
+
+
+def resolve_href(base: str, href: str, origin: tuple[str, str] | None = None) -> str | None:
+    """`urljoin(base, href)` of the stripped href; None when empty or unusable.
+
+    `origin` is `url_origin(base)`; when given, results for absolute http(s) and
+    root-relative hrefs (which depend on nothing else of the base) are kept across
+    calls, so a site's menu links are joined once per run, not once per page."""
+    href = href.strip()
+    if not href:
+        return None
+    shared = origin is not None and _SHARED_HREF.match(href) is not None
+    if shared:
+        found = _SHARED_URLS.get((origin, href), _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+    try:
+        url: str | None = urljoin(base, href)
+    except ValueError:
+        url = None
+    if shared:
+        if len(_SHARED_URLS) >= _SHARED_URLS_LIMIT:
+            _SHARED_URLS.clear()
+        _SHARED_URLS[(origin, href)] = url
+    return url
+
+
 class _Builder:
     """Holds the per-parse state (source lines, scope, resolved base URL)."""
 
@@ -390,6 +433,7 @@ class _Builder:
         self.lines = lines
         self.scope = scope
         self.base = base
+        self.origin = url_origin(base)
         self._scope_ids = {id(t) for t in scope.element.descendants if isinstance(t, Tag)}
         self._scope_ids.add(id(scope.element))
         self._id_index: dict[str, Tag] | None = None
@@ -413,6 +457,10 @@ class _Builder:
             found = Location(self.selector(tag), self.lines.line(tag), excerpt(tag), suppressed)
             self._locs[key] = found
         return found
+
+    def lazy_loc(self, tag: Tag) -> Location:
+        """`loc(tag)` worked out when first read (most links are never reported)."""
+        return LazyLocation(lambda: self.loc(tag))
 
     def text(self, tag: Tag) -> str:
         """`visible_text`, memoised (pagination reads the links' text again)."""
@@ -516,14 +564,7 @@ class _Builder:
         return url
 
     def _resolve(self, href: str) -> str | None:
-        href = href.strip()
-        if not href:
-            return None
-        try:
-            url = urljoin(self.base, href)
-        except ValueError:
-            return None
-        return url
+        return resolve_href(self.base, href, self.origin)
 
     def hidden(self, tag: Tag) -> bool:
         """The element or an ancestor is hidden (memoised per element)."""
@@ -979,7 +1020,7 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
                 in_article=b.in_article(tag),
                 hidden=hidden,
                 lang=lang,
-                location=b.loc(tag),
+                location=b.lazy_loc(tag),
                 classes=tuple(tag.get_attribute_list("class") or ()),
                 element_id=el_id,
                 labelledby_text=b.labelledby(tag),
