@@ -306,3 +306,85 @@ def test_a_worker_process_that_dies_loses_no_page(httpserver: HTTPServer) -> Non
     )
     assert outcome.complete and len(results) == 24
     assert [r.url for r in results if r.error is not None] == []
+
+
+# --------------------------------------------------------------------------- worker pipes
+
+
+def _big_page(n: int) -> str:
+    """A page of about 300 KB (more than a pipe holds) whose result is large too: 800
+    images without alt text are 800 findings."""
+    links = "".join(
+        f'<li><a href="/post-{i}-{n}/">Post number {i} about sourdough, kneading and ovens</a></li>'
+        for i in range(2500)
+    )
+    images = "".join(f'<p><img src="/photo-{i}.jpg" width="400"></p>' for i in range(800))
+    prose = " ".join(
+        f"Sentence {i} says the loaf rose slowly in the cold kitchen overnight." for i in range(400)
+    )
+    return (
+        f"<!doctype html><html lang='en'><head><title>Big page {n} of the benchmark</title>"
+        f"</head><body><nav><ul>{links}</ul></nav><article><h1>Big page {n}</h1><p>{prose}</p>"
+        f"<p>Read <a href='/about/'>here</a>.</p>{images}</article></body></html>"
+    )
+
+
+def test_worker_pipes_carry_messages_larger_than_a_pipe_both_ways() -> None:
+    """Jobs and results beyond the 64 KB a pipe holds, many in flight at once: no
+    deadlock, each answer to its own call, the same result as in-process; closing
+    lets the workers exit on their own (EOF), not by a signal."""
+    import pickle
+
+    from postaudit.batch import Job, LocalJudge, ProcessJudge
+    from postaudit.runner import link_scopes
+
+    config = Config()
+    scopes = link_scopes(config, config.ruleset())
+    jobs = [
+        Job(i, f"https://big.test/{i}/", _big_page(i), f"https://big.test/{i}/", 200, {}, None, {})
+        for i in range(6)
+    ]
+    assert all(len(j.html) > 200_000 for j in jobs)
+
+    async def audit_all(judge: Any) -> list[PageResult]:
+        async def one(job: Job) -> PageResult:
+            first = await judge.parse(job)
+            return first if isinstance(first, PageResult) else await judge.judge(job, {})
+
+        return list(await asyncio.gather(*(one(j) for j in jobs)))
+
+    async def in_processes() -> tuple[list[PageResult], list[Any]]:
+        judge = ProcessJudge(config, scopes, 2)
+        try:
+            return await audit_all(judge), [p.process for p in judge.processes]
+        finally:
+            judge.close()
+
+    remote, processes = asyncio.run(in_processes())
+    local = asyncio.run(audit_all(LocalJudge(config, scopes)))
+    assert [r.error for r in remote] == [None] * 6
+    assert len(pickle.dumps(remote[0])) > 70_000
+    assert [page_dict(r) for r in remote] == [page_dict(r) for r in local]
+    assert [p.exitcode for p in processes] == [0, 0]
+
+
+def test_frames_are_read_whatever_the_chunks() -> None:
+    import pickle
+    import struct
+
+    from postaudit.batch import _frame, _Frames
+
+    got: list[Any] = []
+    lost: list[bool] = []
+    reader = _Frames(got.append, lambda: lost.append(True))
+    messages = [(1, True, "x" * 70_000), (2, False, ValueError("bad")), (3, True, None)]
+    stream = b"".join(_frame(m) for m in messages)
+    long_form = pickle.dumps((4, True, [1, 2]))
+    stream += struct.pack("!iQ", -1, len(long_form)) + long_form  # the >2 GiB header form
+    for i in range(0, len(stream), 997):
+        reader.data_received(stream[i : i + 997])
+    assert [m[0] for m in got] == [1, 2, 3, 4]
+    assert got[0][2] == "x" * 70_000 and isinstance(got[1][2], ValueError)
+    assert got[3] == (4, True, [1, 2]) and not reader.buffer
+    reader.connection_lost(None)
+    assert lost == [True]

@@ -47,7 +47,6 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -326,97 +325,228 @@ class LocalJudge:
         self.worker.pages.clear()
 
 
-_WORKER: Worker | None = None
+class WorkerDied(RuntimeError):
+    """The worker process ended (killed, out of memory) with calls in hand."""
 
 
-def _init_process(config: Config, scopes: frozenset[str]) -> None:
-    """Worker process start: Ctrl-C is the parent's business; build the worker."""
-    global _WORKER
+def _serve(config: Config, scopes: frozenset[str], inbox: Any, outbox: Any) -> None:
+    """A worker process: answer `(call_id, op, args)` messages from `inbox` until it
+    closes, one at a time, with `(call_id, ok, value)` on `outbox` (no answer to a
+    call_id of None). Ctrl-C is the parent's business."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Worker(config, scopes)
+    worker = Worker(config, scopes)
     with contextlib.suppress(Exception):  # warming up is an optimisation only
-        _WORKER.warm()
+        worker.warm()
+
+    def judge(job_id: int, statuses: Mapping[str, LinkStatus]) -> PageResult | None:
+        # None: this process holds no such page (it was parsed by a process that died
+        # and was replaced since), so the caller audits the page again from its job
+        return worker.judge(job_id, statuses) if job_id in worker.pages else None
+
+    ops: dict[str, Callable[..., Any]] = {
+        "parse": worker.parse,
+        "judge": judge,
+        "audit": worker.audit,
+        "drop": worker.drop,
+    }
+    while True:
+        try:
+            call_id, op, args = inbox.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            value, ok = ops[op](*args), True
+        except Exception as exc:
+            value, ok = exc, False
+        if call_id is None:
+            continue
+        try:
+            outbox.send((call_id, ok, value))
+        except Exception as exc:  # an answer that cannot be pickled
+            outbox.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def _ready() -> bool:
-    return _WORKER is not None
+class _Frames(asyncio.Protocol):
+    """Reads `multiprocessing.Connection` messages (a 4-byte big-endian length, or -1
+    and an 8-byte one, then a pickle) from a worker's pipe without blocking the loop."""
+
+    def __init__(self, on_message: Callable[[Any], None], on_lost: Callable[[], None]) -> None:
+        self.buffer = bytearray()
+        self.on_message = on_message
+        self.on_lost = on_lost
+
+    def data_received(self, data: bytes) -> None:
+        import pickle
+        import struct
+
+        self.buffer += data
+        while len(self.buffer) >= 4:
+            (size,) = struct.unpack_from("!i", self.buffer)
+            head = 4
+            if size == -1:
+                if len(self.buffer) < 12:
+                    return
+                (size,) = struct.unpack_from("!Q", self.buffer, 4)
+                head = 12
+            if len(self.buffer) < head + size:
+                return
+            message = pickle.loads(memoryview(self.buffer)[head : head + size])
+            del self.buffer[: head + size]
+            self.on_message(message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.on_lost()
 
 
-def _parse_in_process(job: Job) -> list[Need] | PageResult:
-    assert _WORKER is not None
-    return _WORKER.parse(job)
+def _frame(message: Any) -> bytes:
+    """`message` framed as `multiprocessing.Connection.send` does."""
+    import pickle
+    import struct
+
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    n = len(data)
+    head = struct.pack("!i", n) if n <= 0x7FFFFFFF else struct.pack("!iQ", -1, n)
+    return head + data
 
 
-def _judge_in_process(job_id: int, statuses: Mapping[str, LinkStatus]) -> PageResult | None:
-    """Judge a page this process parsed; None when it holds no such page (it was
-    parsed by a process that died and was replaced since), so the caller audits the
-    page again from its job."""
-    assert _WORKER is not None
-    if job_id not in _WORKER.pages:
-        return None
-    return _WORKER.judge(job_id, statuses)
+class _Process:
+    """One worker process and its two pipes, driven from the event loop: a call is a
+    message out and a future answered by the message back. No threads: writes are
+    buffered by the loop's pipe transport, so the loop never blocks on a busy worker
+    (nor can both sides block writing to each other)."""
 
+    def __init__(self, config: Config, scopes: frozenset[str]) -> None:
+        import multiprocessing
 
-def _audit_in_process(job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
-    assert _WORKER is not None
-    return _WORKER.audit(job, statuses)
+        ctx = multiprocessing.get_context("spawn")  # no fork of a running loop
+        inbox_r, inbox_w = ctx.Pipe(duplex=False)
+        outbox_r, outbox_w = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_serve, args=(config, scopes, inbox_r, outbox_w), daemon=True
+        )
+        self.process.start()  # imports and warm-up run while the sitemap loads
+        inbox_r.close()
+        outbox_w.close()
+        self._inbox = inbox_w
+        self._outbox = outbox_r
+        self.pending: dict[int, asyncio.Future[Any]] = {}
+        self.dead = False
+        self._ids = iter(range(1 << 62))
+        self._writer: asyncio.WriteTransport | None = None
+        self._reader: asyncio.BaseTransport | None = None
+        self._connecting: asyncio.Future[None] | None = None
 
+    async def _connect(self) -> None:
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._open_pipes())
+        await asyncio.shield(self._connecting)
 
-def _drop_in_process(job_id: int) -> None:
-    if _WORKER is not None:
-        _WORKER.drop(job_id)
+    async def _open_pipes(self) -> None:
+        loop = asyncio.get_running_loop()
+        read_end = os.fdopen(os.dup(self._outbox.fileno()), "rb", buffering=0)
+        write_end = os.fdopen(os.dup(self._inbox.fileno()), "wb", buffering=0)
+        self._outbox.close()
+        self._inbox.close()
+        self._reader, _ = await loop.connect_read_pipe(
+            lambda: _Frames(self._answer, self._lost), read_end
+        )
+        self._writer, _ = await loop.connect_write_pipe(asyncio.Protocol, write_end)
+
+    def _answer(self, message: Any) -> None:
+        call_id, ok, value = message
+        future = self.pending.pop(call_id, None)
+        if future is None or future.done():
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def _lost(self) -> None:
+        self.dead = True
+        pending, self.pending = self.pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(WorkerDied("the worker process ended"))
+
+    async def call(self, op: str, *args: Any) -> Any:
+        await self._connect()
+        if self.dead:
+            raise WorkerDied("the worker process ended")
+        assert self._writer is not None
+        call_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.pending[call_id] = future
+        self._writer.write(_frame((call_id, op, args)))
+        try:
+            return await future
+        finally:
+            self.pending.pop(call_id, None)
+
+    def tell(self, op: str, *args: Any) -> None:
+        """A call without an answer (`drop`)."""
+        if self._writer is not None and not self.dead and not self._writer.is_closing():
+            self._writer.write(_frame((None, op, args)))
+
+    def close(self, *, wait: bool = True) -> None:
+        """Close the pipes now (the worker reads EOF and exits), then wait for it."""
+        # a transport closes its pipe on a later turn of the loop, and the join below
+        # holds the loop: close the pipes here, or the worker never reads EOF
+        if self._writer is not None:
+            pipe = self._writer.get_extra_info("pipe")
+            if not self._writer.is_closing():
+                self._writer.abort()  # unsent `drop` messages do not matter any more
+            pipe.close()
+        if self._reader is not None:
+            pipe = self._reader.get_extra_info("pipe")
+            if not self._reader.is_closing():
+                self._reader.close()
+            pipe.close()
+        if self._writer is None:  # never connected: close the raw ends
+            self._inbox.close()
+            self._outbox.close()
+        if wait:
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
 
 
 class ProcessJudge:
     """Parse and judge in `workers` processes fed from the event loop.
 
-    Each process is its own one-worker executor, so the second call for a page (judge)
-    goes to the process that parsed it and still holds its `Page`. A page goes to the
-    process with the fewest pages in hand. A process that dies (killed, out of memory)
-    is replaced, and its pages are audited again in the new one (parse and judge in one
-    call, with the link statuses already known), so one lost process loses no page.
+    The second call for a page (judge) goes to the process that parsed it and still
+    holds its `Page`. A page goes to the process with the fewest pages in hand. A
+    process that dies (killed, out of memory) is replaced, and its pages are audited
+    again in the new one (parse and judge in one call, with the link statuses already
+    known), so one lost process loses no page.
     """
 
     def __init__(self, config: Config, scopes: frozenset[str], workers: int) -> None:
         self.workers = workers
         self.config = config
         self.scopes = scopes
-        self.executors: list[Executor] = [self._executor() for _ in range(workers)]
+        self.processes = [_Process(config, scopes) for _ in range(workers)]
         self.load = [0] * workers
         self.home: dict[int, int] = {}
         self.respawned = 0
 
-    def _executor(self) -> Executor:
-        import multiprocessing
-
-        executor = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),  # no fork of a running loop
-            initializer=_init_process,
-            initargs=(self.config, self.scopes),
-        )
-        executor.submit(_ready)  # start the process (imports, warm-up) right away
-        return executor
-
-    def _replace(self, index: int, broken: Executor) -> None:
-        if self.executors[index] is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self.executors[index] = self._executor()
+    def _replace(self, index: int, broken: _Process) -> None:
+        if self.processes[index] is broken:
+            broken.close(wait=False)
+            self.processes[index] = _Process(self.config, self.scopes)
             self.respawned += 1
 
-    async def _call(self, index: int, fn: Callable[..., Any], *args: Any) -> Any:
-        """`fn(*args)` in process `index`; once more in a fresh process if it died."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        loop = asyncio.get_running_loop()
-        executor = self.executors[index]
+    async def _call(self, index: int, op: str, *args: Any) -> Any:
+        """`op(*args)` in process `index`; once more in a fresh process if it died."""
+        process = self.processes[index]
         try:
-            return await loop.run_in_executor(executor, fn, *args)
-        except BrokenProcessPool:
-            self._replace(index, executor)
-            if fn is _judge_in_process:  # the page died with the process: start over
+            return await process.call(op, *args)
+        except WorkerDied:
+            self._replace(index, process)
+            if op == "judge":  # the page died with the process: start over
                 return None
-            return await loop.run_in_executor(self.executors[index], fn, *args)
+            return await self.processes[index].call(op, *args)
 
     async def parse(self, job: Job) -> list[Need] | PageResult:
         from postaudit.content import SelectorError
@@ -425,7 +555,7 @@ class ProcessJudge:
         index = min(range(self.workers), key=lambda i: self.load[i])
         self.load[index] += 1
         try:
-            out: list[Need] | PageResult = await self._call(index, _parse_in_process, job)
+            out: list[Need] | PageResult = await self._call(index, "parse", job)
         except asyncio.CancelledError:
             self.load[index] -= 1
             raise
@@ -446,9 +576,9 @@ class ProcessJudge:
         index = self.home.pop(job.id)
         plain = dict(statuses)
         try:
-            out: PageResult | None = await self._call(index, _judge_in_process, job.id, plain)
+            out: PageResult | None = await self._call(index, "judge", job.id, plain)
             if out is None:
-                out = await self._call(index, _audit_in_process, job, plain)
+                out = await self._call(index, "audit", job, plain)
             assert out is not None
             return out
         except asyncio.CancelledError:
@@ -463,11 +593,11 @@ class ProcessJudge:
         if index is not None:
             self.load[index] -= 1
             with contextlib.suppress(Exception):  # shutting down, or the process died
-                self.executors[index].submit(_drop_in_process, job.id)
+                self.processes[index].tell("drop", job.id)
 
     def close(self) -> None:
-        for executor in self.executors:
-            executor.shutdown(wait=True, cancel_futures=True)
+        for process in self.processes:
+            process.close()
 
 
 def make_judge(config: Config, scopes: frozenset[str], workers: int) -> Judge:
