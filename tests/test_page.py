@@ -353,3 +353,19 @@ def test_resolve_href_equals_urljoin_whatever_was_joined_before(href: str) -> No
     # twice round the bases: the second pass reads what the first kept
     for base in [*_BASES, *reversed(_BASES)]:
         assert resolve_href(base, href, url_origin(base)) == expected(base), base
+
+
+def test_body_text_is_worked_out_on_first_read_only() -> None:
+    import pickle
+
+    from postaudit.page import LazyText
+
+    page = parse_page(SNIPPET, "https://example.com/blog/post")
+    assert page.body._value is None, "nothing read it yet"
+    text = page.body_text
+    assert text.splitlines()[:2] == ["Home", "Title"] and "Footer text" in text
+    assert "A cat" not in text, "image alts are not visible text"
+    assert page.body._make is None and page.body_text is text
+    clone = pickle.loads(pickle.dumps(page.body))
+    assert isinstance(clone, LazyText) and clone.value == text
+    assert LazyText.of("").value == ""

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 
+from paths import CORPUS
+from postaudit import prose
 from postaudit.model import Location
-from postaudit.page import Block
+from postaudit.page import Block, parse_page
 from postaudit.prose import (
+    ABBREVIATIONS,
     article_prose,
     beginning,
     boilerplate_reason,
     has_transition,
+    has_word_count,
     is_passive,
+    normalize_quotes,
+    sentence_signals,
+    sentence_tokens,
     split_sentences,
     terminated,
     word_count,
@@ -148,3 +158,193 @@ def test_beginnings_use_two_words_after_an_article() -> None:
 
 def test_word_count_counts_words_with_letters_or_digits() -> None:
     assert word_count("Don't stop — it's a wake-up call, 24/7 !") == 7
+
+
+# --------------------------------------------------------------------------- fast paths
+# The sentence functions take shortcuts for speed; each is checked against the plain
+# version it replaces (kept here as the reference) on tricky inputs and real pages.
+
+TRICKY_SENTENCES = [
+    "",
+    " ",
+    "...",
+    "— — —",
+    "' ' ' word",
+    "Don't stop — it's a wake-up call, 24/7 !",
+    "Rock 'n' roll, 'tis ’twas “quoted” ‘single’ ʼ ʼ okʼay.",
+    "İSTANBUL is big. DOG'S bone's x'-s WON'T.",
+    "naïve café Ünïcödé … ¿Qué? ¡Sí! _under_ __ ½ ² ٣",
+    "He said “stop.” Then he left. (See Fig. 3.) [Note.] Done!",
+    "Dr. Smith met Mr. Jones at 3.5 p.m. today. J. Smith agreed. e.g. Yes. Approx. 5.",
+    "A sentence ending in an abbreviation etc. Then another. Ph.D. Holders.",
+    "Wait… What now?! “Really?” ‘Yes.’ 'No.' \"Maybe.\" (Sure.) [Fine.] OK",
+    "第一句。第二句！第三句？ Mixed. 第四句。",
+    "Tabs\tand\nnewlines.\u00a0Non-breaking\u2003em space. \u3000Ideographic.",
+    "The form was sent by the office, however it was not quickly taken away.",
+    "On the other hand, it is often being read. For example: that is so.",
+    "The  The  the cat. THE DOG. One two three. (The) “the” end.",
+    "veryveryverylongword. Next. ab. Cd. a. B. 1. 2. x.Y. Y.",
+]
+
+
+def _corpus_texts() -> list[str]:
+    out: list[str] = []
+    for path in sorted(CORPUS.glob("*.html")):
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        out += [b.text for b in page.blocks]
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_texts() -> list[str]:
+    texts = _corpus_texts()
+    assert len(texts) > 500, "corpus not available"
+    return texts
+
+
+def test_regex_word_and_space_classes_are_the_str_methods() -> None:
+    """The fast paths read \\w as `isalnum()` or "_" and \\s as `isspace()` (what
+    `str.split()` splits at): true of every code point."""
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        assert bool(word.match(c)) is (c.isalnum() or c == "_"), hex(code)
+        assert bool(space.match(c)) is c.isspace(), hex(code)
+
+
+def test_normalize_quotes_leaves_ascii_as_it_is() -> None:
+    table = prose._QUOTES
+    assert all(code > 127 for code in table)
+    for text in TRICKY_SENTENCES:
+        assert normalize_quotes(text) == text.translate(table)
+
+
+_OLD_BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+|[。！？]+['\"”’)\]」』]*\s*")
+_OLD_NEXT_START = re.compile(r"['\"“‘(\[¿¡]*[\d\w]")
+
+
+def _old_is_abbreviation(text: str, dot: int) -> bool:
+    i = dot
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘[":
+        i -= 1
+    word = text[i:dot].lower()
+    if word in ABBREVIATIONS:
+        return True
+    return len(word) == 1 and word.isalpha()
+
+
+def _old_split_sentences(text: str) -> list[str]:
+    text = text.strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _OLD_BOUNDARY.finditer(text):
+        end = m.end()
+        if end >= len(text):
+            break
+        mark = m.group(0)
+        if mark[0] not in "。！？":
+            nxt = _OLD_NEXT_START.match(text, end)
+            if nxt is None or not (nxt.group(0)[-1].isupper() or nxt.group(0)[-1].isdigit()):
+                continue
+            if mark[0] == "." and _old_is_abbreviation(text, m.start()):
+                continue
+        sentence = text[start:end].strip()
+        if sentence:
+            out.append(sentence)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def test_split_sentences_equals_the_plain_scan(corpus_texts: list[str]) -> None:
+    """One regex with the next-start lookahead, a single leading class, and the word
+    before a period read from a bounded window: the same sentences as before."""
+    texts = [*TRICKY_SENTENCES, " ".join(TRICKY_SENTENCES), *corpus_texts]
+    for text in texts:
+        for variant in (text, terminated(text)):
+            assert split_sentences(variant) == _old_split_sentences(variant), variant
+
+
+def test_abbreviation_window_equals_the_plain_walk(corpus_texts: list[str]) -> None:
+    texts = [*TRICKY_SENTENCES, "approx. Approxi. xapprox. (etc. “e.g. [no. 'vol.", "."]
+    for text in [*texts, *corpus_texts[:2000]]:
+        for dot in range(len(text) + 1):
+            assert prose._is_abbreviation(text, dot) is _old_is_abbreviation(text, dot)
+
+
+_OLD_LEADING_NOISE = re.compile(r"^[^\w]+")
+
+
+def _old_beginning(sentence: str) -> str:
+    ws: list[str] = []
+    for raw in normalize_quotes(sentence).split():
+        w = _OLD_LEADING_NOISE.sub("", raw).strip(".,;:!?\"')")
+        if w:
+            ws.append(w.lower())
+            if len(ws) == 2:
+                break
+    if not ws:
+        return ""
+    if ws[0] in prose._BEGINNING_PREFIXES and len(ws) > 1:
+        return f"{ws[0]} {ws[1]}"
+    return ws[0]
+
+
+def _old_is_passive(toks: list[str]) -> bool:
+    for i, tok in enumerate(toks):
+        if tok not in prose._BE_FORMS:
+            continue
+        j = i + 1
+        skipped = 0
+        while (
+            j < len(toks) and skipped < 2 and (toks[j] in prose._BETWEEN or toks[j].endswith("ly"))
+        ):
+            j += 1
+            skipped += 1
+        if j < len(toks) and prose._is_participle(toks[j]):
+            return True
+    return False
+
+
+def _old_has_transition(toks: list[str]) -> bool:
+    if not prose.TRANSITION_WORDS.isdisjoint(toks):
+        return True
+    for i, tok in enumerate(toks):
+        for phrase in prose._PHRASES_BY_FIRST.get(tok, ()):
+            if tuple(toks[i : i + len(phrase)]) == phrase:
+                return True
+    return False
+
+
+def test_sentence_signals_equal_the_four_functions(corpus_texts: list[str]) -> None:
+    """`sentence_signals` (one split, one tokenisation, and the quick answers of
+    `beginning`, `is_passive` and `has_transition`) against the plain versions."""
+    sentences = [*TRICKY_SENTENCES]
+    for text in corpus_texts:
+        sentences += split_sentences(text)
+    sentences += [s.replace("'", "ʼ") for s in sentences[:500]]  # a letter, not a quote
+    for s in sentences:
+        toks = sentence_tokens(s)
+        old = (len([w for w in s.split() if re.search(r"\w", w)]), _old_beginning(s))
+        assert (word_count(s), beginning(s)) == old, s
+        assert (is_passive(s), has_transition(s)) == (
+            _old_is_passive(toks),
+            _old_has_transition(toks),
+        ), s
+        assert sentence_signals(s, True) == (
+            word_count(s),
+            is_passive(s),
+            has_transition(s),
+            beginning(s),
+        ), s
+        assert sentence_signals(s, False) == (word_count(s), False, False, beginning(s)), s
+
+
+@pytest.mark.parametrize("n", [-1, 0, 1, 2, 3, 4, 50])
+def test_has_word_count_is_word_count_at_least(n: int) -> None:
+    for s in TRICKY_SENTENCES:
+        assert has_word_count(s, n) is (word_count(s) >= n), (s, n)

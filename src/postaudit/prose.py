@@ -40,7 +40,8 @@ _QUOTES = str.maketrans(
 
 def normalize_quotes(text: str) -> str:
     """Typographic apostrophes and quotes as ASCII (’ -> ', “ ” -> "), NBSP as space."""
-    return text.translate(_QUOTES)
+    # every character `_QUOTES` maps is non-ASCII: ASCII text is returned as it is
+    return text if text.isascii() else text.translate(_QUOTES)
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -209,8 +210,19 @@ ABBREVIATIONS = frozenset(
         "ph.d",
     }
 )
-_BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+|[。！？]+['\"”’)\]」』]*\s*")
-_NEXT_START = re.compile(r"['\"“‘(\[¿¡]*[\d\w]")
+#: A sentence end: `.`, `!`, `?` or `…` (closing quotes or brackets, whitespace) before
+#: what may start the next sentence, its first letter or digit captured (the lookahead
+#: is tried where the whitespace ends, as the match ends there either way); or CJK
+#: marks (closing quotes, whitespace if any). Both branches begin with one mark of a
+#: single class, which lets the regex engine skip from mark to mark.
+_BOUNDARY = re.compile(
+    r"""[.!?…。！？]
+    (?:
+        (?<=[.!?…]) [.!?…]* ['"”’)\]]* \s+ (?=['"“‘(\[¿¡]*([\d\w]))
+      | (?<=[。！？]) [。！？]* ['"”’)\]」』]* \s*
+    )""",
+    re.VERBOSE,
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -229,12 +241,11 @@ def split_sentences(text: str) -> list[str]:
         end = m.end()
         if end >= len(text):
             break
-        mark = m.group(0)
-        if mark[0] not in "。！？":
-            nxt = _NEXT_START.match(text, end)
-            if nxt is None or not (nxt.group(0)[-1].isupper() or nxt.group(0)[-1].isdigit()):
+        nxt = m.group(1)  # None after a CJK mark
+        if nxt is not None:
+            if not (nxt.isupper() or nxt.isdigit()):
                 continue
-            if mark[0] == "." and _is_abbreviation(text, m.start()):
+            if text[m.start()] == "." and _is_abbreviation(text, m.start()):
                 continue
         sentence = text[start:end].strip()
         if sentence:
@@ -253,11 +264,18 @@ def block_sentences(text: str) -> tuple[str, ...]:
     return tuple(split_sentences(terminated(text)))
 
 
+#: A word before a period longer than this is no abbreviation (nor an initial).
+_ABBREVIATION_MAX = max(map(len, ABBREVIATIONS))
+#: The word that ends a text: what follows its last space or opening mark.
+_LAST_WORD = re.compile(r"[^\s(\"'“‘\[]*\Z")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    i = dot
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘[":
-        i -= 1
-    word = text[i:dot].lower()
+    # The word before the dot (back to a space or an opening mark), looked for among
+    # the characters before it up to one past the longest abbreviation: a longer word
+    # is cut there, and is no abbreviation either way. It may be empty, never absent.
+    last = _LAST_WORD.search(text, max(0, dot - _ABBREVIATION_MAX - 1), dot)
+    word = text[last.start() if last else dot : dot].lower()
     if word in ABBREVIATIONS:
         return True
     return len(word) == 1 and word.isalpha()  # an initial: "J. Smith"
@@ -269,12 +287,29 @@ _WORD = re.compile(r"\w")
 def words(text: str) -> list[str]:
     """Whitespace-separated words that hold a letter or digit (textstat's way of counting:
     "wake-up" and "don't" are one word each)."""
+    return _words_of(text.split())
+
+
+def _words_of(parts: Iterable[str]) -> list[str]:
+    """The whitespace-separated `parts` of a text that are words (see `words`)."""
     # `w.isalnum()` is the quick yes (every such character is a \w); else the regex
-    return [w for w in text.split() if w.isalnum() or _WORD.search(w)]
+    return [w for w in parts if w.isalnum() or _WORD.search(w)]
 
 
 def word_count(text: str) -> int:
     return len(words(text))
+
+
+def has_word_count(text: str, n: int) -> bool:
+    """`word_count(text) >= n`, reading no further than the `n`-th word."""
+    if n <= 0:
+        return True
+    for w in text.split():
+        if w.isalnum() or _WORD.search(w):
+            n -= 1
+            if n == 0:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- beginnings
@@ -314,9 +349,17 @@ _LEADING_NOISE = re.compile(r"^[^\w]+")
 
 def beginning(sentence: str) -> str:
     """The first word of a sentence, lower-cased (two words after an article or a number)."""
+    return _beginning_of(normalize_quotes(sentence).split())
+
+
+def _beginning_of(parts: Iterable[str]) -> str:
+    """`beginning` of the sentence whose quote-normalised text splits into `parts`."""
     ws: list[str] = []  # the first two words that are left once stripped
-    for raw in normalize_quotes(sentence).split():
-        w = _LEADING_NOISE.sub("", raw).strip(".,;:!?\"')")
+    for raw in parts:
+        # a part starting with a \w character (`isalnum()` or "_") has no leading noise
+        if not (raw[0].isalnum() or raw[0] == "_"):
+            raw = _LEADING_NOISE.sub("", raw)
+        w = raw.strip(".,;:!?\"')")
         if w:
             ws.append(w.lower())
             if len(ws) == 2:
@@ -542,6 +585,8 @@ def is_passive(sentence: str, toks: Sequence[str] | None = None) -> bool:
     read", "got stuck"). Common -ed adjectives ("tired", "interested") are not passives."""
     if toks is None:
         toks = sentence_tokens(sentence)
+    if _BE_FORMS.isdisjoint(toks):
+        return False  # the common case, decided without the loop: no auxiliary at all
     for i, tok in enumerate(toks):
         if tok not in _BE_FORMS:
             continue
@@ -653,6 +698,7 @@ TRANSITION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 _PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _phrase in TRANSITION_PHRASES:
     _PHRASES_BY_FIRST[_phrase[0]] = (*_PHRASES_BY_FIRST.get(_phrase[0], ()), _phrase)
+_PHRASE_FIRSTS = frozenset(_PHRASES_BY_FIRST)
 
 
 def has_transition(sentence: str, toks: Sequence[str] | None = None) -> bool:
@@ -661,8 +707,31 @@ def has_transition(sentence: str, toks: Sequence[str] | None = None) -> bool:
         toks = sentence_tokens(sentence)
     if not TRANSITION_WORDS.isdisjoint(toks):
         return True
+    if _PHRASE_FIRSTS.isdisjoint(toks):
+        return False  # no word that starts a phrase: nothing to scan for
     for i, tok in enumerate(toks):
         for phrase in _PHRASES_BY_FIRST.get(tok, ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
                 return True
     return False
+
+
+# --------------------------------------------------------------------------- all at once
+
+
+def sentence_signals(sentence: str, english: bool) -> tuple[int, bool, bool, str]:
+    """`word_count`, `is_passive`, `has_transition` and `beginning` of one sentence
+    (passive and transition False unless `english`), equal to the four functions'.
+
+    The readability pass asks all four of every sentence: here the sentence is split,
+    quote-normalised and tokenised once for them all (once more only if normalising
+    changed it: "ʼ" is a letter to `word_count`, "'" is not)."""
+    parts = sentence.split()
+    n = len(_words_of(parts))
+    text = normalize_quotes(sentence)
+    if text != sentence:
+        parts = text.split()
+    if not english:
+        return n, False, False, _beginning_of(parts)
+    toks = _TOKEN.findall(text.lower())
+    return n, is_passive(text, toks), has_transition(text, toks), _beginning_of(parts)

@@ -10,6 +10,7 @@ measurement only, through `syllables.textstat_module()`, which keeps it offline.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,12 +23,10 @@ from postaudit.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
-    beginning,
     block_sentences,
-    has_transition,
-    is_passive,
+    has_word_count,
     sections,
-    sentence_tokens,
+    sentence_signals,
     word_count,
 )
 
@@ -142,26 +141,28 @@ class Measurement:
 
 
 def _sentences(prose: Prose, all_blocks: Sequence[Block], english: bool) -> tuple[Sentence, ...]:
+    """The sentences of the measured prose with their signals (`prose.sentence_signals`:
+    each sentence split and tokenised once); sentences without a word are left out."""
     section_of: dict[int, int] = {}
     for n, sec in enumerate(sections(all_blocks)):
         for block in sec:
             section_of[id(block)] = n
     out: list[Sentence] = []
     for i, block in enumerate(prose.blocks):
+        section = section_of.get(id(block), 0)
         for text in block_sentences(block.text):
-            n = word_count(text)
+            n, passive, transition, start = sentence_signals(text, english)
             if n == 0:
                 continue
-            toks = sentence_tokens(text) if english else None
             out.append(
                 Sentence(
                     text=text,
                     words=n,
                     block=i,
-                    section=section_of.get(id(block), 0),
-                    passive=english and is_passive(text, toks),
-                    transition=english and has_transition(text, toks),
-                    beginning=beginning(text),
+                    section=section,
+                    passive=passive,
+                    transition=transition,
+                    beginning=start,
                 )
             )
     return tuple(out)
@@ -211,109 +212,161 @@ def _figures(text: str, locale: str | None) -> dict[str, float | None]:
 
 
 #: Per-word results of textstat's own functions, kept across texts (a page's words
-#: recur on the next page); cleared when it grows past `_MEMO_LIMIT` entries.
-_MEMO: dict[tuple[str, str, int], int] = {}
+#: recur on the next page); cleared when they have grown past `_MEMO_LIMIT` entries,
+#: checked once per text (`_bound_memo`) rather than at every lookup.
+_MEMO: dict[tuple[str, str], int] = {}  # (word, lang) -> syllables of word.lower()
+_WORD_FACTS: dict[tuple[str, str, int], tuple[int, bool, bool]] = {}  # see `_word_facts`
 _MEMO_LIMIT = 200_000
 
 
-def _memo(key: tuple[str, str, int]) -> int | None:
-    if len(_MEMO) > _MEMO_LIMIT:
-        _MEMO.clear()
-    return _MEMO.get(key)
+def _bound_memo() -> None:
+    for memo in (_MEMO, _WORD_FACTS):
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
 
 
-def _word_syllables(word: str, lang: str) -> int:
-    """textstat's `count_syllables(word, lang)`."""
-    key = (word, lang, -1)
-    found = _memo(key)
+def _word_facts(word: str, lang: str, threshold: int) -> tuple[int, bool, bool]:
+    """textstat's `count_syllables(word, lang)`, `is_difficult_word(word, threshold,
+    lang)` and `is_difficult_word(word, 0, lang)`: what the grade formulas ask of a word."""
+    key = (word, lang, threshold)
+    found = _WORD_FACTS.get(key)
     if found is None:
-        from textstat.backend import counts
+        from textstat.backend import counts, validations
 
-        found = _MEMO[key] = counts.count_syllables(word, lang)
+        found = _WORD_FACTS[key] = (
+            counts.count_syllables(word, lang),
+            validations.is_difficult_word(word, threshold, lang),
+            validations.is_difficult_word(word, 0, lang),
+        )
     return found
 
 
-def _is_difficult(word: str, threshold: int, lang: str) -> bool:
-    """textstat's `is_difficult_word(word, threshold, lang)`."""
-    key = (word, lang, threshold)
-    found = _memo(key)
-    if found is None:
-        from textstat.backend import validations
+def _text_syllables(words: Counter[str], lang: str) -> int:
+    """textstat's `count_syllables(text, lang)`, given the occurrences of the text's
+    words (`list_words(text)`): its loop over the lower-cased words, each word's count
+    (CMU phones with a stress digit, else pyphen's hyphenation points + 1) taken once
+    per distinct word and multiplied by its occurrences.
 
-        found = _MEMO[key] = int(validations.is_difficult_word(word, threshold, lang))
-    return bool(found)
-
-
-def _text_syllables(text: str, lang: str) -> int:
-    """textstat's `count_syllables(text, lang)`: its loop over the lower-cased words,
-    each word's count (CMU phones with a stress digit, else pyphen's hyphenation
-    points + 1) taken once per distinct word."""
-    from textstat.backend import selections
+    textstat lower-cases the whole text before splitting it; lower-casing word by word
+    is the same, as `str.lower()` reads a letter's context (the Greek final sigma) only
+    across case-ignorable characters, never across whitespace."""
     from textstat.backend.counts import _count_syllables as own  # the names it calls
 
-    if not text:
-        return 0
     cmu_dict: Any = own.get_cmudict(lang)
     pyphen: Any = own.get_pyphen(lang)
-    _memo(("", lang, -2))  # bounds the memo once per text
     known = _MEMO.get
     total = 0
-    for word in selections.list_words(text, lowercase=True):
-        key = (word, lang, -2)
+    for word, times in words.items():
+        key = (word, lang)
         count = known(key)
         if count is None:
+            lower = word.lower()
             try:
-                cmu_phones = cmu_dict[word][0]
+                cmu_phones = cmu_dict[lower][0]
                 count = sum(1 for p in cmu_phones if p[-1].isdigit())
             except (TypeError, IndexError, KeyError):
-                count = len(pyphen.positions(word)) + 1
+                count = len(pyphen.positions(lower)) + 1
             _MEMO[key] = count
-        total += count
+        total += count * times
     return total
+
+
+#: textstat's sentence pattern (`count_sentences`).
+_TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+
+
+def _count_sentences(text: str) -> int:
+    """textstat's `count_sentences(text)`: its sentences less those of at most two words.
+
+    textstat counts each sentence's words with `count_words` (punctuation removed, two
+    regex passes). Removing punctuation never deletes a \\w character nor whitespace,
+    so a sentence with three whitespace-separated parts holding a \\w character each
+    (`prose.has_word_count`) has three words or more either way; only the others are
+    given to textstat's `count_words`."""
+    from textstat.backend.counts import count_words
+
+    if len(text) == 0:
+        return 0
+    sentences = _TEXTSTAT_SENTENCE.findall(text)
+    ignore_count = 0
+    for sentence in sentences:
+        if not has_word_count(sentence, 3) and count_words(sentence) <= 2:
+            ignore_count += 1
+    return max(1, len(sentences) - ignore_count)
 
 
 class _Counts:
     """textstat's counts of one text, each taken once (textstat >= 0.7.10 backend).
 
     The methods mirror textstat.backend.metrics term for term, so the floats are the
-    same bits textstat computes."""
+    same bits textstat computes. The counts are integers, so each may be summed in
+    any order: per distinct word times its occurrences, or from the word lists."""
 
     def __init__(self, text: str, lang: str) -> None:
-        from textstat.backend import counts, selections, utils
+        from textstat.backend import selections, utils
 
+        _bound_memo()
         self.text = text
         self.lang = lang
-        self.words: int = counts.count_words(text)
-        self.sentences: int = counts.count_sentences(text)
-        self.syllables = _text_syllables(text, lang)
-        self._counts: Any = counts
+        # textstat's `list_words(text)`; `count_words(text)` is its length
+        self._listed: list[str] = selections.list_words(text)
+        self.words: int = len(self._listed)
+        self._distinct = Counter(self._listed)  # occurrences of each word
+        self.syllables = _text_syllables(self._distinct, lang)
+        self.sentences: int = _count_sentences(text)
         self._cfg: Any = utils.get_lang_cfg
         self._root: str = utils.get_lang_root(lang)
-        self._listed: list[str] = selections.list_words(text)
 
-    # The per-word counts serve the English-only grade formulas: computed on demand.
+    # The counts below serve the English-only grade formulas: computed on demand.
     @cached_property
-    def _syllables_of(self) -> dict[str, int]:
-        return {w: _word_syllables(w, self.lang) for w in set(self._listed)}
-
-    def _difficult(self, threshold: int) -> int:
-        hard = {w for w in set(self._listed) if _is_difficult(w, threshold, self.lang)}
-        return sum(1 for w in self._listed if w in hard)
+    def _split(self) -> list[str]:
+        """The whitespace-separated parts of the text: textstat's
+        `list_words(text, rm_punctuation=False)`."""
+        return self.text.split()
 
     @cached_property
+    def _facts_of(self) -> dict[str, tuple[int, bool, bool]]:
+        """`_word_facts` of each distinct word, at the language's syllable threshold."""
+        lang = self.lang
+        threshold = int(self._cfg(lang, "syllable_threshold"))
+        return {w: _word_facts(w, lang, threshold) for w in self._distinct}
+
+    @cached_property
+    def _word_counts(self) -> tuple[int, int, int]:
+        """textstat's polysyllables, difficult words at the threshold and at 0."""
+        poly = difficult = difficult_any = 0
+        facts = self._facts_of
+        for w, n in self._distinct.items():
+            syllables, hard, hard_any = facts[w]
+            if syllables >= 3:
+                poly += n
+            if hard:
+                difficult += n
+            if hard_any:
+                difficult_any += n
+        return poly, difficult, difficult_any
+
+    @property
     def polysyllables(self) -> int:
-        per_word = self._syllables_of
-        return sum(1 for w in self._listed if per_word[w] >= 3)
+        return self._word_counts[0]
 
-    @cached_property
+    @property
     def difficult(self) -> int:
         """textstat's difficult words at the language's syllable threshold (fog)."""
-        return self._difficult(int(self._cfg(self.lang, "syllable_threshold")))
+        return self._word_counts[1]
 
-    @cached_property
+    @property
     def difficult_any(self) -> int:
         """textstat's difficult words at threshold 0 (Dale-Chall)."""
-        return self._difficult(0)
+        return self._word_counts[2]
+
+    @cached_property
+    def letters(self) -> int:
+        """textstat's `count_letters(text)`: the text's \\w characters (whitespace and
+        all punctuation removed). textstat's words are the \\w characters plus the
+        ASCII apostrophes of contractions, split at whitespace: those less the "'"."""
+        joined = "".join(self._listed)
+        return len(joined) - joined.count("'")
 
     def _words_per_sentence(self) -> float:
         try:
@@ -360,7 +413,7 @@ class _Counts:
             return 0.0
 
     def coleman_liau_index(self) -> float:
-        letters_per_word = self._ratio(self._counts.count_letters(self.text), self.words)
+        letters_per_word = self._ratio(self.letters, self.words)
         sentences_per_word = self._ratio(self.sentences, self.words)
         letters = letters_per_word * 100
         sentences = sentences_per_word * 100
@@ -369,11 +422,11 @@ class _Counts:
         return 0.058 * letters - 0.296 * sentences - 15.8
 
     def automated_readability_index(self) -> float:
-        # textstat counts punctuation-only "words" here (rm_punctuation=False)
-        a = self._ratio(
-            self._counts.count_chars(self.text, True),
-            self._counts.count_words(self.text, rm_punctuation=False),
-        )
+        # textstat counts punctuation-only "words" here (rm_punctuation=False), and
+        # `count_chars(text, True)`, the non-whitespace characters: those of the parts
+        # (regex \\s and `str.split()` take the same characters for whitespace)
+        split = self._split
+        a = self._ratio(sum(map(len, split)), len(split))
         b = self._words_per_sentence()
         if a == 0 or b == 0:
             return 0.0
@@ -390,36 +443,33 @@ class _Counts:
         return score
 
     def linsear_write_formula(self) -> float:
-        """textstat's, with strict_lower=False and strict_upper=True (as text_standard)."""
-        from textstat.backend import selections, transformations
+        """textstat's, with strict_lower=False and strict_upper=True (as text_standard).
 
-        text_list = selections.list_words(self.text, rm_punctuation=False)
-        words_list: list[str] = []
-        i_text = 0
+        textstat takes the punctuation-less form of the parts up to the 100th non-empty
+        one. Removing punctuation works within a part, so those forms are textstat's
+        words in order, and a part keeps a character exactly when it holds a \\w one
+        (an apostrophe is kept only before a letter): the words are the first 100 of
+        `list_words(text)` and the parts end at the 100th part holding a \\w character."""
+        text_list = self._split
+        words_list: list[str]
         if len(text_list) > 100:
-            while i_text < len(text_list) and len(words_list) < 100:
-                word = transformations.remove_punctuation(text_list[i_text], rm_apostrophe=False)
-                i_text += 1
-                if len(word) > 0:
-                    words_list.append(word)
+            words_list = self._listed[:100]
+            i_text = _end_of_words(text_list, 100)
         else:
-            words_list = selections.list_words(self.text, rm_punctuation=True)
+            words_list = self._listed
             i_text = len(text_list)
         easy_word = 0
         difficult_word = 0
+        facts = self._facts_of
         for word in words_list:
-            n_syll = self._syllables_of.get(word)
-            if n_syll is None:
-                n_syll = self._counts.count_syllables(word, self.lang)
+            n_syll = facts[word][0]
             if n_syll >= 3:
                 difficult_word += 1
             elif n_syll > 0:
                 easy_word += 1
         head = " ".join(text_list[:i_text])
         try:
-            number = float(
-                (easy_word * 1 + difficult_word * 3) / self._counts.count_sentences(head)
-            )
+            number = float((easy_word * 1 + difficult_word * 3) / _count_sentences(head))
         except ZeroDivisionError:
             return 0.0
         if number <= 20:
@@ -452,6 +502,20 @@ class _Counts:
             return part / whole
         except ZeroDivisionError:
             return 0.0
+
+
+def _end_of_words(parts: list[str], n: int) -> int:
+    """The index just past the `n`-th of `parts` holding a \\w character (`len(parts)`
+    when fewer do)."""
+    for i, part in enumerate(parts):
+        if part.isalnum() or _WORD_CHAR.search(part):
+            n -= 1
+            if n == 0:
+                return i + 1
+    return len(parts)
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _fre_grades(score: float) -> list[int]:

@@ -263,6 +263,12 @@ _TRICKY_TEXTS = [
     "word " * 150,
     "Short. " * 3,
     "Extraordinarily sophisticated, unquestionably institutionalised vocabulary.",
+    "... --- ??? !!! ' ' ' a. b c. d e f. - - - x",
+    "Rock 'n' roll, 'tis 'twas o'clock rock'n'roll DON'T Don't don't y'all we'd they're.",
+    "Naïve café Ünïcödé … ¿Qué? ¡Sí! _under_ __ ½ ² ٣ ʼ ʼ okʼay ΟΔΟΣ.",
+    "Tabs\tand\nnewlines.\u2003Em space.\u3000Ideographic space. ‘Quoted’ “text”.",
+    " ".join(f"word{i % 7}, -- 'q' it's e.g. {i}." for i in range(60)),
+    " ".join(["- . ' ?"] * 40 + ["extraordinary sophistication"] * 80),
 ]
 
 
@@ -340,6 +346,73 @@ def test_figures_equal_textstats_own_for_every_corpus_and_generated_page(
 @pytest.mark.parametrize("text", _TRICKY_TEXTS, ids=range(len(_TRICKY_TEXTS)))
 def test_figures_equal_textstats_own_for_edge_texts(text: str, locale: str) -> None:
     _assert_same_figures(text, locale)
+
+
+# The counts behind the figures take shortcuts (textstats._Counts); each is checked
+# against the textstat function it replaces, on the edge texts and some sentences.
+_COUNT_TEXTS = [
+    "",
+    " ",
+    "'",
+    "a b",
+    "a b c",
+    "- - a b c",
+    "' 's 't x",
+    "a ' b ' c",
+    "Hi there you. Ok. A b. A b c. ... . !",
+    "ʼ ʼ ʼ. ‘ ’ “. Naïve café Ünïcödé.",
+    *_TRICKY_TEXTS,
+]
+
+
+@pytest.mark.filterwarnings("ignore:There is no easy words vocabulary")
+@pytest.mark.parametrize("text", _COUNT_TEXTS, ids=range(len(_COUNT_TEXTS)))
+def test_counts_equal_textstats_own(text: str) -> None:
+    from textstat.backend import counts, metrics, selections, utils
+
+    from postaudit.textstats import _count_sentences, _Counts, _end_of_words
+
+    assert _count_sentences(text) == counts.count_sentences(text)
+    for part in text.split(".") + text.split():
+        assert _count_sentences(part) == counts.count_sentences(part), part
+    parts = text.split()
+    for n in (1, 2, 3, 100):
+        words: list[str] = []
+        end = 0
+        while end < len(parts) and len(words) < n:  # textstat's linsear loop
+            word = selections.list_words(parts[end])
+            end += 1
+            words += word
+        assert _end_of_words(parts, n) == end, n
+    if not text.strip():
+        return
+    for lang in ("en_US", "de"):
+        c = _Counts(text, lang)
+        assert c.words == counts.count_words(text)
+        assert c.syllables == counts.count_syllables(text, lang)
+        assert c.letters == counts.count_letters(text)
+        assert c.polysyllables == counts.count_polysyllable_words(text, lang)
+        assert c.difficult_any == counts.count_difficult_words(text, lang, 0)
+        threshold = int(utils.get_lang_cfg(lang, "syllable_threshold"))  # as gunning_fog
+        assert c.difficult == counts.count_difficult_words(text, lang, threshold)
+        assert c.automated_readability_index() == metrics.automated_readability_index(text)
+        assert c.linsear_write_formula() == metrics.linsear_write_formula(text, lang, False, True)
+
+
+def test_lower_casing_word_by_word_is_lower_casing_the_text() -> None:
+    """textstats._text_syllables lower-cases textstat's words one by one where textstat
+    lower-cases the text: the same, whatever the whitespace, even for the final sigma."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    for ws in spaces:
+        for text in (
+            f"ΑΣ{ws}Α",
+            f"Α{ws}ΣΑ",
+            f"ΑΣ'{ws}'Α",
+            f"Α.Σ{ws}.Α",
+            f"ΑΣ\u0301{ws}\u00adΑ",
+            f"İΣ{ws}Σ{ws}ΣΣ",
+        ):
+            assert text.lower().split() == [w.lower() for w in text.split()], hex(ord(ws))
 
 
 def test_corpus_pages_measure_without_crashing() -> None:
