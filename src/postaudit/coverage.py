@@ -295,30 +295,41 @@ def _phrase_word(tok: str) -> str | None:
     return word
 
 
-def _phrase_words(
-    sentences: Iterable[str], seen: dict[str, str | None] | None = None
-) -> list[list[str]]:
+#: Joins a block's sentences for one tokenisation: a stop word, so no run crosses it.
+_RUN_BREAK = " the "
+
+
+#: `_phrase_word` of the tokens seen so far in the run (pages share most words); bounded.
+_PHRASE_WORDS: dict[str, str | None] = {}
+_PHRASE_WORDS_LIMIT = 100_000
+
+
+def _phrase_words(sentences: Iterable[str]) -> list[list[str]]:
     """Runs of content words, per sentence (a stop word or a digit breaks a run).
-    `seen` memoises `_phrase_word` across calls (tokens recur through a page)."""
-    seen = {} if seen is None else seen
+
+    The sentences are tokenised as one text, joined by `_RUN_BREAK` (spaces around a
+    stop word: no token and no `_DOTTED` match spans it, and it ends every run)."""
+    seen = _PHRASE_WORDS
+    if len(seen) > _PHRASE_WORDS_LIMIT:
+        seen.clear()
+    text = _RUN_BREAK.join(sentences)
+    if _DOTTED_HINT.search(text) is not None:  # rare: most prose holds no URL
+        text = _DOTTED.sub(" . ", text)
     runs: list[list[str]] = []
-    for sentence in sentences:
-        if _DOTTED_HINT.search(sentence) is not None:  # rare: most sentences hold no URL
-            sentence = _DOTTED.sub(" . ", sentence)
-        run: list[str] = []
-        for tok in tokens(sentence):
-            if tok in seen:
-                word = seen[tok]
-            else:
-                word = seen[tok] = _phrase_word(tok)
-            if word is None:
-                if len(run) >= 2:
-                    runs.append(run)
-                run = []
-            else:
-                run.append(word)
-        if len(run) >= 2:
-            runs.append(run)
+    run: list[str] = []
+    for tok in tokens(text):
+        if tok in seen:
+            word = seen[tok]
+        else:
+            word = seen[tok] = _phrase_word(tok)
+        if word is None:
+            if len(run) >= 2:
+                runs.append(run)
+            run = []
+        else:
+            run.append(word)
+    if len(run) >= 2:
+        runs.append(run)
     return runs
 
 
@@ -327,16 +338,15 @@ def top_phrases(
 ) -> dict[str, list[dict[str, Any]]]:
     """The most frequent two- and three-word phrases of the measured prose, stop words
     removed (no phrase holds a function word), each said at least `min_count` times."""
-    pairs: Counter[tuple[str, ...]] = Counter()
-    triples: Counter[tuple[str, ...]] = Counter()
-    seen: dict[str, str | None] = {}
+    pairs: list[tuple[str, ...]] = []
+    triples: list[tuple[str, ...]] = []
     for block in prose.blocks:
-        for run in _phrase_words(block_sentences(block.text), seen):
-            pairs.update(pairwise(run))
-            triples.update(zip(run, run[1:], run[2:], strict=False))
+        for run in _phrase_words(block_sentences(block.text)):
+            pairs.extend(pairwise(run))
+            triples.extend(zip(run, run[1:], run[2:], strict=False))
     # words hold no spaces, so joining keeps distinct phrases distinct
     counts = {
-        n: Counter({" ".join(k): c for k, c in grams.items() if c >= min_count})
+        n: Counter({" ".join(k): c for k, c in Counter(grams).items() if c >= min_count})
         for n, grams in ((2, pairs), (3, triples))
     }
     out: dict[str, list[dict[str, Any]]] = {}

@@ -91,6 +91,8 @@ class Measurement:
     prose: Prose
     sentences: tuple[Sentence, ...]
     figures: dict[str, float | None]  # textstat's figures (None where not applicable)
+    #: `paragraphs()`, counted once (R305 and the facts read them); None: not counted
+    paragraph_words: tuple[tuple[int, Block], ...] | None = None
 
     @property
     def english(self) -> bool:
@@ -111,7 +113,9 @@ class Measurement:
 
     def paragraphs(self) -> list[tuple[int, Block]]:
         """(words, block) for every paragraph of the measured prose, in order."""
-        return [(word_count(b.text), b) for b in self.prose.blocks if b.kind in PARAGRAPH_KINDS]
+        if self.paragraph_words is not None:
+            return list(self.paragraph_words)
+        return _paragraph_words(self.prose)
 
     def long_sentences(self, max_words: int) -> list[Sentence]:
         return [s for s in self.sentences if s.words > max_words]
@@ -549,7 +553,12 @@ def _measure(blocks: tuple[Block, ...], lang: str, source: str) -> Measurement:
         prose=prose,
         sentences=_sentences(prose, blocks, english),
         figures=_figures(prose.text, locale),
+        paragraph_words=tuple(_paragraph_words(prose)),
     )
+
+
+def _paragraph_words(prose: Prose) -> list[tuple[int, Block]]:
+    return [(word_count(b.text), b) for b in prose.blocks if b.kind in PARAGRAPH_KINDS]
 
 
 def measure(blocks: Sequence[Block], lang_option: object, page_lang: str | None) -> Measurement:

@@ -275,6 +275,22 @@ def test_top_phrases_without_keywords() -> None:
     assert "keywords" not in facts
 
 
+def test_top_phrases_never_cross_a_sentence_end_or_a_url() -> None:
+    from postaudit.coverage import _RUN_BREAK, _phrase_word
+
+    assert _phrase_word(_RUN_BREAK.strip()) is None, "the joiner must end every run"
+    text = (
+        "We baked sourdough bread. Crusty loaves cooled. We baked sourdough bread. "
+        "Crusty loaves cooled. See example.com/crusty-loaves today. Crusty loaves again."
+    )
+    facts = keywords.facts(make_page(page_html(intro=text)), {"keywords": (), "locations": ()})
+    two = {p["phrase"]: p["count"] for p in facts["phrases"]["two_word"]}
+    three = {p["phrase"]: p["count"] for p in facts["phrases"]["three_word"]}
+    assert two["sourdough bread"] == 2 and two["crusty loaves"] == 3
+    assert three == {"baked sourdough bread": 2, "crusty loaves cooled": 2}
+    assert not any("bread crusty" in p or "cooled" in p.split()[:1] for p in two)
+
+
 def test_rules_command_explains_matching() -> None:
     result = CliRunner().invoke(cli, ["rules", "K201"])
     assert result.exit_code == 0
