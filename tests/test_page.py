@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paths import CORPUS
 from postaudit.content import SelectorError
@@ -369,3 +373,99 @@ def test_body_text_is_worked_out_on_first_read_only() -> None:
     clone = pickle.loads(pickle.dumps(page.body))
     assert isinstance(clone, LazyText) and clone.value == text
     assert LazyText.of("").value == ""
+
+
+_LAZY_FORMS = {
+    "page": re.compile(
+        r"<!--.*?-->|<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>|<!\[CDATA\[.*?\]\]>",
+        re.S | re.I,
+    ),
+    "linkcheck": re.compile(
+        r"<!--.*?-->|<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>", re.S | re.I
+    ),
+}
+_SKIP_TRICKS = [
+    "<!-- a -- b --->x<!---->y<!-->z-->",
+    "<script>a</scriptx></script >b",
+    "<SCRIPT>x</script>y<Style>p</STYLE\t>",
+    "<style>a<b</style\n>c",
+    "<script>never closed",
+    "<template><p>x</p></TEMPLATE>",
+    "<title>a]]></title><![CDATA[ x ] ]> ]]]>",
+    "<noscript a='>'>q</noscript>",
+    "<scripts>x</scripts><script-x>y</script-x>z</script>",
+    "<textarea><!-- </textarea> -->",
+]
+
+
+def _skip_forms() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    from postaudit import linkcheck, page
+
+    return [
+        (_LAZY_FORMS["page"], page._SKIP_RE),
+        (_LAZY_FORMS["linkcheck"], linkcheck._SKIP),
+    ]
+
+
+@pytest.mark.parametrize("text", _SKIP_TRICKS)
+def test_unrolled_skip_patterns_match_what_the_lazy_ones_do(text: str) -> None:
+    for lazy, unrolled in _skip_forms():
+        assert [m.span() for m in unrolled.finditer(text)] == [
+            m.span() for m in lazy.finditer(text)
+        ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "-",
+                "!",
+                "/",
+                "]",
+                "[",
+                " ",
+                "\n",
+                "x",
+                "<!--",
+                "-->",
+                "]]>",
+                "<![CDATA[",
+                "<script>",
+                "</script>",
+                "</SCRIPT >",
+                "<style a='1'>",
+                "</style>",
+                "<title>",
+                "</title>",
+                "<template>",
+                "</template>",
+                "<noscript>",
+                "</noscript>",
+                "<textarea>",
+                "</textarea>",
+                "<scripts>",
+                "</script-x>",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_unrolled_skip_patterns_on_random_markup(text: str) -> None:
+    for lazy, unrolled in _skip_forms():
+        assert [m.span() for m in unrolled.finditer(text)] == [
+            m.span() for m in lazy.finditer(text)
+        ]
+
+
+def test_unrolled_skip_patterns_on_real_pages() -> None:
+    pages = [p.read_text(encoding="utf-8", errors="replace") for p in CORPUS.glob("*.html")]
+    assert len(pages) >= 10
+    for text in pages:
+        for lazy, unrolled in _skip_forms():
+            assert [m.span() for m in unrolled.finditer(text)] == [
+                m.span() for m in lazy.finditer(text)
+            ]

@@ -240,7 +240,6 @@ def _attr(tag: Tag, name: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=8192)
 def _wordset(value: str) -> frozenset[str]:
     """The lower-case words of a class or id value, cached: themes repeat the same
     class strings on every link."""

@@ -561,10 +561,21 @@ def _paragraph_words(prose: Prose) -> list[tuple[int, Block]]:
     return [(word_count(b.text), b) for b in prose.blocks if b.kind in PARAGRAPH_KINDS]
 
 
+#: The last measurement and the very tuple of blocks it measured (held, so its id
+#: cannot be reused): every readability rule of a page asks with `page.blocks`, and
+#: finding it by identity spares hashing the blocks for the cache at each call.
+_LAST: list[tuple[tuple[Block, ...], str, str, Measurement]] = []
+
+
 def measure(blocks: Sequence[Block], lang_option: object, page_lang: str | None) -> Measurement:
     """Measure the article prose among `blocks` in the effective language."""
     lang, source = effective_lang(lang_option, page_lang)
-    return _measure(tuple(blocks), lang, source)
+    key = tuple(blocks)  # the same object when `blocks` is a tuple
+    if _LAST and _LAST[0][0] is key and _LAST[0][1] == lang and _LAST[0][2] == source:
+        return _LAST[0][3]
+    found = _measure(key, lang, source)
+    _LAST[:] = [(key, lang, source, found)]
+    return found
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
