@@ -204,3 +204,22 @@ def test_labels_in_other_languages() -> None:
     html = '<html><body><div><a href="/p">上一篇：慢慢来</a></div></body></html>'
     got = pagination(html)
     assert got.prev is not None and got.prev.title == "慢慢来"
+
+
+def test_classification_kept_across_pages_gives_the_same_answers() -> None:
+    """Answers kept from one page serve the next; the text-decided ones (Minimal
+    Mistakes' two identical `a.pagination--pager` links) are worked out every time."""
+    from postaudit import pagination
+    from postaudit.page import parse_page
+
+    pages = sorted(CORPUS.glob("*.html"))
+    assert len(pages) >= 10
+    pagination._CLASSIFIED.clear()
+    first = [parse_page(p.read_text(encoding="utf-8"), f"https://x.test/{p.stem}/") for p in pages]
+    assert pagination._CLASSIFIED, "chrome links were classified and kept"
+    again = [parse_page(p.read_text(encoding="utf-8"), f"https://x.test/{p.stem}/") for p in pages]
+    assert [a.pagination for a in again] == [f.pagination for f in first]
+    pagers = [
+        f.pagination for f, p in zip(first, pages, strict=True) if "minimalmistakes" in p.name
+    ]
+    assert any(pg.prev and pg.next and pg.prev.markup == pg.next.markup for pg in pagers)

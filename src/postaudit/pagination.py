@@ -251,9 +251,20 @@ class _Memo:
     links share their parents, so a parent's classes, its navigation words and whether
     it sits in a <header> are worked out once, not again for every link below it."""
 
-    __slots__ = ("_chain", "_classes", "_header", "_nav", "_other_text", "_widget")
+    __slots__ = (
+        "_chain",
+        "_chain_keys",
+        "_classes",
+        "_header",
+        "_nav",
+        "_other_text",
+        "_sigs",
+        "_widget",
+    )
 
     def __init__(self) -> None:
+        self._chain_keys: dict[int, tuple[tuple[str, tuple[str, ...], str | None], ...]] = {}
+        self._sigs: dict[int, tuple[str, tuple[str, ...], str | None]] = {}
         self._classes: dict[int, list[str]] = {}
         self._chain: dict[int, list[Tag]] = {}
         self._nav: dict[int, bool] = {}
@@ -267,6 +278,28 @@ class _Memo:
         found = self._classes.get(key)
         if found is None:
             found = self._classes[key] = _classes(tag)
+        return found
+
+    def chain_key(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...], str | None], ...]:
+        """What the classification reads of the element's `ancestors`: each one's
+        name, classes and id (the same for siblings, so memoised by parent)."""
+        parent = tag.parent
+        key = id(parent)
+        found = self._chain_keys.get(key)
+        if found is None:
+            # built from the parent's own key, as `ancestors` builds its list
+            if isinstance(parent, Tag) and parent.name not in _STOP:
+                found = (self._sig(parent), *self.chain_key(parent)[: _DEPTH - 1])
+            else:
+                found = ()
+            self._chain_keys[key] = found
+        return found
+
+    def _sig(self, tag: Tag) -> tuple[str, tuple[str, ...], str | None]:
+        key = id(tag)
+        found = self._sigs.get(key)
+        if found is None:
+            found = self._sigs[key] = (tag.name, tuple(self.classes(tag)), _attr(tag, "id"))
         return found
 
     def ancestors(self, tag: Tag) -> list[Tag]:
@@ -385,6 +418,33 @@ def _time_of(label: str) -> str | None:
     if "newer" in label:
         return "newer"
     return None
+
+
+#: `_classify` answers by what it reads of a link (classes, id, rel) and its ancestors
+#: (names, classes, ids): theme chrome repeats the same links on every page of a site,
+#: so the answers are kept across pages (bounded). An answer that read the link's text
+#: is not kept.
+_CLASSIFIED: dict[tuple[Any, ...], _Match | None] = {}
+_CLASSIFIED_LIMIT = 20_000
+
+
+def _classify_known(a: Tag, text: Callable[[], str], memo: _Memo) -> _Match | None:
+    """`_classify`, from `_CLASSIFIED` when a link with the same markup was classified."""
+    key = (tuple(memo.classes(a)), _attr(a, "id"), _attr(a, "rel"), memo.chain_key(a))
+    if key in _CLASSIFIED:
+        return _CLASSIFIED[key]
+    read: list[bool] = []
+
+    def reading() -> str:
+        read.append(True)
+        return text()
+
+    match = _classify(a, reading, memo)
+    if not read:
+        if len(_CLASSIFIED) >= _CLASSIFIED_LIMIT:
+            _CLASSIFIED.clear()
+        _CLASSIFIED[key] = match
+    return match
 
 
 def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Match | None:
@@ -653,7 +713,7 @@ def find_pagination(
                 texts.append(text_of(a))
             return texts[0]
 
-        match = _classify(a, lazy_text, memo)
+        match = _classify_known(a, lazy_text, memo)
         if match is None:
             unmatched.append((a, href))
             continue
