@@ -134,6 +134,30 @@ def test_good_html_page(httpserver: HTTPServer) -> None:
     assert 0 <= page.elapsed < 5
 
 
+def test_requests_do_not_search_for_a_missing_module(httpserver: HTTPServer) -> None:
+    """httpcore imports sniffio inside every request; were it missing, each request
+    would search sys.path for it (a dependency for that reason alone)."""
+    import sys
+    from importlib.machinery import PathFinder
+
+    httpserver.expect_request("/a").respond_with_data(HTML, content_type="text/html")
+    assert fetch(httpserver.url_for("/a")).error is None  # imports are done
+    searched: list[str] = []
+    original = PathFinder.find_spec
+
+    def spy(name: str, *args: object, **kwargs: object) -> object:
+        searched.append(name)
+        return original(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    PathFinder.find_spec = spy  # type: ignore[method-assign,assignment]
+    try:
+        for _ in range(3):
+            assert fetch(httpserver.url_for("/a")).error is None
+    finally:
+        PathFinder.find_spec = original  # type: ignore[method-assign]
+    assert searched == [] and "sniffio" in sys.modules
+
+
 def test_user_agent_and_accept_are_sent(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ua").respond_with_data(HTML, content_type="text/html")
     assert fetch(httpserver.url_for("/ua")).error is None

@@ -61,6 +61,18 @@ def render_json(report: Report, *, comparison: Comparison | None = None) -> str:
 
 def _plain(value: Any) -> Any:
     """Facts as JSON-safe data with mapping keys sorted (determinism)."""
+    kind = type(value)  # the plain types first, by identity: no ABC checks for them
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        keys = list(value)
+        if all(type(k) is str for k in keys):
+            keys.sort()  # the order `key=str` gives string keys
+            return {k: _plain(value[k]) for k in keys}
+    elif kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    elif kind is float:
+        return round(value, 2)
     if isinstance(value, Mapping):
         return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list | tuple):
