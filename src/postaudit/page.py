@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -702,8 +702,8 @@ def _collect_text(tag: Tag, parts: list[str]) -> None:
         elif isinstance(child, Tag):
             if child.name in NON_TEXT or is_hidden(child):
                 if child.name == "svg" and not is_hidden(child):
-                    title = child.find("title")
-                    if isinstance(title, Tag):
+                    title = first_named(child, "title")
+                    if title is not None:
                         parts.append(title.get_text(" "))
                 continue
             if child.name == "img":
@@ -816,11 +816,21 @@ def _hidden_from_at(tag: Tag) -> bool:
     )
 
 
+def first_named(tag: Tag, name: str) -> Tag | None:
+    """`tag.find(name)` without building a bs4 filter: the first descendant so named."""
+    return next((d for d in tag.descendants if isinstance(d, Tag) and d.name == name), None)
+
+
+def strings_in(tag: Tag) -> Iterator[NavigableString]:
+    """`tag.find_all(string=True)` without building a bs4 filter: every string below."""
+    return (d for d in tag.descendants if isinstance(d, NavigableString))
+
+
 def _text_without_alts(tag: Tag, limit: int = _CONTEXT_LIMIT) -> str | None:
     """The element's text (no image alts, no script/style), or None when over `limit`."""
     parts: list[str] = []
     total = 0
-    for s in tag.find_all(string=True):
+    for s in strings_in(tag):
         if isinstance(s, Comment) or (isinstance(s.parent, Tag) and s.parent.name in NON_TEXT):
             continue
         parts.append(str(s))
@@ -837,8 +847,8 @@ def _image_name(b: _Builder, tag: Tag) -> str:
     if named:
         return named
     if tag.name == "svg":
-        t = tag.find("title")
-        return clean(t.get_text()) if isinstance(t, Tag) else clean(attr(tag, "title"))
+        t = first_named(tag, "title")
+        return clean(t.get_text()) if t is not None else clean(attr(tag, "title"))
     if tag.name in ("img", "area", "input"):
         return clean(attr(tag, "alt")) or clean(attr(tag, "title"))
     return clean(attr(tag, "title"))
@@ -886,8 +896,8 @@ def _images(b: _Builder) -> list[Image]:
         kind = {"img": "img", "input": "input", "area": "area", "svg": "svg"}.get(name, "role-img")
         title = attr(tag, "title")
         if name == "svg":
-            t = tag.find("title")
-            if isinstance(t, Tag) and clean(t.get_text()):
+            t = first_named(tag, "title")
+            if t is not None and clean(t.get_text()):
                 title = clean(t.get_text())
         link: Tag | None = None
         context: Tag | None = None
@@ -914,7 +924,7 @@ def _images(b: _Builder) -> list[Image]:
         if link is not None:
             link_only = not any(
                 s.strip()
-                for s in link.find_all(string=True)
+                for s in strings_in(link)
                 if not isinstance(s, Comment)
                 and not (isinstance(s.parent, Tag) and s.parent.name in NON_TEXT)
             )
@@ -926,13 +936,13 @@ def _images(b: _Builder) -> list[Image]:
             )
         caption = None
         if figure is not None:
-            fc = figure.find("figcaption")
-            if isinstance(fc, Tag):
+            fc = first_named(figure, "figcaption")
+            if fc is not None:
                 caption = clean(fc.get_text(" ")) or None
         own_paragraph = (
             block is not None
             and block.name == "p"
-            and len(block.find_all("img")) == 1
+            and sum(1 for d in block.descendants if isinstance(d, Tag) and d.name == "img") == 1
             and not _text_without_alts(block)
         )
         tabindex = _int(attr(tag, "tabindex"))
