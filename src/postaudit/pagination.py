@@ -607,14 +607,17 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
 def _title_of(a: Tag, text: str, text_of: TextOf) -> str | None:
     """The target's title as the link shows it: a theme's title element, a heading,
     the text without its previous/next labels, else the title attribute."""
-    for cls in _TITLE_CLASSES:
-        found = a.find(class_=cls)
-        if isinstance(found, Tag):
+    # one walk of the link's elements instead of a bs4 `find` (and its filter) per class
+    inside = [d for d in a.descendants if isinstance(d, Tag)]
+    classes = [d.get_attribute_list("class") for d in inside]
+    for cls in _TITLE_CLASSES:  # `a.find(class_=cls)`: the first element with that class
+        found = next((d for d, cs in zip(inside, classes, strict=True) if cls in cs), None)
+        if found is not None:
             title = text_of(found).strip(_ARROWS + " \t")
             if title:
                 return title
-    heading = a.find(_HEADINGS)
-    if isinstance(heading, Tag):
+    heading = next((d for d in inside if d.name in _HEADINGS), None)  # `a.find(_HEADINGS)`
+    if heading is not None:
         title = text_of(heading).strip(_ARROWS + " \t")
         if title:
             return title
