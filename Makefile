@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint pytest format bench clean
+.PHONY: demo test lint pytest format bench profile clean
 
 $(BIN)/postaudit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ format: $(BIN)/postaudit
 # table and writes benchmarks/results.json. About 5-8 minutes on 2 cores.
 bench: $(BIN)/postaudit
 	$(BIN)/python benchmarks/run.py
+
+# Where a batch's CPU time goes, by stage (py-spy over every process; needs ptrace rights).
+profile: $(BIN)/postaudit
+	$(BIN)/python benchmarks/profile_batch.py --theme light
+	$(BIN)/python benchmarks/profile_batch.py --theme heavy
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
