@@ -348,3 +348,68 @@ def test_sentence_signals_equal_the_four_functions(corpus_texts: list[str]) -> N
 def test_has_word_count_is_word_count_at_least(n: int) -> None:
     for s in TRICKY_SENTENCES:
         assert has_word_count(s, n) is (word_count(s) >= n), (s, n)
+
+
+# Texts for the per-block fast paths: every tricky sentence alone and in one block,
+# with the characters that make a block's word count differ from its sentences'.
+TRICKY_BLOCKS = [
+    *TRICKY_SENTENCES,
+    " ".join(TRICKY_SENTENCES),
+    "okʼay ʼ . Then ʼ ʼ. (ʼ) More",
+    "第一句。」a 第二句！b。c？ 。」 。 x",
+    "Text\u00a0with\u00a0NBSP. And ‘quotes’ — “here” ―",
+    "Ends in punctuation only —",
+    "— : ; ,",
+    "Trailing words, -- ; :",
+    "One.\tTwo.\nThree.  Four.\u2003Five.",
+]
+
+
+def test_block_signals_are_the_sentence_signals(corpus_texts: list[str]) -> None:
+    """`block_signals` (one loop per block, quotes not normalised again, the quick
+    answers taken inline) against `sentence_signals` sentence by sentence."""
+    for text in [*TRICKY_BLOCKS, *corpus_texts]:
+        for english in (True, False):
+            expected = tuple(
+                (s, *prose.sentence_signals(s, english)) for s in prose.block_sentences(text)
+            )
+            assert prose.block_signals(text, english) == expected, text
+
+
+def test_block_word_count_is_word_count(corpus_texts: list[str]) -> None:
+    """The sum of a block's sentence word counts is its word count, except where
+    "ʼ" or a CJK full stop sends `block_word_count` to count again (both cases)."""
+    summed = 0
+    for text in [*TRICKY_BLOCKS, *corpus_texts]:
+        signals = prose.block_signals(text, True)
+        assert prose.block_word_count(text, signals) == word_count(text), text
+        if prose._UNEVEN_SPLIT.search(text) is None:
+            summed += 1
+            assert sum(s[1] for s in signals) == word_count(text), text
+    assert summed > 500
+    # the characters that are counted again do make the sum differ
+    for text in ("ʼ x.", "a。b"):
+        signals = prose.block_signals(text, True)
+        assert sum(s[1] for s in signals) != word_count(text), text
+
+
+_OLD_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
+def test_possessive_token_patterns_find_the_same_tokens(corpus_texts: list[str]) -> None:
+    from postaudit import matching
+
+    old_matching = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+    extra = ["a'b'c''d' 'e x'-y ''' don't'' rock'n'roll' ʼa'ʼ _a_ a_'b 1'2'3 ½'²"]
+    for text in [*TRICKY_BLOCKS, *extra, *corpus_texts]:
+        for variant in (text, text.lower(), text.casefold()):
+            assert prose._TOKEN.findall(variant) == _OLD_TOKEN.findall(variant), variant
+            assert matching._TOKEN.findall(variant) == old_matching.findall(variant), variant
+
+
+def test_has_word_count_on_corpus_texts(corpus_texts: list[str]) -> None:
+    """`has_word_count` splits a few parts at a time: the same answer as counting."""
+    spaced = ["a  b\t\t- c", " - - a ", "a - - - b c", "— a — b — — c —", "a b c  ", "  a"]
+    for text in [*TRICKY_BLOCKS, *spaced, *corpus_texts[:3000]]:
+        for n in (1, 2, 3, 4, 7):
+            assert has_word_count(text, n) is (word_count(text) >= n), (text, n)

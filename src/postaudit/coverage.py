@@ -16,8 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from postaudit.matching import FUNCTION_WORDS, Phrase, strip_possessive, tokens, word_set
@@ -279,8 +278,15 @@ _EXTRA_STOP = word_set(
 
 #: URLs, domains, file names and dotted identifiers ("google.maps.Map2"): no phrases.
 _DOTTED = re.compile(r"\S*(?:://|www\.|\w\.\w)\S*")
-#: What every `_DOTTED` match holds: a cheap test before the costly substitution.
-_DOTTED_HINT = re.compile(r"://|www\.|\w\.\w")
+#: The `\w\.\w` of `_DOTTED`, looked for from the ".": the regex engine skips from
+#: one "." to the next, where a pattern starting with \w is tried at every character.
+_WORD_DOT_WORD = re.compile(r"\.(?<=\w\.)\w")
+
+
+def _may_hold_dotted(text: str) -> bool:
+    """Whether `text` holds what every `_DOTTED` match holds ("://", "www." or a "."
+    between \\w characters): a cheap test before the costly substitution."""
+    return "://" in text or "www." in text or _WORD_DOT_WORD.search(text) is not None
 
 
 _STOP = FUNCTION_WORDS | _EXTRA_STOP
@@ -304,33 +310,37 @@ _PHRASE_WORDS: dict[str, str | None] = {}
 _PHRASE_WORDS_LIMIT = 100_000
 
 
-def _phrase_words(sentences: Iterable[str]) -> list[list[str]]:
-    """Runs of content words, per sentence (a stop word or a digit breaks a run).
+def _phrase_words(sentences: Iterable[str]) -> list[str | None]:
+    """The phrase word of every token of the sentences, in order, None where a run of
+    content words breaks (a stop word or a digit; runs never cross sentences).
 
     The sentences are tokenised as one text, joined by `_RUN_BREAK` (spaces around a
-    stop word: no token and no `_DOTTED` match spans it, and it ends every run)."""
+    stop word: no token and no `_DOTTED` match spans it, and it ends every run).
+    Case folding and quote normalisation read no context, so one text gives the
+    tokens of all its pieces. Each distinct token is classified once (`_phrase_word`,
+    kept across pages), and the words are looked up for all tokens at once."""
     seen = _PHRASE_WORDS
     if len(seen) > _PHRASE_WORDS_LIMIT:
         seen.clear()
-    text = _RUN_BREAK.join(sentences)
-    if _DOTTED_HINT.search(text) is not None:  # rare: most prose holds no URL
-        text = _DOTTED.sub(" . ", text)
-    runs: list[list[str]] = []
-    run: list[str] = []
-    for tok in tokens(text):
-        if tok in seen:
-            word = seen[tok]
-        else:
-            word = seen[tok] = _phrase_word(tok)
-        if word is None:
-            if len(run) >= 2:
-                runs.append(run)
-            run = []
-        else:
-            run.append(word)
-    if len(run) >= 2:
-        runs.append(run)
-    return runs
+    pieces = list(sentences)
+    text = _RUN_BREAK.join(pieces)
+    if _may_hold_dotted(text):  # rare: most prose holds no URL
+        # a `_DOTTED` match lies within one sentence (it holds no space): only those
+        # with a hint are substituted (the regex is slow, trying every character)
+        text = _RUN_BREAK.join(_DOTTED.sub(" . ", s) if _may_hold_dotted(s) else s for s in pieces)
+    toks = tokens(text)
+    for tok in set(toks).difference(seen):
+        seen[tok] = _phrase_word(tok)
+    return list(map(seen.__getitem__, toks))
+
+
+def _phrase_counts(words: Sequence[str | None], n: int, min_count: int) -> dict[str, int]:
+    """The `n`-word phrases of `_phrase_words` said at least `min_count` times: its
+    windows of `n` words without a None (`all`: a phrase word is a non-empty string),
+    joined by spaces (words hold none, so distinct phrases stay distinct)."""
+    windows = zip(*(words[i:] for i in range(n)), strict=False)
+    grams = Counter(cast("Iterator[tuple[str, ...]]", filter(all, windows)))
+    return {" ".join(k): c for k, c in grams.items() if c >= min_count}
 
 
 def top_phrases(
@@ -338,17 +348,8 @@ def top_phrases(
 ) -> dict[str, list[dict[str, Any]]]:
     """The most frequent two- and three-word phrases of the measured prose, stop words
     removed (no phrase holds a function word), each said at least `min_count` times."""
-    pairs: list[tuple[str, ...]] = []
-    triples: list[tuple[str, ...]] = []
-    for block in prose.blocks:
-        for run in _phrase_words(block_sentences(block.text)):
-            pairs.extend(pairwise(run))
-            triples.extend(zip(run, run[1:], run[2:], strict=False))
-    # words hold no spaces, so joining keeps distinct phrases distinct
-    counts = {
-        n: Counter({" ".join(k): c for k, c in Counter(grams).items() if c >= min_count})
-        for n, grams in ((2, pairs), (3, triples))
-    }
+    words = _phrase_words(s for block in prose.blocks for s in block_sentences(block.text))
+    counts = {n: _phrase_counts(words, n, min_count) for n in (2, 3)}
     out: dict[str, list[dict[str, Any]]] = {}
     for n, name in ((2, "two_word"), (3, "three_word")):
         ranked = sorted(

@@ -91,7 +91,10 @@ IRREGULAR_PLURALS = {
     "data": "datum",
 }
 
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+#: A word with inner apostrophes. The quantifiers are possessive: nothing follows
+#: either part in the pattern, so giving characters back never finds another match
+#: (the same tokens as `[^\W_]+(?:'[^\W_]+)*`); the engine keeps no backtracking points.
+_TOKEN = re.compile(r"[^\W_]++(?:'[^\W_]+)*+")
 #: Scripts written without spaces between words.
 _NO_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 

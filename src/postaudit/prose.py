@@ -302,15 +302,21 @@ def word_count(text: str) -> int:
 
 
 def has_word_count(text: str, n: int) -> bool:
-    """`word_count(text) >= n`, reading no further than the `n`-th word."""
-    if n <= 0:
-        return True
-    for w in text.split():
-        if w[0].isalnum() or w[-1].isalnum() or _WORD.search(w):
-            n -= 1
-            if n == 0:
-                return True
-    return False
+    """`word_count(text) >= n`, reading no further than the `n`-th word.
+
+    The parts are split off as many at a time as words are still wanted (a split
+    stopped after `k` parts gives those parts as they are, then the rest of the text,
+    whose parts are the following ones): a long sentence is not split whole."""
+    while n > 0:
+        parts = text.split(None, n)
+        rest = parts.pop() if len(parts) > n else None
+        for w in parts:
+            if w[0].isalnum() or w[-1].isalnum() or _WORD.search(w):
+                n -= 1
+        if rest is None:
+            return n <= 0
+        text = rest
+    return True
 
 
 # --------------------------------------------------------------------------- beginnings
@@ -563,7 +569,11 @@ _ED_ADJECTIVES = frozenset(
         "ready",
     }
 )
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+#: A lower-case word with inner apostrophes. The quantifiers are possessive: nothing
+#: follows either part in the pattern, so giving characters back never finds another
+#: match (the same tokens as `[a-z]+(?:'[a-z]+)*`); the engine keeps no backtracking
+#: points.
+_TOKEN = re.compile(r"[a-z]++(?:'[a-z]+)*+")
 
 
 def sentence_tokens(sentence: str) -> list[str]:
@@ -736,3 +746,57 @@ def sentence_signals(sentence: str, english: bool) -> tuple[int, bool, bool, str
         return n, False, False, _beginning_of(parts)
     toks = _TOKEN.findall(text.lower())
     return n, is_passive(text, toks), has_transition(text, toks), _beginning_of(parts)
+
+
+#: What `block_signals` gives of one sentence: (the sentence, `word_count`,
+#: `is_passive`, `has_transition`, `beginning`).
+SentenceSignals = tuple[str, int, bool, bool, str]
+
+
+@lru_cache(maxsize=4096)
+def block_signals(text: str, english: bool) -> tuple[SentenceSignals, ...]:
+    """Every sentence of one block's text (`block_sentences`) with its
+    `sentence_signals`, in one loop per block (the readability pass asks for every
+    sentence of every block; a block's text that recurs, on the page or across pages,
+    is read once).
+
+    The sentences come out of `terminated`, whose quotes are already ASCII: quote
+    normalisation (which `sentence_signals` applies) leaves them as they are. The
+    quick answers of `is_passive` and `has_transition` (no auxiliary; a transition
+    word, or no word that starts a phrase) are taken here without calling them."""
+    out: list[SentenceSignals] = []
+    for sentence in block_sentences(text):
+        parts = sentence.split()
+        n = len(_words_of(parts))
+        start = _beginning_of(parts)
+        if not english:
+            out.append((sentence, n, False, False, start))
+            continue
+        toks = _TOKEN.findall(sentence.lower())
+        passive = not _BE_FORMS.isdisjoint(toks) and is_passive(sentence, toks)
+        transition = not TRANSITION_WORDS.isdisjoint(toks) or (
+            not _PHRASE_FIRSTS.isdisjoint(toks) and has_transition(sentence, toks)
+        )
+        out.append((sentence, n, passive, transition, start))
+    return tuple(out)
+
+
+#: Characters with which a block's word count may differ from the sum of its
+#: sentences' (see `block_word_count`).
+_UNEVEN_SPLIT = re.compile("[\u02bc。！？]")
+
+
+def block_word_count(text: str, signals: Iterable[SentenceSignals]) -> int:
+    """`word_count(text)`, given `block_signals(text, ...)`: the sum of its sentences'
+    word counts, which the sentence pass has taken already.
+
+    The sentences are `terminated(text)` cut at whitespace (after `.`, `!`, `?`, `…`)
+    and stripped, so their parts are the parts of `terminated(text)`; and as many of
+    those hold a \\w character as of the parts of `text`: quote normalisation maps
+    quotes (none a \\w character) to quotes and NBSP to a space, the trailing
+    punctuation `terminated` strips and the "." it adds are no \\w characters. Two
+    exceptions: "ʼ" (a letter, made "'") and the CJK full stops (a sentence may end
+    inside a part): with either in the text, the words are counted again."""
+    if _UNEVEN_SPLIT.search(text) is None:
+        return sum(s[1] for s in signals)
+    return word_count(text)

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import compress
+from operator import itemgetter, mul
 from typing import Any
 
 from postaudit.model import Location
@@ -23,10 +25,10 @@ from postaudit.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
-    block_sentences,
+    block_signals,
+    block_word_count,
     has_word_count,
     sections,
-    sentence_signals,
     word_count,
 )
 
@@ -70,6 +72,10 @@ def textstat_lang(tag: str) -> str | None:
         if candidate in pyphen.LANGUAGES:
             return candidate
     return "en_US" if root == "en" else root
+
+
+#: What the grade formulas ask of a word (`_word_facts`).
+WordFacts = tuple[int, bool, bool, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,32 +150,28 @@ class Measurement:
         return self.prose.blocks[index].location
 
 
-def _sentences(prose: Prose, all_blocks: Sequence[Block], english: bool) -> tuple[Sentence, ...]:
-    """The sentences of the measured prose with their signals (`prose.sentence_signals`:
-    each sentence split and tokenised once); sentences without a word are left out."""
+def _sentences(
+    prose: Prose, all_blocks: Sequence[Block], english: bool
+) -> tuple[tuple[Sentence, ...], tuple[tuple[int, Block], ...]]:
+    """The sentences of the measured prose with their signals (`prose.block_signals`:
+    each block's sentences split and tokenised once); sentences without a word are
+    left out. With them, `_paragraph_words(prose)`, summed from the sentences'
+    word counts (`prose.block_word_count`)."""
     section_of: dict[int, int] = {}
     for n, sec in enumerate(sections(all_blocks)):
         for block in sec:
             section_of[id(block)] = n
     out: list[Sentence] = []
+    paragraphs: list[tuple[int, Block]] = []
     for i, block in enumerate(prose.blocks):
         section = section_of.get(id(block), 0)
-        for text in block_sentences(block.text):
-            n, passive, transition, start = sentence_signals(text, english)
-            if n == 0:
-                continue
-            out.append(
-                Sentence(
-                    text=text,
-                    words=n,
-                    block=i,
-                    section=section,
-                    passive=passive,
-                    transition=transition,
-                    beginning=start,
-                )
-            )
-    return tuple(out)
+        signals = block_signals(block.text, english)
+        for text, n, passive, transition, start in signals:
+            if n:  # fields in order: text, words, block, section, passive, transition, beginning
+                out.append(Sentence(text, n, i, section, passive, transition, start))
+        if block.kind in PARAGRAPH_KINDS:
+            paragraphs.append((block_word_count(block.text, signals), block))
+    return tuple(out), tuple(paragraphs)
 
 
 _FIGURES = (
@@ -216,33 +218,34 @@ def _figures(text: str, locale: str | None) -> dict[str, float | None]:
 
 
 #: Per-word results of textstat's own functions, kept across texts (a page's words
-#: recur on the next page); cleared when they have grown past `_MEMO_LIMIT` entries,
-#: checked once per text (`_bound_memo`) rather than at every lookup.
-_MEMO: dict[tuple[str, str], int] = {}  # (word, lang) -> syllables of word.lower()
-_WORD_FACTS: dict[tuple[str, str, int], tuple[int, bool, bool]] = {}  # see `_word_facts`
+#: recur on the next page): a dict of words per language (and syllable threshold), so
+#: a text's words are looked up all at once. Dropped when they have grown past
+#: `_MEMO_LIMIT` words, checked once per text (`_bound_memo`) rather than at every
+#: lookup (a text being counted keeps the dicts it holds).
+_SYLLABLES: dict[str, dict[str, int]] = {}  # lang -> word -> syllables of word.lower()
+_FACTS: dict[tuple[str, int], dict[str, WordFacts]] = {}  # (lang, threshold) -> word -> facts
 _MEMO_LIMIT = 200_000
 
 
 def _bound_memo() -> None:
-    for memo in (_MEMO, _WORD_FACTS):
-        if len(memo) > _MEMO_LIMIT:
+    for memo in (_SYLLABLES, _FACTS):
+        if sum(map(len, memo.values())) > _MEMO_LIMIT:
             memo.clear()
 
 
-def _word_facts(word: str, lang: str, threshold: int) -> tuple[int, bool, bool]:
-    """textstat's `count_syllables(word, lang)`, `is_difficult_word(word, threshold,
-    lang)` and `is_difficult_word(word, 0, lang)`: what the grade formulas ask of a word."""
-    key = (word, lang, threshold)
-    found = _WORD_FACTS.get(key)
-    if found is None:
-        from textstat.backend import counts, validations
+def _word_facts(word: str, lang: str, threshold: int) -> WordFacts:
+    """textstat's `count_syllables(word, lang)`, whether that is 3 or more (a
+    polysyllable), `is_difficult_word(word, threshold, lang)` and
+    `is_difficult_word(word, 0, lang)`: what the grade formulas ask of a word."""
+    from textstat.backend import counts, validations
 
-        found = _WORD_FACTS[key] = (
-            counts.count_syllables(word, lang),
-            validations.is_difficult_word(word, threshold, lang),
-            validations.is_difficult_word(word, 0, lang),
-        )
-    return found
+    syllables = counts.count_syllables(word, lang)
+    return (
+        syllables,
+        syllables >= 3,
+        validations.is_difficult_word(word, threshold, lang),
+        validations.is_difficult_word(word, 0, lang),
+    )
 
 
 def _text_syllables(words: Counter[str], lang: str) -> int:
@@ -258,21 +261,16 @@ def _text_syllables(words: Counter[str], lang: str) -> int:
 
     cmu_dict: Any = own.get_cmudict(lang)
     pyphen: Any = own.get_pyphen(lang)
-    known = _MEMO.get
-    total = 0
-    for word, times in words.items():
-        key = (word, lang)
-        count = known(key)
-        if count is None:
-            lower = word.lower()
-            try:
-                cmu_phones = cmu_dict[lower][0]
-                count = sum(1 for p in cmu_phones if p[-1].isdigit())
-            except (TypeError, IndexError, KeyError):
-                count = len(pyphen.positions(lower)) + 1
-            _MEMO[key] = count
-        total += count * times
-    return total
+    memo = _SYLLABLES.setdefault(lang, {})
+    for word in set(words).difference(memo):  # words not seen before
+        lower = word.lower()
+        try:
+            cmu_phones = cmu_dict[lower][0]
+            count = sum(1 for p in cmu_phones if p[-1].isdigit())
+        except (TypeError, IndexError, KeyError):
+            count = len(pyphen.positions(lower)) + 1
+        memo[word] = count
+    return sum(map(mul, map(memo.__getitem__, words), words.values()))
 
 
 #: textstat's sentence pattern (`count_sentences`).
@@ -329,25 +327,25 @@ class _Counts:
         return self.text.split()
 
     @cached_property
-    def _facts_of(self) -> dict[str, tuple[int, bool, bool]]:
-        """`_word_facts` of each distinct word, at the language's syllable threshold."""
+    def _facts_of(self) -> dict[str, WordFacts]:
+        """`_word_facts` of each distinct word (and others), at the language's syllable
+        threshold: the memo of the language, given the words it lacks."""
         lang = self.lang
         threshold = int(self._cfg(lang, "syllable_threshold"))
-        return {w: _word_facts(w, lang, threshold) for w in self._distinct}
+        facts = _FACTS.setdefault((lang, threshold), {})
+        for w in set(self._distinct).difference(facts):
+            facts[w] = _word_facts(w, lang, threshold)
+        return facts
 
     @cached_property
     def _word_counts(self) -> tuple[int, int, int]:
-        """textstat's polysyllables, difficult words at the threshold and at 0."""
-        poly = difficult = difficult_any = 0
-        facts = self._facts_of
-        for w, n in self._distinct.items():
-            syllables, hard, hard_any = facts[w]
-            if syllables >= 3:
-                poly += n
-            if hard:
-                difficult += n
-            if hard_any:
-                difficult_any += n
+        """textstat's polysyllables, difficult words at the threshold and at 0: the
+        occurrences of the distinct words whose fact (1, 2, 3 of `_word_facts`) holds."""
+        facts = list(map(self._facts_of.__getitem__, self._distinct))
+        times = list(self._distinct.values())
+        poly, difficult, difficult_any = (
+            sum(compress(times, map(itemgetter(k), facts))) for k in (1, 2, 3)
+        )
         return poly, difficult, difficult_any
 
     @property
@@ -546,14 +544,15 @@ def _measure(blocks: tuple[Block, ...], lang: str, source: str) -> Measurement:
     prose = article_prose(blocks)
     locale = textstat_lang(lang)
     english = language_root(lang) == "en"
+    sentences, paragraph_words = _sentences(prose, blocks, english)
     return Measurement(
         lang=lang,
         lang_source=source,
         locale=locale,
         prose=prose,
-        sentences=_sentences(prose, blocks, english),
+        sentences=sentences,
         figures=_figures(prose.text, locale),
-        paragraph_words=tuple(_paragraph_words(prose)),
+        paragraph_words=paragraph_words,
     )
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +16,7 @@ from conftest import hits, make_page
 from postaudit import rules as registry
 from postaudit.cli import cli
 from postaudit.coverage import article_title, slug
+from postaudit.prose import Prose, article_prose, block_sentences
 from postaudit.rules import keywords
 
 KW = {"keywords": ("therapy for women",)}
@@ -297,3 +302,101 @@ def test_rules_command_explains_matching() -> None:
     text = " ".join(result.output.split())
     assert "all content words of a phrase within one sentence, in any order" in text
     assert "double quotes" in text and "Synonyms" in text
+
+
+# --------------------------------------------------------------------------- fast paths
+# top_phrases tokenises the whole prose at once and counts windows of phrase words;
+# the per-block version it replaces is kept here as the reference.
+
+_OLD_DOTTED_HINT = re.compile(r"://|www\.|\w\.\w")
+
+
+def _old_phrase_runs(sentences: list[str]) -> list[list[str]]:
+    from postaudit.coverage import _DOTTED, _RUN_BREAK, _phrase_word
+    from postaudit.matching import tokens
+
+    text = _RUN_BREAK.join(sentences)
+    if _OLD_DOTTED_HINT.search(text) is not None:
+        text = _DOTTED.sub(" . ", text)
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for tok in tokens(text):
+        word = _phrase_word(tok)
+        if word is None:
+            if len(run) >= 2:
+                runs.append(run)
+            run = []
+        else:
+            run.append(word)
+    if len(run) >= 2:
+        runs.append(run)
+    return runs
+
+
+def _old_top_phrases(prose: Prose, limit: int = 10, min_count: int = 2) -> dict[str, Any]:
+    pairs: list[tuple[str, ...]] = []
+    triples: list[tuple[str, ...]] = []
+    for block in prose.blocks:
+        for run in _old_phrase_runs(list(block_sentences(block.text))):
+            pairs.extend(pairwise(run))
+            triples.extend(zip(run, run[1:], run[2:], strict=False))
+    out: dict[str, Any] = {}
+    for name, grams in (("two_word", pairs), ("three_word", triples)):
+        counts = Counter(" ".join(k) for k in grams)
+        ranked = sorted(
+            ((p, c) for p, c in counts.items() if c >= min_count), key=lambda pc: (-pc[1], pc[0])
+        )
+        out[name] = [{"phrase": p, "count": c} for p, c in ranked[:limit]]
+    return out
+
+
+TRICKY_PHRASE_TEXTS = [
+    "Sourdough bread rises. Sourdough bread rises slowly. Sourdough bread rises again.",
+    "See www.example.com/sourdough-bread today. Sourdough bread www. sourdough bread.",
+    "Use google.maps.Map2 for sourdough bread maps, e.g. sourdough bread maps. i.e. x.y",
+    "https://a.b/c sourdough bread http:// sourdough bread ftp://x sourdough bread",
+    "Sourdough bread's crust, sourdough breads' crusts, 24 sourdough bread 7 crust",
+    "“Sourdough” ‘bread’ ʼs crust. SOURDOUGH BREAD CRUST. Sourdough\u00a0bread\u00a0crust.",
+    "Sourdough bread crust. The sourdough bread crust. A sourdough bread crust.",
+    "a.b sourdough bread. c.d sourdough bread. ... .. sourdough . bread sourdough bread",
+    "Straße groß STRASSE straße groß. İstanbul bread İstanbul bread. ǅemal bread ǅemal bread",
+    "",
+]
+
+
+def _prose_of(*texts: str) -> Prose:
+    from postaudit.model import Location
+    from postaudit.page import Block
+
+    return Prose(tuple(Block("p", t, 0, False, False, Location()) for t in texts), {})
+
+
+def test_top_phrases_equal_the_per_block_count() -> None:
+    from paths import CORPUS
+    from postaudit.coverage import top_phrases
+    from postaudit.page import parse_page
+
+    cases = [_prose_of(t) for t in TRICKY_PHRASE_TEXTS]
+    cases.append(_prose_of(*TRICKY_PHRASE_TEXTS))
+    cases.append(_prose_of(*(TRICKY_PHRASE_TEXTS * 3)))
+    demo = Path(__file__).resolve().parents[2] / "src" / "postaudit" / "demo_site" / "blog"
+    for path in [*sorted(CORPUS.glob("*.html")), *sorted(demo.glob("*.html"))]:
+        page = parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        cases.append(article_prose(page.blocks))
+    assert len(cases) > 25
+    for prose in cases:
+        for limit, min_count in ((10, 2), (50, 1), (3, 3)):
+            assert top_phrases(prose, limit, min_count) == _old_top_phrases(prose, limit, min_count)
+
+
+def test_dotted_hint_is_the_old_regex() -> None:
+    from postaudit.coverage import _may_hold_dotted
+
+    texts = [
+        *TRICKY_PHRASE_TEXTS,
+        ".a a. a.b .. a..b _._ é.ü ½.² x:// ://x www www. WWW. wwwa.",
+        *(c + "." + d for c in "a_.- é½\t" for d in "b_.- ü²\n"),
+    ]
+    for text in texts:
+        for part in (text, *text.split()):
+            assert _may_hold_dotted(part) is (_OLD_DOTTED_HINT.search(part) is not None), part

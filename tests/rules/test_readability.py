@@ -520,3 +520,60 @@ def test_runs_without_readability_do_not_load_textstat(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     assert "readability" not in json.loads(out.read_text())["pages"][0]["facts"]
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
+    """The measured sentences as the per-sentence pass made them (the reference)."""
+    from postaudit.prose import article_prose, block_sentences, sections, sentence_signals
+    from postaudit.textstats import Sentence
+
+    prose = article_prose(blocks)
+    section_of = {id(b): n for n, sec in enumerate(sections(blocks)) for b in sec}
+    out = []
+    for i, block in enumerate(prose.blocks):
+        for text in block_sentences(block.text):
+            n, passive, transition, start = sentence_signals(text, english)
+            if n:
+                out.append(
+                    Sentence(
+                        text=text,
+                        words=n,
+                        block=i,
+                        section=section_of.get(id(block), 0),
+                        passive=passive,
+                        transition=transition,
+                        beginning=start,
+                    )
+                )
+    return tuple(out)
+
+
+def test_sentences_and_paragraph_words_equal_the_per_sentence_pass(
+    generated_pages: list[Path],
+) -> None:
+    """The sentences (from `prose.block_signals`) and the paragraph word counts (summed
+    from them) against the per-sentence pass and `word_count` of every paragraph."""
+    from postaudit.prose import PARAGRAPH_KINDS, word_count
+    from postaudit.textstats import _measure
+
+    tricky = article(
+        "Okʼay ʼ this. Then ʼ ʼ.",
+        "第一句。」a 第二句！b。c？ 。」 x",
+        "Text\u00a0with\u00a0NBSP. And ‘quotes’ — “here” ―",
+        "The form was sent, however it was not quickly taken. On the other hand, fine —",
+        extra="<blockquote>Quoted words here.</blockquote><div>A loose line of text here</div>",
+    )
+    pages = [parse_page(tricky, "tricky.html")]
+    for path in [*sorted(CORPUS.glob("*.html")), DEMO, *generated_pages]:
+        pages.append(parse_page(path.read_text(encoding="utf-8", errors="replace"), str(path)))
+    for page in pages:
+        blocks = tuple(page.blocks)
+        for lang in ("en-US", "de"):
+            m = _measure.__wrapped__(blocks, lang, "page")
+            assert m.sentences == _old_sentences(blocks, lang == "en-US"), page.url
+            assert m.paragraph_words == tuple(
+                (word_count(b.text), b) for b in m.prose.blocks if b.kind in PARAGRAPH_KINDS
+            ), page.url
