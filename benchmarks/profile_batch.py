@@ -12,18 +12,20 @@ sample under `BeautifulSoup(...)` is the tree build itself. Prints, per stage, i
 share of all samples and the CPU milliseconds per page it stands for.
 
 py-spy (a dev dependency) reads the processes' memory: it needs ptrace permission
-(root, or `kernel.yama.ptrace_scope` 0). Standard library only otherwise.
+(root, or `kernel.yama.ptrace_scope` 0); psutil (also a dev dependency) measures the
+run's CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import resource
+import contextlib
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -62,9 +64,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("main: JSON lines out", "jsonl.py:page_line"),
     ("parse: other", "page.py:parse_page"),
     ("judge: engine, scoring", "engine.py:audit_page"),
-    ("workers: hand-off (pipes, pickles)", "batch.py:_serve"),
-    ("workers: hand-off (pipes, pickles)", "batch.py:_Frames"),
-    ("workers: hand-off (pipes, pickles)", "batch.py:_frame"),
+    ("workers: hand-off (pipes, pickles, gc)", "batch.py:_serve"),
+    ("workers: hand-off (pipes, pickles, gc)", "batch.py:_Frames"),
+    ("workers: hand-off (pipes, pickles, gc)", "batch.py:_frame"),
     ("main: site findings", "site.py:SiteCollector"),
     ("parse: other", "page.py"),
     ("parse: other", "content.py"),
@@ -158,9 +160,26 @@ def table(counts: collections.Counter[str], cpu_ms_per_page: float) -> str:
     return "\n".join(rows)
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def tree_cpu_seconds(command: Sequence[str]) -> float:
+    """CPU seconds (user + system) of `command` and every process under it, workers
+    and their fork server included (they are not this process's children, so
+    `RUSAGE_CHILDREN` cannot see them): sampled every 20 ms, each process's last
+    reading kept; a process loses at most its last 20 ms."""
+    import psutil
+
+    proc = subprocess.Popen(
+        list(command), env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    root = psutil.Process(proc.pid)
+    seen: dict[int, float] = {}
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            for p in (root, *root.children(recursive=True)):
+                with contextlib.suppress(psutil.Error):
+                    times = p.cpu_times()
+                    seen[p.pid] = times.user + times.system
+        time.sleep(0.02)
+    return sum(seen.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -187,9 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "--links", "pagination", "--fail-on", "never", "-o", str(root / "out.jsonl"),
             ]  # fmt: skip
             # CPU time first, without the profiler (it slows what it samples)
-            before = children_cpu()
-            subprocess.run(command, env=child_env(), capture_output=True, check=True)
-            cpu_ms_per_page = 1000 * (children_cpu() - before) / args.posts
+            cpu_ms_per_page = 1000 * tree_cpu_seconds(command) / args.posts
             raw = args.raw or root / "stacks.txt"
             cmd = [
                 spy, "record", "--subprocesses", "--format", "raw", "--rate", str(args.rate),

@@ -388,3 +388,23 @@ def test_frames_are_read_whatever_the_chunks() -> None:
     assert got[3] == (4, True, [1, 2]) and not reader.buffer
     reader.connection_lost(None)
     assert lost == [True]
+
+
+def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
+    import multiprocessing
+    import subprocess
+    import sys
+
+    from postaudit.batch import worker_context
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        assert worker_context().get_start_method() == "forkserver"
+    else:
+        assert worker_context().get_start_method() == "spawn"
+    # the preload module imports cleanly on its own and leaves the syllable table built
+    probe = (
+        "import postaudit.worker_preload, postaudit.syllables as s; "
+        "assert s.load_seconds() is not None; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

@@ -426,6 +426,20 @@ def _frame(message: Any) -> bytes:
     return head + data
 
 
+def worker_context() -> Any:
+    """How worker processes start: forked from a fork server that has imported the
+    parser, the rules and textstat once (`postaudit.worker_preload`), where the
+    platform has one; else spawned (each imports it all itself). Never a fork of this
+    process: its event loop and threads must not be copied."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["postaudit.worker_preload"])
+    return ctx
+
+
 class _Process:
     """One worker process and its two pipes, driven from the event loop: a call is a
     message out and a future answered by the message back. No threads: writes are
@@ -433,9 +447,7 @@ class _Process:
     (nor can both sides block writing to each other)."""
 
     def __init__(self, config: Config, scopes: frozenset[str]) -> None:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")  # no fork of a running loop
+        ctx = worker_context()
         inbox_r, inbox_w = ctx.Pipe(duplex=False)
         outbox_r, outbox_w = ctx.Pipe(duplex=False)
         self.process = ctx.Process(

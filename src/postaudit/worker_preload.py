@@ -1,0 +1,21 @@
+"""What every batch worker needs, loaded once in the fork server the workers fork from.
+
+`batch.worker_context()` names this module as the fork server's preload: the server
+imports the parser, the rules and textstat and builds the syllable table once, and
+each worker starts as a fork of it with all of that in place (copy-on-write), instead
+of importing and building it again in every process. Importing it has those effects
+on purpose; nothing else imports it.
+"""
+
+from __future__ import annotations
+
+import postaudit.batch
+import postaudit.engine
+import postaudit.rules
+import postaudit.runner
+from postaudit.syllables import cmu_dictionary, textstat_module
+
+textstat_module()
+cmu_dictionary()
+
+__all__ = ["postaudit"]
