@@ -408,3 +408,37 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any) -> None:
+    import multiprocessing
+
+    from postaudit import batch
+    from postaudit.runner import link_scopes
+
+    class NoServer:
+        def Pipe(self, duplex: bool) -> Any:
+            return multiprocessing.Pipe(duplex)
+
+        def Process(self, **kwargs: Any) -> Any:
+            class Refused:
+                def start(self) -> None:
+                    raise OSError("no fork server today")
+
+            return Refused()
+
+    monkeypatch.setattr(batch, "worker_context", lambda: NoServer())
+    config = Config()
+    judge = batch.ProcessJudge(config, link_scopes(config, config.ruleset()), 1)
+    html = "<html lang='en'><head><title>One</title></head><body><p>Hi.</p></body></html>"
+    job = batch.Job(1, "https://x.test/", html, "https://x.test/", 200, {}, None, {})
+
+    async def go() -> Any:
+        try:
+            return await judge.parse(job)
+        finally:
+            judge.close()
+
+    out = asyncio.run(go())
+    assert isinstance(out, PageResult) and out.error is None
+    assert judge.processes[0].process.exitcode == 0

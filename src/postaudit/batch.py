@@ -426,6 +426,12 @@ def _frame(message: Any) -> bytes:
     return head + data
 
 
+def _spawn_context() -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
 def worker_context() -> Any:
     """How worker processes start: forked from a fork server that has imported the
     parser, the rules and textstat once (`postaudit.worker_preload`), where the
@@ -434,7 +440,7 @@ def worker_context() -> Any:
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
+        return _spawn_context()
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["postaudit.worker_preload"])
     return ctx
@@ -450,10 +456,13 @@ class _Process:
         ctx = worker_context()
         inbox_r, inbox_w = ctx.Pipe(duplex=False)
         outbox_r, outbox_w = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(
-            target=_serve, args=(config, scopes, inbox_r, outbox_w), daemon=True
-        )
-        self.process.start()  # imports and warm-up run while the sitemap loads
+        args = (config, scopes, inbox_r, outbox_w)
+        self.process = ctx.Process(target=_serve, args=args, daemon=True)
+        try:
+            self.process.start()  # imports and warm-up run while the sitemap loads
+        except OSError:  # no fork server here (say, no writable temporary folder)
+            self.process = _spawn_context().Process(target=_serve, args=args, daemon=True)
+            self.process.start()
         inbox_r.close()
         outbox_w.close()
         self._inbox = inbox_w
