@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import re
 import signal
@@ -331,10 +330,13 @@ def calm_gc() -> None:
     what is loaded by now (modules, the syllable dictionary) is frozen out of the
     collector's walks, and automatic collections run about 14x less often (a tree is
     thousands of objects in parent/child cycles, so collecting after every 700
-    allocations walks each tree many times). `_serve` collects the young generations
-    itself once a page is done, which frees its tree at once: measured on 150 heavy
-    pages in one process, 92 MB peak instead of 101 MB (defaults) or 108 MB (the
-    thresholds alone), and 5-10% less CPU than the defaults in our runs."""
+    allocations walks each tree many times): 5-10% less CPU than the defaults in our
+    runs, for a few MB more at peak. (Collecting the young generations by hand after
+    each page looked better in a one-page-at-a-time test, but in a batch the pages
+    waiting for link statuses are alive at that moment: their trees moved to the old
+    generation, which such calls never collect, and memory grew with the run.)"""
+    import gc
+
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
@@ -379,8 +381,6 @@ def _serve(config: Config, scopes: frozenset[str], inbox: Any, outbox: Any) -> N
                 outbox.send((call_id, ok, value))
             except Exception as exc:  # an answer that cannot be pickled
                 outbox.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        if op != "parse" or isinstance(value, PageResult):
-            gc.collect(1)  # a page is done: its tree goes now, while it is young
 
 
 class _Frames(asyncio.Protocol):
