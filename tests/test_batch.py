@@ -442,3 +442,30 @@ def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any)
     out = asyncio.run(go())
     assert isinstance(out, PageResult) and out.error is None
     assert judge.processes[0].process.exitcode == 0
+
+
+def test_a_worker_leaves_quietly_when_nobody_reads_its_answer() -> None:
+    """Ctrl-C or --max-time close the pipes while a worker may still be busy: its
+    answer then meets a closed pipe, and it must exit cleanly (no traceback, code 0)."""
+    from postaudit import batch
+    from postaudit.runner import link_scopes
+
+    config = Config()
+    ctx = batch.worker_context()
+    inbox_r, inbox_w = ctx.Pipe(duplex=False)
+    outbox_r, outbox_w = ctx.Pipe(duplex=False)
+    process = ctx.Process(
+        target=batch._serve,
+        args=(config, link_scopes(config, config.ruleset()), inbox_r, outbox_w),
+        daemon=True,
+    )
+    process.start()
+    inbox_r.close()
+    outbox_w.close()
+    outbox_r.close()  # nobody will read the answer
+    html = "<html lang='en'><head><title>One</title></head><body><p>Hi.</p></body></html>"
+    job = batch.Job(1, "https://x.test/", html, "https://x.test/", 200, {}, None, {})
+    inbox_w.send((1, "parse", (job,)))
+    process.join(timeout=30)
+    inbox_w.close()
+    assert process.exitcode == 0

@@ -376,11 +376,17 @@ def _serve(config: Config, scopes: frozenset[str], inbox: Any, outbox: Any) -> N
             value, ok = ops[op](*args), True
         except Exception as exc:
             value, ok = exc, False
-        if call_id is not None:
+        if call_id is None:
+            continue
+        try:
             try:
                 outbox.send((call_id, ok, value))
+            except OSError:
+                raise
             except Exception as exc:  # an answer that cannot be pickled
                 outbox.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        except OSError:  # the main process closed the pipes (Ctrl-C, max time): stop
+            return
 
 
 class _Frames(asyncio.Protocol):

@@ -495,7 +495,12 @@ def test_max_time_stops_cleanly_and_resume_completes(site: Site, tmp_path: Path)
     assert without_order(json.loads(final.read_text(encoding="utf-8"))) == without_order(full)
 
 
-def test_ctrl_c_writes_finished_pages_and_exits_130(site: Site, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_writes_finished_pages_and_exits_130(
+    site: Site, tmp_path: Path, workers: str
+) -> None:
+    """In-process and with worker processes (which must leave quietly when the main
+    process closes their pipes: no traceback from a worker either)."""
     for i in (5, 6, 7):
         site.stall[f"/blog/{POSTS[i][0]}.html"] = 20.0
     partial = tmp_path / "partial.jsonl"
@@ -513,12 +518,13 @@ def test_ctrl_c_writes_finished_pages_and_exits_130(site: Site, tmp_path: Path) 
             "--format",
             f"json={json_out}",
             "--workers",
-            "1",
+            workers,
             "-q",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
     )
     try:
         deadline = time.monotonic() + 15
