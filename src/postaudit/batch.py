@@ -30,7 +30,9 @@ worker processes fed from the event loop (`ProcessJudge`), which keeps the event
 for I/O only. A page is parsed and judged in the same worker (its `Page` never
 crosses a process boundary: only the HTML goes in, the link targets it needs come
 back, their statuses go in, and the `PageResult` comes back), so the results are the
-same either way.
+same either way. Each worker is one process with two pipes, driven by the event loop
+without threads (`_Process`); workers fork from a fork server that loaded the parser,
+the rules and textstat once (`worker_preload`), or are spawned where there is none.
 
 Stopping: Ctrl-C (the task is cancelled) or `max_time` stop the run cleanly: pages in
 flight are cancelled, finished pages have all been handed to `on_result`, and the
