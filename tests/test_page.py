@@ -469,3 +469,18 @@ def test_unrolled_skip_patterns_on_real_pages() -> None:
             assert [m.span() for m in unrolled.finditer(text)] == [
                 m.span() for m in lazy.finditer(text)
             ]
+
+
+def test_a_lazy_location_equals_the_location_it_works_out_to() -> None:
+    """Records are matched by location (a heading to its prose block): a lazy one and
+    a plain one of the same element must be equal and hash alike."""
+    from postaudit.model import LazyLocation, Location
+
+    page = parse_page(SNIPPET, "https://example.com/blog/post")
+    (h1,) = [h for h in page.headings if h.level == 1]
+    (block,) = [b for b in page.blocks if b.kind == "heading" and b.level == 1]
+    assert isinstance(block.location, LazyLocation) and type(h1.location) is Location
+    assert block.location == h1.location and h1.location == block.location
+    assert {h1.location: "h1"}[block.location] == "h1"
+    assert Location("a", 1, "x", frozenset({"A101"})) == Location("a", 1, "x")
+    assert Location("a", 1, "x") != Location("a", 2, "x")

@@ -77,6 +77,20 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         return {"selector": self.selector, "line": self.line, "excerpt": self.excerpt}
 
+    # By value, whatever the class: a `LazyLocation` equals the `Location` it works out
+    # to (records are matched by location, say a heading's to its prose block).
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.selector, self.line, self.excerpt) == (
+            other.selector,
+            other.line,
+            other.excerpt,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.selector, self.line, self.excerpt))
+
     def plain(self) -> Location:
         """This location as a plain `Location` (a `LazyLocation` is worked out)."""
         return self

@@ -500,7 +500,8 @@ class _Builder:
         return found
 
     def lazy_loc(self, tag: Tag) -> Location:
-        """`loc(tag)` worked out when first read (most links are never reported)."""
+        """`loc(tag)` worked out when first read (most links and prose blocks are
+        never reported)."""
         return LazyLocation(lambda: self.loc(tag))
 
     def text(self, tag: Tag) -> str:
@@ -1219,7 +1220,7 @@ def _walk_blocks(
             if not (in_header and not level):
                 kind = "heading" if level else container or _BLOCK_KIND.get(el.name, "div")
                 bold = kind == "p" and all(bold for t, bold in runs if t.strip())
-                out.append(Block(kind, text, level, bold, hidden, b.loc(el)))
+                out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el)))
         runs.clear()
 
     for child in el.children:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import compress
 from operator import itemgetter, mul
 from typing import Any
@@ -539,7 +539,6 @@ def _fre_grades(score: float) -> list[int]:
     return [13]
 
 
-@lru_cache(maxsize=16)
 def _measure(blocks: tuple[Block, ...], lang: str, source: str) -> Measurement:
     prose = article_prose(blocks)
     locale = textstat_lang(lang)
@@ -561,8 +560,9 @@ def _paragraph_words(prose: Prose) -> list[tuple[int, Block]]:
 
 
 #: The last measurement and the very tuple of blocks it measured (held, so its id
-#: cannot be reused): every readability rule of a page asks with `page.blocks`, and
-#: finding it by identity spares hashing the blocks for the cache at each call.
+#: cannot be reused): every readability rule and fact table of a page asks with
+#: `page.blocks`. Found by identity, not by value: hashing the blocks would cost more
+#: than the lookup saves, and would work out every block's lazy location.
 _LAST: list[tuple[tuple[Block, ...], str, str, Measurement]] = []
 
 

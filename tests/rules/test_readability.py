@@ -572,7 +572,7 @@ def test_sentences_and_paragraph_words_equal_the_per_sentence_pass(
     for page in pages:
         blocks = tuple(page.blocks)
         for lang in ("en-US", "de"):
-            m = _measure.__wrapped__(blocks, lang, "page")
+            m = _measure(blocks, lang, "page")
             assert m.sentences == _old_sentences(blocks, lang == "en-US"), page.url
             assert m.paragraph_words == tuple(
                 (word_count(b.text), b) for b in m.prose.blocks if b.kind in PARAGRAPH_KINDS
