@@ -730,24 +730,6 @@ def has_transition(sentence: str, toks: Sequence[str] | None = None) -> bool:
 # --------------------------------------------------------------------------- all at once
 
 
-def sentence_signals(sentence: str, english: bool) -> tuple[int, bool, bool, str]:
-    """`word_count`, `is_passive`, `has_transition` and `beginning` of one sentence
-    (passive and transition False unless `english`), equal to the four functions'.
-
-    The readability pass asks all four of every sentence: here the sentence is split,
-    quote-normalised and tokenised once for them all (once more only if normalising
-    changed it: "ʼ" is a letter to `word_count`, "'" is not)."""
-    parts = sentence.split()
-    n = len(_words_of(parts))
-    text = normalize_quotes(sentence)
-    if text != sentence:
-        parts = text.split()
-    if not english:
-        return n, False, False, _beginning_of(parts)
-    toks = _TOKEN.findall(text.lower())
-    return n, is_passive(text, toks), has_transition(text, toks), _beginning_of(parts)
-
-
 #: What `block_signals` gives of one sentence: (the sentence, `word_count`,
 #: `is_passive`, `has_transition`, `beginning`).
 SentenceSignals = tuple[str, int, bool, bool, str]
@@ -755,13 +737,14 @@ SentenceSignals = tuple[str, int, bool, bool, str]
 
 @lru_cache(maxsize=4096)
 def block_signals(text: str, english: bool) -> tuple[SentenceSignals, ...]:
-    """Every sentence of one block's text (`block_sentences`) with its
-    `sentence_signals`, in one loop per block (the readability pass asks for every
+    """Every sentence of one block's text (`block_sentences`) with its `word_count`,
+    `is_passive`, `has_transition` and `beginning` (passive and transition False
+    unless `english`), in one loop per block (the readability pass asks for every
     sentence of every block; a block's text that recurs, on the page or across pages,
     is read once).
 
-    The sentences come out of `terminated`, whose quotes are already ASCII: quote
-    normalisation (which `sentence_signals` applies) leaves them as they are. The
+    The sentences come out of `terminated`, whose quotes are already ASCII: the quote
+    normalisation those functions apply leaves them as they are. The
     quick answers of `is_passive` and `has_transition` (no auxiliary; a transition
     word, or no word that starts a phrase) are taken here without calling them."""
     out: list[SentenceSignals] = []

@@ -97,8 +97,8 @@ class Measurement:
     prose: Prose
     sentences: tuple[Sentence, ...]
     figures: dict[str, float | None]  # textstat's figures (None where not applicable)
-    #: `paragraphs()`, counted once (R305 and the facts read them); None: not counted
-    paragraph_words: tuple[tuple[int, Block], ...] | None = None
+    #: `paragraphs()`, counted once (R305 and the facts read them)
+    paragraph_words: tuple[tuple[int, Block], ...]
 
     @property
     def english(self) -> bool:
@@ -119,9 +119,7 @@ class Measurement:
 
     def paragraphs(self) -> list[tuple[int, Block]]:
         """(words, block) for every paragraph of the measured prose, in order."""
-        if self.paragraph_words is not None:
-            return list(self.paragraph_words)
-        return _paragraph_words(self.prose)
+        return list(self.paragraph_words)
 
     def long_sentences(self, max_words: int) -> list[Sentence]:
         return [s for s in self.sentences if s.words > max_words]
@@ -155,8 +153,9 @@ def _sentences(
 ) -> tuple[tuple[Sentence, ...], tuple[tuple[int, Block], ...]]:
     """The sentences of the measured prose with their signals (`prose.block_signals`:
     each block's sentences split and tokenised once); sentences without a word are
-    left out. With them, `_paragraph_words(prose)`, summed from the sentences'
-    word counts (`prose.block_word_count`)."""
+    left out. With them, (words, block) for every paragraph (a block of a
+    `PARAGRAPH_KINDS` kind), summed from the sentences' word counts
+    (`prose.block_word_count`)."""
     section_of: dict[int, int] = {}
     for n, sec in enumerate(sections(all_blocks)):
         for block in sec:
@@ -553,10 +552,6 @@ def _measure(blocks: tuple[Block, ...], lang: str, source: str) -> Measurement:
         figures=_figures(prose.text, locale),
         paragraph_words=paragraph_words,
     )
-
-
-def _paragraph_words(prose: Prose) -> list[tuple[int, Block]]:
-    return [(word_count(b.text), b) for b in prose.blocks if b.kind in PARAGRAPH_KINDS]
 
 
 #: The last measurement and the very tuple of blocks it measured (held, so its id

@@ -527,7 +527,15 @@ def test_runs_without_readability_do_not_load_textstat(tmp_path: Path) -> None:
 
 def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
     """The measured sentences as the per-sentence pass made them (the reference)."""
-    from postaudit.prose import article_prose, block_sentences, sections, sentence_signals
+    from postaudit.prose import (
+        article_prose,
+        beginning,
+        block_sentences,
+        has_transition,
+        is_passive,
+        sections,
+        word_count,
+    )
     from postaudit.textstats import Sentence
 
     prose = article_prose(blocks)
@@ -535,7 +543,9 @@ def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
     out = []
     for i, block in enumerate(prose.blocks):
         for text in block_sentences(block.text):
-            n, passive, transition, start = sentence_signals(text, english)
+            n, start = word_count(text), beginning(text)
+            passive = english and is_passive(text)
+            transition = english and has_transition(text)
             if n:
                 out.append(
                     Sentence(
