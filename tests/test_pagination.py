@@ -64,7 +64,7 @@ def test_every_theme_fixture_is_covered() -> None:
         assert theme in names
 
 
-#: What each real page of ../shared/corpus matches: (prev markup, next markup, disabled).
+#: What each real page of fixtures/corpus matches: (prev markup, next markup, disabled).
 CORPUS_EXPECTED: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
     "ghost5-casper_pwningtech_blacksmith.html": (None, None, ()),
     "hexo-next_brianyi_0.html": (
