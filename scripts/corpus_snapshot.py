@@ -86,11 +86,25 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e["code"], e["key"]))
 
 
+class SnapshotError(ValueError):
+    """A snapshot file that cannot be read (hand-edited into bad JSON, say)."""
+
+
 def load(path: Path) -> list[Entry]:
+    """The entries of one snapshot file ([] when there is none yet)."""
     if not path.exists():
         return []
-    data = json.loads(path.read_text(encoding="utf-8"))
-    findings: list[Entry] = data["findings"]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        findings: list[Entry] = data["findings"]
+        for e in findings:
+            for field in ("code", "severity", "key", "message"):
+                if not isinstance(e.get(field), str):
+                    raise KeyError(field)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SnapshotError(
+            f"{path.name}: not a snapshot file ({type(exc).__name__}: {exc})"
+        ) from exc
     return findings
 
 
@@ -258,6 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--precision", action="store_true", help="print the precision table")
     group.add_argument("--docs", action="store_true", help="write it into docs/precision.md")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.precision:
         sys.stdout.write(precision_table(all_entries()))
         return 0

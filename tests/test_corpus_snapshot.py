@@ -128,6 +128,19 @@ def test_update_writes_unjudged_for_new_findings_and_removes_orphans(tmp_path: P
     assert problems and all(": unjudged " in p for p in problems)
 
 
+def test_a_broken_snapshot_file_is_a_one_line_error(tmp_path: Path) -> None:
+    corpus, snaps = _tmp_corpus(tmp_path, "quarto_0xdeadd_welcome.html")
+    snaps.mkdir()
+    (snaps / "quarto_0xdeadd_welcome.json").write_text(
+        '{"page": "x", "findings": [{"code": 1', "utf-8"
+    )
+    with pytest.raises(cs.SnapshotError, match=r"quarto_0xdeadd_welcome\.json: not a snapshot"):
+        cs.update(corpus, snaps)
+    (snaps / "quarto_0xdeadd_welcome.json").write_text('{"findings": [{"code": "A101"}]}', "utf-8")
+    with pytest.raises(cs.SnapshotError, match="KeyError"):
+        cs.check(corpus, snaps)
+
+
 def test_precision_table_counts_strict_and_lenient() -> None:
     entries = [
         {"code": "A101", "severity": "error", "verdict": "right"},
