@@ -183,6 +183,9 @@ class Page:
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
+    #: what a fragment (`#x`) can scroll to: every element id and every `<a name>`
+    #: in the document, as written (`fragment_targets`)
+    anchors: frozenset[str] = frozenset()
 
     @property
     def body_text(self) -> str:
@@ -1424,7 +1427,16 @@ def parse_page(
             soup, locate=b.loc, resolve=b.resolve, text_of=b.text, anchors=index.named("a")
         ),
         body=LazyText(lambda: reader_text(soup.body) if soup.body is not None else ""),
+        anchors=fragment_targets(index),
     )
+
+
+def fragment_targets(index: TagIndex) -> frozenset[str]:
+    """What a URL fragment can point at in the document (HTML "find a potential
+    indicated element"): the id of any element, and the name of an `<a>` element."""
+    out = {v for t in index.all if isinstance(v := t.attrs.get("id"), str) and v}
+    out.update(v for t in index.named("a") if isinstance(v := t.attrs.get("name"), str) and v)
+    return frozenset(out)
 
 
 def text_damage(html: str, encoding: str | None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from postaudit.linkcheck import (
     LinkState,
@@ -1105,6 +1105,88 @@ def pagination_orphan(page: Page, options: Options) -> Iterator[Hit]:
     yield from ()
 
 
+# --------------------------------------------------------------------------- in-page links
+
+#: Fragments that scroll to the top of the page without any element: "" (`#`) and
+#: "top" (ASCII case-insensitive), HTML's "scroll to the fragment" steps.
+_TOP = ("", "top")
+
+
+def in_page_fragment(page: Page, link: Link) -> str | None:
+    """The fragment of a link that stays on this page (`#x`, or `post.html#x` naming
+    the page's own URL), as written; None for a link that leaves the page. A `#x`
+    resolved against a `<base href>` elsewhere leaves the page, as in a browser."""
+    href = link.href.strip()
+    if "#" not in href or link.url is None or href.lower().startswith(_NOT_PAGES):
+        return None
+    if not same_page(link.url, page.final_url):
+        return None
+    return href.split("#", 1)[1]
+
+
+def fragment_found(fragment: str, targets: frozenset[str]) -> bool:
+    """Does the fragment point at something? As browsers look it up: the fragment as
+    written, then percent-decoded (UTF-8), against the ids and `<a name>`s."""
+    if fragment.lower() in _TOP or fragment in targets:
+        return True
+    decoded = _decoded(fragment)
+    return decoded is not None and (decoded.lower() in _TOP or decoded in targets)
+
+
+def _decoded(fragment: str) -> str | None:
+    """The percent-decoded fragment; None when the bytes are not UTF-8."""
+    try:
+        return unquote(fragment, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def _script_fragment(fragment: str) -> bool:
+    """`#!/route` (hash-bang routing) and `#:~:text=` (text fragments) name no element."""
+    return fragment.startswith(("!", ":~:"))
+
+
+@rule(
+    code="L518",
+    name="fragment-target-missing",
+    category=Category.LINKS,
+    title="In-page links point at ids that exist",
+    fix='give the target element that id (<h2 id="...">), or correct the link\'s #fragment',
+    severity=Severity.WARNING,
+    applies=lambda page, options: any(
+        in_page_fragment(page, link) is not None for link in page.links
+    ),
+)
+def fragment_target_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """Links to a place on this page find an element with that id.
+
+    A link to `#x` (or to the page's own URL with `#x`) needs an element with
+    `id="x"` or an `<a name="x">`. Tables of contents, footnote links and skip links ("Skip to content") that point at
+    an id the page lacks do nothing when followed: the reader stays where they were,
+    and a keyboard or screen-reader user who took the skip link is stranded at the top
+    of the menu. Every `<a href>` on the page is judged, theme chrome included (a
+    broken skip link is a real failure; a working one to `#main` passes). Fragments are
+    compared as browsers do: as written, then percent-decoded, so `#%E8%A7%A3` finds
+    `id="解"`; `#` and `#top` scroll to the top and always pass; `#!/route` and
+    `#:~:text=` are scripts' and browsers' own syntax and are left alone. An id that a
+    script adds after loading cannot be seen in the HTML, hence a warning.
+
+    Fails: <a href="#setup">Setup</a> on a page where no element has id="setup"
+    Passes: <a href="#setup">Setup</a> ... <h2 id="setup">Setup</h2> ; <a href="#top">Back to top</a>
+    """
+    for link in page.links:
+        fragment = in_page_fragment(page, link)
+        if fragment is None or _script_fragment(fragment):
+            continue
+        if not fragment_found(fragment, page.anchors):
+            shown = _decoded(fragment) or fragment
+            yield Hit(
+                f"link {_shown(link)!r} points at #{shown}, but no element has id={shown!r}",
+                link.location,
+                key=f"#{fragment}",
+            )
+
+
 RULES = (
     pagination_broken,
     pagination_redirect,
@@ -1124,6 +1206,7 @@ RULES = (
     pagination_chain_loop,
     pagination_chain_skip,
     pagination_orphan,
+    fragment_target_missing,
 )
 
 
