@@ -234,7 +234,8 @@ class Page:
 
     def locate(self, key: str) -> Location:
         """Location of a document-level element ("title", "description", "canonical",
-        "viewport", "robots", "html", "head"), falling back to <head>, then nowhere."""
+        "viewport", "robots", "html", "head", "og:description" and the other
+        `SOCIAL_META`), falling back to <head>, then nowhere."""
         return self.landmarks.get(key) or self.landmarks.get("head") or Location(selector="head")
 
     @property
@@ -1294,6 +1295,20 @@ def _meta_named(*names: str) -> Callable[[Tag], bool]:
     return match
 
 
+#: Social-card metas located as landmarks (`Page.locate("og:description")`).
+SOCIAL_META = ("og:title", "og:description", "twitter:title", "twitter:description")
+
+
+def _meta_keyed(key: str) -> Callable[[Tag], bool]:
+    """A meta whose name or property is `key` (the way `_meta` keys them)."""
+
+    def match(tag: Tag) -> bool:
+        found = attr(tag, "name") or attr(tag, "property") or ""
+        return found.strip().lower() == key
+
+    return match
+
+
 def _is_canonical(tag: Tag) -> bool:
     return tag.get("href") is not None and "canonical" in (attr(tag, "rel") or "").lower().split()
 
@@ -1308,6 +1323,7 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         "viewport": index.first("meta", _meta_named("viewport")),
         "robots": index.first("meta", _meta_named("robots", "googlebot")),
         "canonical": index.first("link", _is_canonical),
+        **{k: index.first("meta", _meta_keyed(k)) for k in SOCIAL_META},
     }
     out: dict[str, Location] = {}
     for key, tag in found.items():
