@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from postaudit.affiliates import affiliate_network
 from postaudit.linkcheck import (
     LinkState,
     LinkStatus,
@@ -1187,6 +1188,48 @@ def fragment_target_missing(page: Page, options: Options) -> Iterator[Hit]:
             )
 
 
+# --------------------------------------------------------------------------- affiliate links
+
+#: rel values Google accepts on paid links ("sponsored" asked for, "nofollow" allowed).
+_PAID_REL = frozenset({"sponsored", "nofollow"})
+
+
+@rule(
+    code="L519",
+    name="affiliate-link-unmarked",
+    category=Category.LINKS,
+    title='Affiliate links are marked rel="sponsored"',
+    fix='add rel="sponsored" to affiliate links (rel="nofollow" also satisfies Google)',
+    severity=Severity.INFO,
+    weight=0.5,
+    applies=lambda page, options: any(affiliate_network(link.url) for link in page.links),
+)
+def affiliate_link_unmarked(page: Page, options: Options) -> Iterator[Hit]:
+    """A link through an affiliate network has `rel="sponsored"` (or `rel="nofollow"`).
+
+    Google asks for paid and affiliate links to be qualified with `rel="sponsored"`
+    ("nofollow" is still accepted) and may act against sites that pass ranking credit
+    through them. Affiliate links are recognised by their network's tracking host, or a
+    store's host with the affiliate parameter (Amazon with `tag=`); the table, with the
+    source of each entry, is `postaudit.affiliates.NETWORKS`. General shorteners
+    (bit.ly and the like) are not judged: a short link says nothing about what it
+    hides. Every link on the page counts, sidebar banners included.
+
+    Fails: <a href="https://www.amazon.com/dp/B000123?tag=myblog-20">the kettle I use</a>
+    Passes: <a href="https://www.amazon.com/dp/B000123?tag=myblog-20" rel="sponsored">the kettle I use</a> ; <a href="https://www.amazon.com/dp/B000123">the kettle</a>
+    """
+    paid = [(link, net) for link in page.links if (net := affiliate_network(link.url))]
+    unmarked = [(link, net) for link, net in paid if not link.rel & _PAID_REL]
+    score = _fraction(len(paid) - len(unmarked), len(paid))
+    for link, net in unmarked:
+        yield Hit(
+            f'{net} link {_shown(link)!r} has no rel="sponsored"',
+            link.location,
+            score=score,
+            key=link.url or "",
+        )
+
+
 RULES = (
     pagination_broken,
     pagination_redirect,
@@ -1207,6 +1250,7 @@ RULES = (
     pagination_chain_skip,
     pagination_orphan,
     fragment_target_missing,
+    affiliate_link_unmarked,
 )
 
 
