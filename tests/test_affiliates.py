@@ -76,7 +76,14 @@ def test_sponsored_or_nofollow_passes_and_score_counts_affiliate_links_only() ->
     )
     found = hits("L519", html)
     assert [h.message for h in found] == [
-        "Amazon Associates link 'https://amzn.to/1' has no rel=\"sponsored\""
+        "Amazon Associates link 'a' (amzn.to) has no rel=\"sponsored\""
+    ]
+    long = "a kettle that boils quietly enough for a sleeping house, on sale this week"
+    unnamed = article(f'<a href="https://amzn.to/1">{long}</a><a href="https://amzn.to/2"></a>')
+    assert [h.message for h in hits("L519", unnamed)] == [
+        "Amazon Associates link 'a kettle that boils quietly enough for a sleeping house, on…'"
+        ' (amzn.to) has no rel="sponsored"',
+        "Amazon Associates link 'https://amzn.to/2' has no rel=\"sponsored\"",
     ]
     assert found[0].score == pytest.approx(2 / 3)
 

@@ -1222,8 +1222,13 @@ def affiliate_link_unmarked(page: Page, options: Options) -> Iterator[Hit]:
     unmarked = [(link, net) for link, net in paid if not link.rel & _PAID_REL]
     score = _fraction(len(paid) - len(unmarked), len(paid))
     for link, net in unmarked:
+        name = accessible_name(link)
+        shown = f"{name[:59]}…" if len(name) > 60 else name
+        host = urlsplit(link.url or "").hostname or ""
         yield Hit(
-            f'{net} link {_shown(link)!r} has no rel="sponsored"',
+            f'{net} link {shown!r} ({host}) has no rel="sponsored"'
+            if shown
+            else f'{net} link {_shown(link)!r} has no rel="sponsored"',
             link.location,
             score=score,
             key=link.url or "",
