@@ -183,6 +183,9 @@ class Page:
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
+    #: what a fragment (`#x`) can scroll to: every element id and every `<a name>`
+    #: in the document, as written (`fragment_targets`)
+    anchors: frozenset[str] = frozenset()
 
     @property
     def body_text(self) -> str:
@@ -231,7 +234,8 @@ class Page:
 
     def locate(self, key: str) -> Location:
         """Location of a document-level element ("title", "description", "canonical",
-        "viewport", "robots", "html", "head"), falling back to <head>, then nowhere."""
+        "viewport", "robots", "html", "head", "og:description" and the other
+        `SOCIAL_META`), falling back to <head>, then nowhere."""
         return self.landmarks.get(key) or self.landmarks.get("head") or Location(selector="head")
 
     @property
@@ -1291,6 +1295,20 @@ def _meta_named(*names: str) -> Callable[[Tag], bool]:
     return match
 
 
+#: Social-card metas located as landmarks (`Page.locate("og:description")`).
+SOCIAL_META = ("og:title", "og:description", "twitter:title", "twitter:description")
+
+
+def _meta_keyed(key: str) -> Callable[[Tag], bool]:
+    """A meta whose name or property is `key` (the way `_meta` keys them)."""
+
+    def match(tag: Tag) -> bool:
+        found = attr(tag, "name") or attr(tag, "property") or ""
+        return found.strip().lower() == key
+
+    return match
+
+
 def _is_canonical(tag: Tag) -> bool:
     return tag.get("href") is not None and "canonical" in (attr(tag, "rel") or "").lower().split()
 
@@ -1305,6 +1323,7 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         "viewport": index.first("meta", _meta_named("viewport")),
         "robots": index.first("meta", _meta_named("robots", "googlebot")),
         "canonical": index.first("link", _is_canonical),
+        **{k: index.first("meta", _meta_keyed(k)) for k in SOCIAL_META},
     }
     out: dict[str, Location] = {}
     for key, tag in found.items():
@@ -1424,7 +1443,16 @@ def parse_page(
             soup, locate=b.loc, resolve=b.resolve, text_of=b.text, anchors=index.named("a")
         ),
         body=LazyText(lambda: reader_text(soup.body) if soup.body is not None else ""),
+        anchors=fragment_targets(index),
     )
+
+
+def fragment_targets(index: TagIndex) -> frozenset[str]:
+    """What a URL fragment can point at in the document (HTML "find a potential
+    indicated element"): the id of any element, and the name of an `<a>` element."""
+    out = {v for t in index.all if isinstance(v := t.attrs.get("id"), str) and v}
+    out.update(v for t in index.named("a") if isinstance(v := t.attrs.get("name"), str) and v)
+    return frozenset(out)
 
 
 def text_damage(html: str, encoding: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from types import ModuleType
 
 from postaudit.model import Category
 from postaudit.rules import (
+    accessibility,
     alt_text,
     fetch_errors,
     headings,
@@ -20,6 +21,7 @@ from postaudit.rules.base import Rule, rule
 #: Every rule, in catalogue order. Each family module lists its rules in `RULES`.
 ALL_RULES: tuple[Rule, ...] = (
     *alt_text.RULES,  # A1xx
+    *accessibility.RULES,  # A11x
     *keywords.RULES,  # K2xx
     *readability.RULES,  # R3xx
     *headings.RULES,  # H4xx

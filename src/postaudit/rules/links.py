@@ -18,8 +18,9 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from postaudit.affiliates import affiliate_network
 from postaudit.linkcheck import (
     LinkState,
     LinkStatus,
@@ -1105,6 +1106,135 @@ def pagination_orphan(page: Page, options: Options) -> Iterator[Hit]:
     yield from ()
 
 
+# --------------------------------------------------------------------------- in-page links
+
+#: Fragments that scroll to the top of the page without any element: "" (`#`) and
+#: "top" (ASCII case-insensitive), HTML's "scroll to the fragment" steps.
+_TOP = ("", "top")
+
+
+def in_page_fragment(page: Page, link: Link) -> str | None:
+    """The fragment of a link that stays on this page (`#x`, or `post.html#x` naming
+    the page's own URL), as written; None for a link that leaves the page. A `#x`
+    resolved against a `<base href>` elsewhere leaves the page, as in a browser."""
+    href = link.href.strip()
+    if "#" not in href or link.url is None or href.lower().startswith(_NOT_PAGES):
+        return None
+    if not same_page(link.url, page.final_url):
+        return None
+    return href.split("#", 1)[1]
+
+
+def fragment_found(fragment: str, targets: frozenset[str]) -> bool:
+    """Does the fragment point at something? As browsers look it up: the fragment as
+    written, then percent-decoded (UTF-8), against the ids and `<a name>`s."""
+    if fragment.lower() in _TOP or fragment in targets:
+        return True
+    decoded = _decoded(fragment)
+    return decoded is not None and (decoded.lower() in _TOP or decoded in targets)
+
+
+def _decoded(fragment: str) -> str | None:
+    """The percent-decoded fragment; None when the bytes are not UTF-8."""
+    try:
+        return unquote(fragment, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def _script_fragment(fragment: str) -> bool:
+    """`#!/route` (hash-bang routing) and `#:~:text=` (text fragments) name no element."""
+    return fragment.startswith(("!", ":~:"))
+
+
+@rule(
+    code="L518",
+    name="fragment-target-missing",
+    category=Category.LINKS,
+    title="In-page links point at ids that exist",
+    fix='give the target element that id (<h2 id="...">), or correct the link\'s #fragment',
+    severity=Severity.WARNING,
+    applies=lambda page, options: any(
+        in_page_fragment(page, link) is not None for link in page.links
+    ),
+)
+def fragment_target_missing(page: Page, options: Options) -> Iterator[Hit]:
+    """Links to a place on this page find an element with that id.
+
+    A link to `#x` (or to the page's own URL with `#x`) needs an element with
+    `id="x"` or an `<a name="x">`. Tables of contents, footnote links and skip links ("Skip to content") that point at
+    an id the page lacks do nothing when followed: the reader stays where they were,
+    and a keyboard or screen-reader user who took the skip link is stranded at the top
+    of the menu. Every `<a href>` on the page is judged, theme chrome included (a
+    broken skip link is a real failure; a working one to `#main` passes). Fragments are
+    compared as browsers do: as written, then percent-decoded, so `#%E8%A7%A3` finds
+    `id="解"`; `#` and `#top` scroll to the top and always pass; `#!/route` and
+    `#:~:text=` are scripts' and browsers' own syntax and are left alone. An id that a
+    script adds after loading cannot be seen in the HTML, hence a warning.
+
+    Fails: <a href="#setup">Setup</a> on a page where no element has id="setup"
+    Passes: <a href="#setup">Setup</a> ... <h2 id="setup">Setup</h2> ; <a href="#top">Back to top</a>
+    """
+    for link in page.links:
+        fragment = in_page_fragment(page, link)
+        if fragment is None or _script_fragment(fragment):
+            continue
+        if not fragment_found(fragment, page.anchors):
+            shown = _decoded(fragment) or fragment
+            yield Hit(
+                f"link {_shown(link)!r} points at #{shown}, but no element has id={shown!r}",
+                link.location,
+                key=f"#{fragment}",
+            )
+
+
+# --------------------------------------------------------------------------- affiliate links
+
+#: rel values Google accepts on paid links ("sponsored" asked for, "nofollow" allowed).
+_PAID_REL = frozenset({"sponsored", "nofollow"})
+
+
+@rule(
+    code="L519",
+    name="affiliate-link-unmarked",
+    category=Category.LINKS,
+    title='Affiliate links are marked rel="sponsored"',
+    fix='add rel="sponsored" to affiliate links (rel="nofollow" also satisfies Google)',
+    severity=Severity.INFO,
+    weight=0.5,
+    applies=lambda page, options: any(affiliate_network(link.url) for link in page.links),
+)
+def affiliate_link_unmarked(page: Page, options: Options) -> Iterator[Hit]:
+    """A link through an affiliate network has `rel="sponsored"` (or `rel="nofollow"`).
+
+    Google asks for paid and affiliate links to be qualified with `rel="sponsored"`
+    ("nofollow" is still accepted) and may act against sites that pass ranking credit
+    through them. Affiliate links are recognised by their network's tracking host, or a
+    store's host with the affiliate parameter (Amazon with `tag=`); the table, with the
+    source of each entry, is `postaudit.affiliates.NETWORKS`. General shorteners
+    (bit.ly and the like) are not judged: a short link says nothing about what it
+    hides. Every link on the page counts, sidebar banners included.
+
+    Fails: <a href="https://www.amazon.com/dp/B000123?tag=myblog-20">the kettle I use</a>
+    Passes: <a href="https://www.amazon.com/dp/B000123?tag=myblog-20" rel="sponsored">the kettle I use</a> ; <a href="https://www.amazon.com/dp/B000123">the kettle</a>
+    """
+    paid = [(link, net) for link in page.links if (net := affiliate_network(link.url))]
+    unmarked = [(link, net) for link, net in paid if not link.rel & _PAID_REL]
+    score = _fraction(len(paid) - len(unmarked), len(paid))
+    for link, net in unmarked:
+        name = accessible_name(link)
+        shown = f"{name[:59]}…" if len(name) > 60 else name
+        host = urlsplit(link.url or "").hostname or ""
+        yield Hit(
+            f'{net} link {shown!r} ({host}) has no rel="sponsored"'
+            if shown
+            else f'{net} link {_shown(link)!r} has no rel="sponsored"',
+            link.location,
+            score=score,
+            key=link.url or "",
+        )
+
+
 RULES = (
     pagination_broken,
     pagination_redirect,
@@ -1124,6 +1254,8 @@ RULES = (
     pagination_chain_loop,
     pagination_chain_skip,
     pagination_orphan,
+    fragment_target_missing,
+    affiliate_link_unmarked,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.entities
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -492,6 +493,167 @@ def viewport_missing(page: Page, options: Options) -> Iterator[Hit]:
         yield Hit(f"viewport {page.viewport!r} sets no width", page.locate("viewport"))
 
 
+# --------------------------------------------------------------------------- snippet text
+# The texts a search result or a social card shows, as the parse layer decoded them
+# (entities resolved once, whitespace collapsed).
+
+#: (meta key, what to call it, landmark) in the order they are reported.
+_SNIPPET_TEXTS = (
+    ("description", "meta description", "description"),
+    ("og:title", "og:title", "og:title"),
+    ("og:description", "og:description", "og:description"),
+    ("twitter:title", "twitter:title", "twitter:title"),
+    ("twitter:description", "twitter:description", "twitter:description"),
+)
+
+
+def snippet_texts(page: Page) -> Iterator[tuple[str, str, str]]:
+    """(what, text, landmark) of the title and each snippet meta that has a value."""
+    if page.title:
+        yield "title", page.title, "title"
+    for key, what, landmark in _SNIPPET_TEXTS:
+        values = page.meta.get(key)
+        if values and values[0]:
+            yield what, values[0], landmark
+
+
+def _distinct_snippets(page: Page) -> Iterator[tuple[str, bool, str, str]]:
+    """(names, plural, text, landmark of the first) per distinct snippet text: a theme
+    writes one excerpt into the description and both cards, one defect to report."""
+    grouped: dict[str, tuple[list[str], str]] = {}
+    for what, text, landmark in snippet_texts(page):
+        grouped.setdefault(text, ([], landmark))[0].append(what)
+    for text, (names, landmark) in grouped.items():
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        yield joined, len(names) > 1, text, landmark
+
+
+#: A character reference left in decoded text: `&ldquo;`, `&#8217;`, `&#x2019;`
+#: (`&amp;ldquo;` in the source). Named ones must be HTML entities, so "AT&T;" is not.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def escaped_twice(text: str) -> list[str]:
+    """The character references still in `text` after one decode, in order, unique."""
+    found = [
+        m.group()
+        for m in _ENTITY.finditer(text)
+        if m.group()[1] == "#" or m.group()[1:] in html.entities.html5
+    ]
+    return list(dict.fromkeys(found))
+
+
+_HTML_TAGS = (
+    "a|abbr|b|blockquote|br|code|div|em|figcaption|figure|h[1-6]|hr|i|img|li|ol|p|pre|"
+    "section|small|span|strong|sub|sup|table|td|tr|u|ul"
+)
+#: TeX math commands that leak into excerpts of pages rendered with KaTeX or MathJax
+#: (the source annotation is text too). A fixed list, so a Windows path is no TeX.
+_TEX_COMMANDS = (
+    "le|ge|leq|geq|neq|frac|dfrac|sqrt|sum|prod|int|times|cdot|cdots|ldots|infty|"
+    "alpha|beta|gamma|delta|epsilon|theta|lambda|sigma|omega|mathbf|mathrm|mathcal|"
+    "mathbb|operatorname|left|right|begin|end"
+)
+#: Markup and template code that has no business in a snippet. Each form is chosen to
+#: be unlike prose that only names a tag ("How to center a <div>") or a template
+#: language ("Liquid for beginners"): a closed pair of tags, a tag with an attribute,
+#: a text that opens with <p>, an XHTML <br />, unrendered template tags and SEO-plugin
+#: variables, Markdown links and bold.
+_MARKUP = (
+    ("HTML", re.compile(rf"<({_HTML_TAGS})(?:\s[^<>]*)?>[^<>]*</\1\s*>")),
+    ("HTML", re.compile(rf"<(?:{_HTML_TAGS})\s+[a-z-]+\s*=\s*[\"'][^<>]*>")),
+    ("HTML", re.compile(r"^<p(?:\s[^<>]*)?>")),
+    ("HTML", re.compile(r"<br\s*/>")),
+    ("template code", re.compile(r"\{\{-?\s*[\w.$@/#>^&!(\"'][^{}]*\}\}")),
+    ("template code", re.compile(r"\{%-?\s*\w[^{}]*%\}")),
+    ("template code", re.compile(r"%%[a-z_]+%%")),
+    ("template code", re.compile(r"<\?php|<%=?\s")),
+    ("Markdown", re.compile(r"!?\[[^\[\]]{1,200}\]\((?:https?://|/|\./|\.\./|#)[^()\s]*\)")),
+    ("Markdown", re.compile(r"\*\*[^*\s](?:[^*]{0,200}[^*\s])?\*\*")),
+    ("TeX", re.compile(rf"\\(?:{_TEX_COMMANDS})(?![A-Za-z])")),
+)
+
+
+def markup_in(text: str) -> tuple[str, str] | None:
+    """(kind, the matched code) of the first markup or template leftover in `text`."""
+    for kind, pattern in _MARKUP:
+        m = pattern.search(text)
+        if m:
+            return kind, m.group()
+    return None
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """In double quotes as written (repr would double a TeX backslash)."""
+    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
+
+
+@rule(
+    code="M612",
+    name="snippet-escaped-twice",
+    category=Category.METADATA,
+    title="Titles and descriptions show no escaped entities",
+    fix="escape the text once: write “ or &ldquo; in the HTML, not &amp;ldquo;",
+    severity=Severity.WARNING,
+    applies=lambda page, options: any(True for _ in snippet_texts(page)),
+)
+def snippet_escaped_twice(page: Page, options: Options) -> Iterator[Hit]:
+    """Titles and descriptions hold no character reference once decoded.
+
+    Judged: the title, the meta description and the social-card texts (og:title,
+    og:description, twitter:title, twitter:description). A theme or SEO plugin that escapes text which is already escaped writes
+    `&amp;ldquo;` into the HTML; browsers, search engines and social networks decode it
+    once and show a literal "&ldquo;", "&#8217;" or "&lt;p&gt;" in the result snippet
+    or the shared card. A reference left after decoding is that signature: named ones
+    count only when they are real HTML entities. A post *about* HTML entities may mean
+    it, hence a warning.
+
+    Fails: <meta name="description" content="&amp;ldquo;Start small&amp;rdquo; is the advice"> ; <title>Don&amp;#8217;t panic</title>
+    Passes: <meta name="description" content="&ldquo;Start small&rdquo; is the advice"> ; <title>AT&amp;T; billing explained</title>
+    """
+    for what, plural, text, landmark in _distinct_snippets(page):
+        refs = escaped_twice(text)
+        if refs:
+            shown = ", ".join(f'"{r}"' for r in refs[:3])
+            verb, its = ("show", "their") if plural else ("shows", "its")
+            yield Hit(
+                f"the {what} {verb} {shown} literally: {its} text was escaped twice",
+                page.locate(landmark),
+            )
+
+
+@rule(
+    code="M613",
+    name="snippet-markup",
+    category=Category.METADATA,
+    title="Titles and descriptions hold no markup or template code",
+    fix="write the text plainly: strip HTML tags, render the template, drop Markdown and TeX",
+    severity=Severity.WARNING,
+    applies=lambda page, options: any(True for _ in snippet_texts(page)),
+)
+def snippet_markup(page: Page, options: Options) -> Iterator[Hit]:
+    """Titles and descriptions hold no HTML, template code, Markdown or TeX.
+
+    Judged: the title, the meta description and the social-card texts. An excerpt copied with its tags (`<p>`, `<strong>`), a template variable that was
+    never rendered (`{{ page.excerpt }}`, `{% ... %}`, Yoast's `%%title%%`), Markdown
+    that was never converted (`[text](url)`, `**bold**`) or the TeX source of a formula
+    (`\\frac{1}{2}`, `\\le`, from KaTeX or MathJax pages) shows up as such in search
+    results and shared cards. Only unmistakable forms count: a closed pair of tags, a
+    tag with an attribute, a text opening with `<p>`, `<br />`, a TeX command from a
+    fixed list; so a title that names a tag ("Why a <div> is not a button") passes.
+    When the description and the cards share one text, it is reported once.
+
+    Fails: <meta name="description" content="<p>Five habits for calmer mornings</p>"> ; <meta property="og:description" content="{{ page.excerpt }}">
+    Passes: <title>Why a <div> is not a button</title> ; <meta name="description" content="Five habits for calmer mornings">
+    """
+    for what, plural, text, landmark in _distinct_snippets(page):
+        found = markup_in(text)
+        if found is not None:
+            kind, code = found
+            verb = "hold" if plural else "holds"
+            yield Hit(f"the {what} {verb} {kind} {_quoted(code)}", page.locate(landmark))
+
+
 # --------------------------------------------------------------------------- site level
 # Computed after a batch from every audited page's compact facts (`postaudit.site`):
 # on a single page they do not apply.
@@ -597,4 +759,6 @@ RULES = (
     duplicate_title,
     duplicate_meta_description,
     duplicate_h1,
+    snippet_escaped_twice,
+    snippet_markup,
 )
