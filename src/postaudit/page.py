@@ -20,6 +20,14 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
+from postaudit.appearance_parse import (
+    SHARE_METAS,
+    ImageLayout,
+    LdBlock,
+    image_layout,
+    ld_blocks,
+    meta_key,
+)
 from postaudit.content import CHROME, Scope, find_scope
 from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
@@ -81,6 +89,7 @@ class Image:
     #: h1-h6 or figcaption ancestor: what axe's image-redundant-alt compares the alt with
     context_text: str | None = None
     own_paragraph: bool = False  # the only content of its <p> (Markdown's `![](x.png)`)
+    layout: ImageLayout | None = None  # size, style, loading, fetched URLs (img and input)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +192,8 @@ class Page:
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
+    #: every ld+json block, valid or not, with source lines (`json_ld` holds the valid ones)
+    ld_blocks: tuple[LdBlock, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -973,6 +984,7 @@ def _images(b: _Builder) -> list[Image]:
                 link_name=link_name,
                 context_text=_text_without_alts(context) if context is not None else None,
                 own_paragraph=own_paragraph,
+                layout=image_layout(tag, b.resolve) if kind in ("img", "input") else None,
             )
         )
     return out
@@ -1305,6 +1317,7 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         "viewport": index.first("meta", _meta_named("viewport")),
         "robots": index.first("meta", _meta_named("robots", "googlebot")),
         "canonical": index.first("link", _is_canonical),
+        **{key: index.first("meta", meta_key(key)) for key in SHARE_METAS},
     }
     out: dict[str, Location] = {}
     for key, tag in found.items():
@@ -1424,6 +1437,7 @@ def parse_page(
             soup, locate=b.loc, resolve=b.resolve, text_of=b.text, anchors=index.named("a")
         ),
         body=LazyText(lambda: reader_text(soup.body) if soup.body is not None else ""),
+        ld_blocks=ld_blocks(html, index.named("script")),
     )
 
 
