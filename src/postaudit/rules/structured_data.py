@@ -136,7 +136,7 @@ def json_ld_invalid(page: Page, options: Options) -> Iterator[Hit]:
         if block.error is None:
             continue
         where = f" at line {block.error_line}" if block.error_line else ""
-        near = f" near {block.error_text!r}" if block.error_text else ""
+        near = f" near '{block.error_text}'" if block.error_text else ""
         extra = ""
         if block.error_text and "\\x" in block.error_text:
             extra = (
