@@ -203,6 +203,26 @@ def test_complete_open_graph_needs_no_twitter_tags() -> None:
     assert hits("S701", doc(OG)) == []
 
 
+def test_featured_image_above_the_article_is_not_a_logo() -> None:
+    # Casper and many themes put the feature image outside the article text
+    og = OG.replace("blog/post/cover.jpg", "content/images/cover.jpg")
+    html = (
+        f"<html><head><title>Post</title>{og}</head><body>"
+        '<header><a href="/"><img src="/content/images/brand.png" alt="Site"></a></header>'
+        '<figure><img src="/content/images/cover.jpg" alt="Cover"></figure>'
+        f"<article><h1>Post</h1><p>{'Some text of the post. ' * 20}</p>"
+        '<img src="/content/images/diagram.png" alt="D"></article>'
+        "</body></html>"
+    )
+    page = make_page(html)
+    assert [i.in_article for i in page.images] == [False, False, True]
+    assert hits("S704", html) == []
+    # the header logo (linked to the home page) as the share image is reported
+    logo = html.replace('content/images/cover.jpg">', 'content/images/brand.png">', 1)
+    (hit,) = hits("S704", logo)
+    assert "brand.png" in hit.message and "diagram.png" in hit.message
+
+
 def test_og_url_matches_despite_index_html_and_case() -> None:
     head = OG.replace("https://example.com/blog/post/", "https://Example.com/blog/post/index.html")
     assert hits("S705", doc(head)) == []

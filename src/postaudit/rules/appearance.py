@@ -46,7 +46,7 @@ ARTICLE_TYPES = frozenset(
         "APIReference",
     }
 )
-_LOGO_NAME = re.compile(r"(?:^|[^a-z])(?:logo|favicon|icon|apple-touch|avatar)", re.I)
+_LOGO_NAME = re.compile(r"(?:^|[^a-z])(?:logo|favicon|apple-touch-icon|avatar)", re.I)
 _SCHEMA_PREFIX = re.compile(r"^(?:https?://schema\.org/|schema:)", re.I)
 
 # --------------------------------------------------------------------------- helpers
@@ -351,8 +351,24 @@ def og_image_url(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
+def _home_link(page: Page, href: str | None) -> bool:
+    """The link goes to the site's home page (a header logo's link)."""
+    if href is None:
+        return False
+    target = href.strip()
+    if target in ("/", "./", "../", "index.html", "/index.html") or re.fullmatch(
+        r"(?:\.\./)+(?:index\.html)?", target
+    ):
+        return True
+    full = absolute(page, target)
+    parts = urlsplit(full)
+    return parts.scheme in ("http", "https") and parts.path in ("", "/", "/index.html")
+
+
 def _logo_urls(page: Page) -> set[str]:
-    """Site logos: JSON-LD publisher/organization logos and images outside the article."""
+    """Site logos: JSON-LD publisher/organization logos, and images outside the article
+    that link to the home page (the header logo). Other images outside the article are
+    not logos: themes put the post's featured image above its text."""
     out = set()
     for block in page.ld_blocks:
         if block.error is not None:
@@ -363,7 +379,11 @@ def _logo_urls(page: Page) -> set[str]:
                 out.add(logo)
             elif isinstance(logo, dict) and isinstance(logo.get("url"), str):
                 out.add(logo["url"])
-    out.update(img.src for img in page.images if not img.in_article and img.src)
+    out.update(
+        absolute(page, img.src)
+        for img in page.images
+        if not img.in_article and img.src and _home_link(page, img.link_href)
+    )
     return {_norm(u) for u in out}
 
 
@@ -386,7 +406,8 @@ def og_image_logo(page: Page, options: Options) -> Iterator[Hit]:
     A share card with the site logo looks the same for every post; when the article
     has images, one of them (or a featured image) makes the card recognisable. The
     logo is recognised as the JSON-LD publisher logo, an image outside the article
-    (the header), or a file named logo, favicon, icon or avatar.
+    that links to the home page (the header logo), or a file named logo, favicon,
+    apple-touch-icon or avatar.
 
     Fails: <meta property="og:image" content="https://example.com/logo.png"> and
            <article><img src="/post/diagram.png" ...></article>
