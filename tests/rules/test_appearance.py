@@ -228,6 +228,14 @@ def test_og_url_matches_despite_index_html_and_case() -> None:
     assert hits("S705", doc(head)) == []
 
 
+def test_development_address_only_when_not_previewed_locally() -> None:
+    head = OG.replace("https://example.com/blog/post/", "http://localhost:1313/blog/post/")
+    html = doc(head).replace("https://example.com/blog/post/", "http://localhost:1313/blog/post/")
+    (hit,) = hits("S705", html, url="public/blog/post/index.html")  # the build
+    assert "development address" in hit.message
+    assert hits("S705", html, url="http://localhost:1313/blog/post/") == []  # hugo server
+
+
 def test_relative_canonical_in_a_file_is_not_compared() -> None:
     html = doc(OG).replace('href="https://example.com/blog/post/"', 'href="post.html"')
     assert hits("S705", html, url="public/blog/post.html") == []

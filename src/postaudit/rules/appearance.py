@@ -158,6 +158,12 @@ _LOCAL_HOST = re.compile(
 )
 
 
+def dev_address(page: Page, url: str) -> bool:
+    """`url` is a development address while the page is not served from one (a local
+    preview server, `hugo server` or the demo, writes its own address everywhere)."""
+    return is_local(url) and not is_local(page.final_url)
+
+
 def is_local(url: str) -> bool:
     """A development address (localhost, 0.0.0.0, 127.x, *.local, *.test)."""
     try:
@@ -454,7 +460,7 @@ def og_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
     """
     url = meta_value(page, "og:url") or ""
     where = page.locate("og:url")
-    if is_local(url):
+    if dev_address(page, url):
         yield Hit(
             f"og:url {url[:120]!r} is a development address{hint(page, 'url')}",
             where,

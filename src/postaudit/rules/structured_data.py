@@ -28,6 +28,7 @@ from postaudit.rules.appearance import (
     absolute,
     applies_to_page,
     canonical_url,
+    dev_address,
     generator,
     hint,
     is_local,
@@ -548,7 +549,7 @@ def article_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
             value = art.resolve(value)
         for url in _urls_of(value)[:1]:
             full = absolute(page, url)
-            if is_local(full):
+            if dev_address(page, full):
                 yield Hit(
                     f"the {art.type} {key} {url[:100]!r} is a development address"
                     f"{hint(page, 'url')}",
