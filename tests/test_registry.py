@@ -21,6 +21,7 @@ PREFIX = {
     Category.HEADINGS: "H4",
     Category.LINKS: "L5",
     Category.METADATA: "M6",
+    Category.APPEARANCE: "S7",
     Category.FETCH: "X0",
 }
 IDS = [r.code for r in ALL_RULES]
@@ -33,7 +34,7 @@ def test_codes_and_names_are_unique() -> None:
 
 @pytest.mark.parametrize("r", ALL_RULES, ids=IDS)
 def test_rule_metadata(r: Rule) -> None:
-    assert re.fullmatch(r"[AKRHLMX]\d{3}", r.code)
+    assert re.fullmatch(r"[AKRHLMSX]\d{3}", r.code)
     assert r.code.startswith(PREFIX[r.category]), "the code prefix names the category"
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name)
     assert r.title and r.title[0].isupper() and not r.title.endswith(".")

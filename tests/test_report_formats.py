@@ -205,6 +205,7 @@ def test_junit_parses_and_counts(report: Report) -> None:
         "readability",
         "links",
         "metadata",
+        "appearance",
     ]
     assert all(c.get("classname") == FILE for c in cases.values())
     failure = cases["alt_text"].find("failure")
@@ -346,14 +347,15 @@ def test_markdown_renders_with_inert_page_text(report: Report) -> None:
         "Readability",
         "Links",
         "Metadata",
+        "Appearance",
     ]
-    assert all(len(row) == 8 for row in scores), "a '|' in page text does not split cells"
+    assert all(len(row) == 9 for row in scores), "a '|' in page text does not split cells"
     assert [row[0] for row in scores[1:]] == [
         "https://example.com/down",
         "https://example.com/blog/post",
         FILE,
     ]
-    assert scores[3][1:] == ["70", "50", "n/a", "n/a", "n/a", "n/a", "90"]
+    assert scores[3][1:] == ["70", "50", "n/a", "n/a", "n/a", "n/a", "90", "n/a"]
     assert findings[0] == ["Severity", "Rule", "Page", "Message", "Where"]
     assert all(len(row) == 5 for row in findings)
     assert findings[1][1] == "`A101` img-alt-missing", "gate-blocking findings first"

@@ -35,6 +35,7 @@ class Category(StrEnum):
     READABILITY = "readability"
     LINKS = "links"
     METADATA = "metadata"
+    APPEARANCE = "appearance"  # S rules: share cards, structured data, image layout
     FETCH = "fetch"  # X rules: fetch and tool errors; never scored
 
     @property
@@ -49,6 +50,7 @@ _CATEGORY_LABELS = {
     Category.READABILITY: "Readability",
     Category.LINKS: "Links",
     Category.METADATA: "Metadata",
+    Category.APPEARANCE: "Appearance",
     Category.FETCH: "Fetch",
 }
 
@@ -60,6 +62,7 @@ SCORED_CATEGORIES: tuple[Category, ...] = (
     Category.READABILITY,
     Category.LINKS,
     Category.METADATA,
+    Category.APPEARANCE,
 )
 
 

@@ -20,6 +20,12 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
+from postaudit.appearance_parse import (
+    ImageLayout,
+    LdBlock,
+    image_layout,
+    ld_blocks,
+)
 from postaudit.content import CHROME, Scope, find_scope
 from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
@@ -81,6 +87,7 @@ class Image:
     #: h1-h6 or figcaption ancestor: what axe's image-redundant-alt compares the alt with
     context_text: str | None = None
     own_paragraph: bool = False  # the only content of its <p> (Markdown's `![](x.png)`)
+    layout: ImageLayout | None = None  # size, style, loading, fetched URLs (img and input)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +193,8 @@ class Page:
     #: what a fragment (`#x`) can scroll to: every element id and every `<a name>`
     #: in the document, as written (`fragment_targets`)
     anchors: frozenset[str] = frozenset()
+    #: every ld+json block, valid or not, with source lines (`json_ld` holds the valid ones)
+    ld_blocks: tuple[LdBlock, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -977,6 +986,7 @@ def _images(b: _Builder) -> list[Image]:
                 link_name=link_name,
                 context_text=_text_without_alts(context) if context is not None else None,
                 own_paragraph=own_paragraph,
+                layout=image_layout(tag, b.resolve) if kind in ("img", "input") else None,
             )
         )
     return out
@@ -1295,8 +1305,18 @@ def _meta_named(*names: str) -> Callable[[Tag], bool]:
     return match
 
 
-#: Social-card metas located as landmarks (`Page.locate("og:description")`).
-SOCIAL_META = ("og:title", "og:description", "twitter:title", "twitter:description")
+#: Share-card metas located as landmarks (`Page.locate("og:description")`): the ones the
+#: snippet rules (M612, M613) and the appearance rules (S7xx) point at.
+SOCIAL_META = (
+    "og:title",
+    "og:description",
+    "og:image",
+    "og:url",
+    "og:type",
+    "twitter:card",
+    "twitter:title",
+    "twitter:description",
+)
 
 
 def _meta_keyed(key: str) -> Callable[[Tag], bool]:
@@ -1444,6 +1464,7 @@ def parse_page(
         ),
         body=LazyText(lambda: reader_text(soup.body) if soup.body is not None else ""),
         anchors=fragment_targets(index),
+        ld_blocks=ld_blocks(html, index.named("script")),
     )
 
 

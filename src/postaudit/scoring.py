@@ -21,6 +21,9 @@ CATEGORY_WEIGHTS: Mapping[Category, float] = {
     Category.READABILITY: 1.0,
     Category.LINKS: 1.0,
     Category.METADATA: 1.0,
+    # equal to the others: a share card and a search snippet are seen before the post
+    # is read, as much as its title is (docs/appearance.md)
+    Category.APPEARANCE: 1.0,
 }
 
 

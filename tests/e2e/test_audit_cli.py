@@ -111,6 +111,7 @@ def test_good_page_json_field_by_field(site: HTTPServer) -> None:
         "readability",
         "links",
         "metadata",
+        "appearance",
     }
     assert not [f for f in page["findings"] if f["category"] == "metadata"]
     assert page["facts"]["scope"]["preset"] == "generic"

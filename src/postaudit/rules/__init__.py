@@ -9,12 +9,15 @@ from postaudit.model import Category
 from postaudit.rules import (
     accessibility,
     alt_text,
+    appearance,
     fetch_errors,
     headings,
+    image_layout,
     keywords,
     links,
     metadata,
     readability,
+    structured_data,
 )
 from postaudit.rules.base import Rule, rule
 
@@ -27,6 +30,9 @@ ALL_RULES: tuple[Rule, ...] = (
     *headings.RULES,  # H4xx
     *links.RULES,  # L5xx
     *metadata.RULES,  # M6xx
+    *appearance.RULES,  # S70x share cards
+    *structured_data.RULES,  # S71x JSON-LD
+    *image_layout.RULES,  # S73x image layout
     *fetch_errors.RULES,  # X0xx
 )
 
@@ -41,6 +47,7 @@ FAMILIES: dict[Category, ModuleType] = {
     Category.HEADINGS: headings,
     Category.LINKS: links,
     Category.METADATA: metadata,
+    Category.APPEARANCE: appearance,
 }
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
