@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import httpx
 
@@ -436,35 +436,103 @@ def _sniff_not_html(head: bytes) -> str | None:
 INFLATE_STEP: Final = 64 * 1024
 
 
+def _brotli_decompressor() -> Any:
+    """A brotli decompressor that can cap its output per call (brotli 1.2+), or None."""
+    try:
+        import brotli
+    except ImportError:
+        return None
+    stage = brotli.Decompressor()
+    try:
+        stage.process(b"", output_buffer_limit=INFLATE_STEP)
+    except TypeError:  # brotli < 1.2: no output limit, so no bounded decoding
+        return None
+    return stage
+
+
+def _zstd_decompressor() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return zstandard.ZstdDecompressor().decompressobj()
+
+
+def decodable_codings() -> tuple[str, ...]:
+    """The content codings `Inflater` undoes in bounded steps here: gzip and deflate
+    always, br with brotli 1.2+ installed, zstd with zstandard installed. This is the
+    Accept-Encoding the client offers (httpx would offer br and zstd whenever the
+    packages are importable, whatever postaudit decodes)."""
+    codings = ["gzip", "deflate"]
+    if _brotli_decompressor() is not None:
+        codings.append("br")
+    if _zstd_decompressor() is not None:
+        codings.append("zstd")
+    return tuple(codings)
+
+
+#: Input bytes given to the zstd decoder per call. zstandard's decompressobj has no
+#: output limit, and a zstd block of 4 bytes can stand for 128 KB, so 64 input bytes
+#: produce at most about 2 MB.
+_ZSTD_SLICE: Final = 64
+
+
 class Inflater:
-    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, in any stack) in
-    bounded steps: each `feed`/`finish` yields pieces of at most `INFLATE_STEP` bytes,
-    so the caller's size cap stops a gzip bomb (even a gzip of a gzip) after at most
-    the cap plus one step per stage. httpx's own decoders inflate a whole network chunk
-    at once (a 64 KB chunk of zeros is 64 MB), which is why the body is read raw.
-    Unknown codings are passed through, as httpx does. Raises `zlib.error`.
+    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, br, zstd, in any
+    stack) in bounded steps: each `feed`/`finish` yields pieces of at most
+    `INFLATE_STEP` bytes (zstd: of at most about 2 MB), so the caller's size cap stops
+    a decompression bomb (even a gzip of a gzip) after at most the cap plus one step per
+    stage. httpx's own decoders inflate a whole network chunk at once (a 64 KB chunk of
+    zeros is 64 MB), which is why the body is read raw. br and zstd need their packages
+    (see `decodable_codings`); codings that cannot be undone are passed through, as
+    httpx does. Raises `DecodeError`.
     """
 
     def __init__(self, codings: list[str]) -> None:
-        self._stages: list[tuple[str, zlib._Decompress]] = []
+        self._stages: list[tuple[str, Any]] = []
         for coding in reversed(codings):  # the last coding applied is undone first
             name = coding.strip().lower()
+            stage: Any = None
             if name in ("gzip", "x-gzip"):
-                self._stages.append((name, zlib.decompressobj(16 + zlib.MAX_WBITS)))
+                stage = zlib.decompressobj(16 + zlib.MAX_WBITS)
             elif name == "deflate":
-                self._stages.append((name, zlib.decompressobj()))
+                stage = zlib.decompressobj()
+            elif name == "br":
+                stage = _brotli_decompressor()
+            elif name == "zstd":
+                stage = _zstd_decompressor()
+            if stage is not None:
+                self._stages.append((name, stage))
         self._started = [False] * len(self._stages)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        return self._run(0, data)
+        try:
+            yield from self._run(0, data)
+        except DecodeError:
+            raise
+        except Exception as exc:  # zlib.error, brotli.error, zstandard.ZstdError
+            raise DecodeError(str(exc) or type(exc).__name__) from None
 
     def finish(self) -> Iterator[bytes]:
-        for i in range(len(self._stages)):
-            yield from self._drain(i)
+        try:
+            for i in range(len(self._stages)):
+                yield from self._drain(i)
+        except DecodeError:
+            raise
+        except Exception as exc:
+            raise DecodeError(str(exc) or type(exc).__name__) from None
 
     def _drain(self, i: int) -> Iterator[bytes]:
         """Output still held by stage `i` once its input has ended."""
-        _, stage = self._stages[i]
+        name, stage = self._stages[i]
+        if name == "br":
+            if self._started[i] and not stage.is_finished():
+                raise DecodeError("brotli stream is truncated")
+            return
+        if name == "zstd":
+            if self._started[i] and not stage.eof:
+                raise DecodeError("zstd stream is truncated")
+            return
         while True:
             out = stage.decompress(b"", INFLATE_STEP)
             if not out:
@@ -486,6 +554,17 @@ class Inflater:
                 # "deflate" is often raw DEFLATE without the zlib wrapper (as in httpx)
                 stage = zlib.decompressobj(-zlib.MAX_WBITS)
                 self._stages[i] = (name, stage)
+        if name == "br":
+            yield from self._run_brotli(i, stage, data)
+            return
+        if name == "zstd":
+            for start in range(0, len(data), _ZSTD_SLICE):
+                if stage.eof:
+                    break
+                out = stage.decompress(data[start : start + _ZSTD_SLICE])
+                if out:
+                    yield from self._run(i + 1, out)
+            return
         pending = data
         while pending and not stage.eof:
             out = stage.decompress(pending, INFLATE_STEP)
@@ -497,6 +576,23 @@ class Inflater:
                 if out:
                     yield from self._run(i + 1, out)
 
+    def _run_brotli(self, i: int, stage: Any, data: bytes) -> Iterator[bytes]:
+        # brotli keeps the input it has not decoded yet: empty calls go on decoding it,
+        # at most INFLATE_STEP bytes each, until it has nothing more to give
+        # (the limit is where brotli stops growing its buffer, so a call may return up
+        # to about 1.5 steps: cut into steps like the other codings)
+        out = stage.process(data, output_buffer_limit=INFLATE_STEP)
+        while out:
+            for start in range(0, len(out), INFLATE_STEP):
+                yield from self._run(i + 1, out[start : start + INFLATE_STEP])
+            if stage.is_finished():
+                return
+            out = stage.process(b"", output_buffer_limit=INFLATE_STEP)
+
+
+class DecodeError(Exception):
+    """A body that does not decode as its Content-Encoding says."""
+
 
 def _zlib_header(data: bytes) -> bool:
     return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
@@ -507,6 +603,9 @@ def _zlib_header(data: bytes) -> bool:
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES: Final = frozenset({429, 503})
 _ACCEPT_HTML: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+#: What the client offers: only codings the Inflater decodes (httpx alone would offer
+#: br and zstd whenever their packages are importable).
+_CODINGS: Final = decodable_codings()
 
 
 @dataclass(slots=True)
@@ -568,7 +667,7 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=timeout,
-            headers={"User-Agent": o.user_agent},
+            headers={"User-Agent": o.user_agent, "Accept-Encoding": ", ".join(_CODINGS)},
             limits=httpx.Limits(
                 max_connections=o.concurrency,
                 max_keepalive_connections=o.concurrency,
@@ -810,7 +909,7 @@ class Fetcher:
                     if size > cap:
                         raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
                     chunks.append(chunk)
-            except zlib.error as exc:
+            except DecodeError as exc:
                 raise _fail(
                     FetchErrorKind.READ,
                     f"cannot decode the body of {target}: {_one_line(str(exc))}",
