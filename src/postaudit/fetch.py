@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import dataclasses
+import ipaddress
 import os
 import socket
 import ssl
@@ -31,6 +32,7 @@ from typing import Any, Final
 import httpx
 
 from postaudit import __version__
+from postaudit.boundary import SiteBoundary, is_private_address
 
 
 class FetchErrorKind(StrEnum):
@@ -44,6 +46,8 @@ class FetchErrorKind(StrEnum):
     HTTP_STATUS = "http_status"  # 4xx/5xx
     NOT_HTML = "not_html"  # content type not HTML (only when HTML is required)
     READ = "read"  # connection dropped mid-body, protocol error
+    OFF_SITE = "off_site"  # a redirect out of the run's site boundary (sitemap runs)
+    BLOCKED = "blocked_address"  # a redirect from a public address to a private one
     OTHER = "other"
 
 
@@ -81,6 +85,9 @@ class FetchOptions:
     retries: int = 0
     retry_after_cap: float = 30.0
     backoff: float = 0.5
+    #: addresses counted as public by the private-address rule of redirects (see
+    #: `postaudit.boundary`): a test hook, so a loopback server can play a public one
+    public_addresses: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -622,6 +629,7 @@ class _Call:
     encoding_source: str | None = None
     redirects: list[Redirect] = field(default_factory=list)
     error: FetchError | None = None
+    public_start: bool | None = None  # the first hop's peer was public (None: not known)
 
     def page(self, started: float) -> RawPage:
         return RawPage(
@@ -680,8 +688,12 @@ class Fetcher:
         if client is not None:
             await client.aclose()
 
-    async def fetch_page(self, url: str, *, require_html: bool = True) -> RawPage:
-        """GET an article page: follow redirects, require HTML, decode the body."""
+    async def fetch_page(
+        self, url: str, *, require_html: bool = True, site: SiteBoundary | None = None
+    ) -> RawPage:
+        """GET an article page: follow redirects, require HTML, decode the body.
+
+        With `site`, a redirect out of that boundary is not followed (an OFF_SITE error)."""
         if not self.options.header_hosts and not self._header_hosts:
             key = header_key(url)
             if key is not None:
@@ -691,7 +703,7 @@ class Fetcher:
         attempts = 0
         while True:
             raw = await self._call(
-                "GET", url, max_bytes=None, read_body=True, require_html=require_html
+                "GET", url, max_bytes=None, read_body=True, require_html=require_html, site=site
             )
             attempts += 1
             if raw.status not in _RETRY_STATUSES or raw.error is None:
@@ -713,14 +725,25 @@ class Fetcher:
         return max(0.0, min(wait, self.options.retry_after_cap))
 
     async def request(
-        self, method: str, url: str, *, max_bytes: int | None = None, read_body: bool = True
+        self,
+        method: str,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        read_body: bool = True,
+        site: SiteBoundary | None = None,
     ) -> RawPage:
         """Any method (HEAD/GET for the link checker), same redirect/limit/error handling.
 
         No HTML requirement; `text` is filled only for HTML (or untyped, non-binary) bodies.
         """
         return await self._call(
-            method.upper(), url, max_bytes=max_bytes, read_body=read_body, require_html=False
+            method.upper(),
+            url,
+            max_bytes=max_bytes,
+            read_body=read_body,
+            require_html=False,
+            site=site,
         )
 
     # ------------------------------------------------------------------ internals
@@ -746,6 +769,7 @@ class Fetcher:
         max_bytes: int | None,
         read_body: bool,
         require_html: bool,
+        site: SiteBoundary | None = None,
     ) -> RawPage:
         if self._client is None:
             raise RuntimeError("Fetcher must be used as 'async with Fetcher(...) as f'")
@@ -756,7 +780,9 @@ class Fetcher:
             target = _http_url(url)
             call.current = str(target)
             async with self._global:
-                await self._follow(self._client, call, method, target, cap, read_body, require_html)
+                await self._follow(
+                    self._client, call, method, target, cap, read_body, require_html, site
+                )
         except _Failure as failure:
             call.error = failure.error
         except Exception as exc:  # never escape: everything becomes a FetchError
@@ -774,10 +800,13 @@ class Fetcher:
         cap: int,
         read_body: bool,
         require_html: bool,
+        site: SiteBoundary | None,
     ) -> None:
         """Request `target`, following redirects by hand, under the total deadline.
 
         Time spent queueing for a per-host slot does not count against the deadline.
+        A redirect out of `site`, or from a public address to a private one, is not
+        followed (see `postaudit.boundary`).
         """
         remaining = self.options.effective_total_timeout
         visited = {str(target.copy_with(fragment=None))}
@@ -817,6 +846,14 @@ class Fetcher:
                     f"redirect loop: {call.current} -> {location} was already visited",
                 )
             visited.add(key)
+            if site is not None and (reason := site.reason(str(location))) is not None:
+                raise _fail(
+                    FetchErrorKind.OFF_SITE,
+                    f"redirects to {location}, {reason}: not followed "
+                    "(--allow-host widens the site)",
+                )
+            if call.public_start:
+                await self._refuse_private(target, location)
             status = call.redirects[-1].status
             if (status == 303 and method != "HEAD") or (
                 status in (301, 302) and method not in ("GET", "HEAD")
@@ -828,6 +865,27 @@ class Fetcher:
             call.current = str(target)
             call.status = None
             call.headers = {}
+
+    async def _refuse_private(self, source: httpx.URL, location: httpx.URL) -> None:
+        """Before connecting: a redirect from a public address whose target host is, or
+        resolves to, a private one is refused (the peer check in `_hop` catches a name
+        that resolves differently by the time it connects)."""
+        host = location.host
+        port = location.port or (443 if location.scheme == "https" else 80)
+        public = self.options.public_addresses
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+            except OSError:
+                return  # the hop itself reports the DNS failure
+            addresses = [str(info[4][0]) for info in infos]
+        for address in addresses:
+            if is_private_address(address, public):
+                raise _blocked(source, location, address)
 
     async def _hop(
         self,
@@ -847,6 +905,13 @@ class Fetcher:
         if require_html:
             headers.setdefault("Accept", _ACCEPT_HTML)
         async with client.stream(method, target, headers=headers) as response:
+            peer = _peer_address(response)
+            if peer is not None:
+                private = is_private_address(peer, self.options.public_addresses)
+                if call.public_start is None:
+                    call.public_start = not private
+                elif call.public_start and private and call.redirects:
+                    raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
             status = response.status_code
             call.status = status
             call.headers = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
@@ -933,6 +998,28 @@ class Fetcher:
         if decodable:
             call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
         return None
+
+
+def _peer_address(response: httpx.Response) -> str | None:
+    """The IP address the response came from (httpcore's network stream), or None."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    try:
+        peer = stream.get_extra_info("server_addr")
+    except Exception:
+        return None
+    if isinstance(peer, tuple) and peer and isinstance(peer[0], str):
+        return peer[0]
+    return None
+
+
+def _blocked(source: httpx.URL, location: httpx.URL, address: str) -> _Failure:
+    return _fail(
+        FetchErrorKind.BLOCKED,
+        f"redirect from {source} to {location} refused: it leads from a public address "
+        f"to the private address {address}",
+    )
 
 
 def header_key(url: str) -> str | None:
