@@ -228,6 +228,8 @@ def test_a_sitemap_run_fetches_only_its_own_site_and_names_the_rest() -> None:
         text = invoke("sitemap", source, "--links", "none", "--workers", "1", "--no-color")
         assert "Outside the site" in text.stdout
         assert other.url("/more.xml") in text.stdout
+        html = invoke("sitemap", source, "--links", "none", "--workers", "1", "--format", "html")
+        assert "Outside the site (3)" in html.stdout
 
         port = other.base.rsplit(":", 1)[1]
         wide = invoke(
