@@ -806,19 +806,27 @@ def test_rewrite_moves_entries_and_child_sitemaps(httpserver: HTTPServer, site: 
     site("/posts.xml", urlset(f"{prod}a/", f"{prod}b/", "https://cdn.example.net/c/"))
     options = SitemapOptions(rewrite=[(prod, staging)])
     result = run_collect(httpserver.url_for("/sitemap.xml"), options)
+    # the entry on another host is outside the site (issue 16): named, not audited
+    assert [e.url for e in result.entries] == [f"{staging}a/", f"{staging}b/"]
+    assert [o.url for o in result.outside] == ["https://cdn.example.net/c/"]
+    assert result.skipped == {"off-site": 1}
+    assert result.sitemaps_read == (httpserver.url_for("/sitemap.xml"), f"{staging}posts.xml")
+    assert result.problems == ()
+    widened = SitemapOptions(rewrite=[(prod, staging)], allow_hosts=["cdn.example.net"])
+    result = run_collect(httpserver.url_for("/sitemap.xml"), widened)
     assert [e.url for e in result.entries] == [
         f"{staging}a/",  # sorted: http://localhost... before https://cdn...
         f"{staging}b/",
         "https://cdn.example.net/c/",
     ]
-    assert result.sitemaps_read == (httpserver.url_for("/sitemap.xml"), f"{staging}posts.xml")
-    assert result.problems == ()
+    assert result.outside == ()
 
 
 def test_foreign_host_is_pointed_out_without_rewrite(httpserver: HTTPServer, site: Serve) -> None:
     site("/sitemap.xml", urlset("http://0.0.0.0:4000/a/", "http://0.0.0.0:4000/b/"))
     result = run_collect(httpserver.url_for("/sitemap.xml"))
-    assert len(result.entries) == 2
+    assert result.entries == ()  # outside the site (issue 16): named, not audited
+    assert [o.url for o in result.outside] == ["http://0.0.0.0:4000/a/", "http://0.0.0.0:4000/b/"]
     origin = httpserver.url_for("/").rstrip("/")
     assert [p.message for p in result.problems] == [
         "2 of 2 URLs are on another host (http://0.0.0.0:4000) than localhost; "

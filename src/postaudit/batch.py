@@ -9,7 +9,8 @@ Politeness
 - robots.txt (one fetch per origin, shared with the sitemap discovery) is respected
   for the pages audited: a disallowed entry is not fetched; it is a counted skip,
   listed in the summary (`skipped.robots`, `disallowed`), not a finding. Link checks
-  are not subject to robots.txt (as in the `links` phase of `audit`).
+  honour robots.txt only with `respect_robots` (config or `--respect-robots`), as in
+  the `links` phase of `audit`.
   `ignore_robots` turns all of this off, Crawl-delay included.
 - per-host (`per_host`, default 4) and global (`concurrency`) limits on requests in
   flight are the Fetcher's; a per-host minimum interval between request starts
@@ -55,11 +56,27 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from postaudit.config import Config, RuleSettings
-from postaudit.fetch import Fetcher, FetchOptions, RawPage
-from postaudit.linkcheck import LinkChecker, LinkStatus, Need, collect_needs, link_key, page_status
+from postaudit.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
+from postaudit.linkcheck import (
+    Hop,
+    LinkChecker,
+    LinkState,
+    LinkStatus,
+    Need,
+    collect_needs,
+    link_key,
+    page_status,
+)
 from postaudit.model import Category, PageResult
 from postaudit.robots import RobotsCache
-from postaudit.sitemap import SitemapOptions, SitemapResult, collect, describe_skip
+from postaudit.sitemap import (
+    Outside,
+    SitemapOptions,
+    SitemapResult,
+    collect,
+    describe_skip,
+    site_boundary,
+)
 
 _RETRY_STATUSES = frozenset({429, 503})
 _RETRY_ERRORS = frozenset({"connect", "timeout"})
@@ -108,6 +125,7 @@ class BatchResult:
     workers: int = 1
     elapsed: float = 0.0
     crawl_delays: Mapping[str, float] = field(default_factory=dict)
+    outside: tuple[Outside, ...] = ()  # pages that redirect out of the site (not audited)
 
     @property
     def complete(self) -> bool:
@@ -777,6 +795,8 @@ async def run_sitemap(
     judge_: Judge | None = None
     workers = 1
     delays: dict[str, float] = {}
+    site = site_boundary(source, sitemap_options)
+    outside: list[Outside] = []
 
     def finished(url: str, result: PageResult) -> None:
         nonlocal audited
@@ -793,15 +813,19 @@ async def run_sitemap(
         if config.link_timeout is not None and config.link_timeout != config.timeout:
             link_opts = replace(fetch_opts, timeout=config.link_timeout)
             link_fetcher = await stack.enter_async_context(PacedFetcher(link_opts, pacer))
-        checker = LinkChecker(link_fetcher, link_check_options(config))
         robots = RobotsCache(fetcher)
+        checker = LinkChecker(
+            link_fetcher,
+            link_check_options(config),
+            robots=robots if config.respect_robots else None,
+        )
         agent = fetcher.options.user_agent
         link_options = link_check_options(config)
 
         async def fetch(url: str) -> RawPage:
             attempt = 0
             while True:
-                raw = await fetcher.fetch_page(url)
+                raw = await fetcher.fetch_page(url, site=site)
                 attempt += 1
                 delay = retry_delay(
                     raw, attempt, backoff=link_options.backoff, cap=link_options.retry_after_cap
@@ -811,11 +835,14 @@ async def run_sitemap(
                 if raw.status in _RETRY_STATUSES and "retry-after" in raw.headers:
                     pacer.pause(host_of(url), delay)
                 await asyncio.sleep(delay)
-            checker.fulfil(url, page_status(raw))
+            checker.fulfil(url, _off_site_status(raw) or page_status(raw))
             return raw
 
-        async def audit(url: str, pages: _Pages, judge: Judge, job_id: int) -> PageResult:
+        async def audit(url: str, pages: _Pages, judge: Judge, job_id: int) -> PageResult | None:
             raw = await pages.fetched(url)
+            if raw.error is not None and raw.error.kind is FetchErrorKind.OFF_SITE:
+                outside.append(Outside(url, f"page {raw.error.message}; not audited"))
+                return None
             target = Target("url", url)
             facts = _raw_facts(raw)
             failure = _raw_failure(raw, target, facts)
@@ -888,6 +915,9 @@ async def run_sitemap(
                 assert judge_ is not None
                 while (url := pages.take()) is not None:
                     result = await audit(url, pages, judge_, next(counter))
+                    if result is None:  # redirected out of the site: named, not audited
+                        done_urls.add(url)
+                        continue
                     finished(url, result)
 
             slots = max(1, min(options.concurrency, len(urls)))
@@ -926,6 +956,26 @@ async def run_sitemap(
         workers=workers,
         elapsed=time.perf_counter() - started,
         crawl_delays=delays,
+        outside=tuple(sorted(outside)),
+    )
+
+
+def _off_site_status(raw: RawPage) -> LinkStatus | None:
+    """The link status of an audited page that redirects out of the site: a redirect
+    (its target, on another site, was not fetched), not a broken link."""
+    if raw.error is None or raw.error.kind is not FetchErrorKind.OFF_SITE or not raw.redirects:
+        return None
+    chain = tuple(Hop(r.status, r.url, r.location) for r in raw.redirects)
+    return LinkStatus(
+        url=raw.url,
+        state=LinkState.REDIRECTED,
+        status=chain[-1].status,
+        final_url=chain[-1].location,
+        chain=chain,
+        message=f"HTTP {chain[-1].status} to another site (not fetched)",
+        elapsed=raw.elapsed,
+        method="page",
+        attempts=1,
     )
 
 
@@ -971,8 +1021,12 @@ def batch_summary(
     distribution, worst, frequent, failures, site_counts) and the run's own."""
     sitemap = result.sitemap
     skipped: dict[str, int] = {"robots": len(result.disallowed)}
+    outside = list(result.outside)
     if sitemap is not None:
         skipped.update(sitemap.skipped)
+        outside.extend(sitemap.outside)
+    if result.outside:
+        skipped["off-site"] = skipped.get("off-site", 0) + len(result.outside)
     out = dict(collector_summary)
     out.update(
         {
@@ -988,6 +1042,8 @@ def batch_summary(
             },
         }
     )
+    if outside:  # only when there is something to name (older reports have no key)
+        out["outside"] = [o.to_dict() for o in sorted(set(outside))]
     return out
 
 

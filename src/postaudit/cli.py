@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from postaudit import __version__
-from postaudit.options import audit_options, sitemap_options
+from postaudit.options import audit_options, network_safety_options, sitemap_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -85,6 +85,8 @@ def build_config(
     link_timeout: float | None = None,
     link_retries: int | None = None,
     retry_after_cap: float | None = None,
+    allow_hosts: Sequence[str] = (),
+    respect_robots: bool | None = None,
     **_: Any,
 ) -> Config:
     from postaudit import config as cfg
@@ -103,7 +105,10 @@ def build_config(
         parsed = [cfg.parse_rule_option(o) for o in rule_options]
         rules_table = cfg.merge_rules(base.rules, parsed) if parsed else None
         minimums = dict(cfg.parse_fail_under(v) for v in _split(fail_under))
+        hosts = cfg.check_allow_hosts(_split(allow_hosts), "--allow-host")
         return base.with_flags(
+            allow_hosts=(*base.allow_hosts, *hosts) if hosts else None,
+            respect_robots=respect_robots or None,
             keywords=tuple(keywords),
             locations=tuple(locations),
             format=tuple(fmt),
@@ -263,6 +268,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("targets", nargs=-1, required=True)
 @audit_options
+@network_safety_options(sitemap=False)
 def audit(
     targets: tuple[str, ...], no_color: bool, quiet: bool, verbose: int, **options: Any
 ) -> None:
@@ -289,10 +295,12 @@ def audit(
     stdin_bytes = sys.stdin.buffer.read(config.max_bytes + 1) if reading else None
     from postaudit.runner import run
 
+    max_time = options.get("max_time")
     try:
-        report = run(expanded, config, stdin_bytes=stdin_bytes)
+        report = run(expanded, config, stdin_bytes=stdin_bytes, max_time=max_time)
     except SelectorError as exc:
         raise UsageFailure(str(exc)) from None
+    left = report.summary.get("not_audited") or []
     comparison, result = judge(report, config, baseline, update=update)
     emit(
         report,
@@ -303,10 +311,22 @@ def audit(
         comparison=comparison,
         gate=result,
     )
+    if left and max_time is not None:
+        _stopped_after(max_time, len(left))
     finish(report, config, result, update=update)
 
 
-def _sitemap_settings(options: dict[str, Any]) -> Any:
+def _stopped_after(max_time: float, left: int) -> None:
+    """`--max-time` ran out: say so, exit 1 (the same for `audit` and `sitemap`)."""
+    click.echo(
+        f"postaudit: stopped after --max-time {max_time:g} s: {left:,} "
+        f"page{'s' * (left != 1)} not audited (listed in the summary)",
+        err=True,
+    )
+    sys.exit(EXIT_GATE)
+
+
+def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) -> Any:
     from postaudit.sitemap import SitemapOptions, parse_rewrite, parse_shard, parse_since
 
     try:
@@ -317,6 +337,7 @@ def _sitemap_settings(options: dict[str, Any]) -> Any:
             rewrite=tuple(parse_rewrite(r) for r in options.get("rewrite") or ()),
             shard=parse_shard(options["shard"]) if options.get("shard") else None,
             limit=options.get("limit"),
+            allow_hosts=allow_hosts,
         )
     except ValueError as exc:
         raise UsageFailure(str(exc)) from None
@@ -326,6 +347,7 @@ def _sitemap_settings(options: dict[str, Any]) -> Any:
 @click.argument("source")
 @audit_options
 @sitemap_options
+@network_safety_options(sitemap=True)
 def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: Any) -> None:
     """Audit every page of a sitemap: a sitemap URL, a site root (sitemaps found through
     robots.txt, then /sitemap.xml) or a local sitemap file."""
@@ -337,7 +359,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
     config = build_config(**options)
     update = bool(options.get("update_baseline"))
     outputs = plan_outputs(config, no_color=no_color)
-    settings = _sitemap_settings(options)
+    settings = _sitemap_settings(options, config.allow_hosts)
     baseline = load_baseline(config, update=update)
     if config.content_selector:
         try:
@@ -348,6 +370,8 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
     if resume and not str(resume).strip():
         raise UsageFailure("--resume needs a file")
     ignore_robots = bool(options.get("ignore_robots"))
+    if ignore_robots and options.get("respect_robots"):
+        raise UsageFailure("--ignore-robots and --respect-robots contradict each other")
     if ignore_robots:
         click.echo(
             "postaudit: WARNING: --ignore-robots: robots.txt is NOT respected (Disallow and "
@@ -404,12 +428,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
         )
         sys.exit(130)
     if result.stopped == "max-time":
-        click.echo(
-            f"postaudit: stopped after --max-time {options['max_time']:g} s: {left:,} "
-            f"page{'s' * (left != 1)} not audited (listed in the summary)",
-            err=True,
-        )
-        sys.exit(EXIT_GATE)
+        _stopped_after(options["max_time"], left)
     finish(report, config, gate, update=update)
 
 

@@ -64,6 +64,10 @@ class Config:
     link_timeout: float | None = None  # per link check (s); None = `timeout`
     link_retries: int = 2  # retries on connect errors, timeouts, 429 and 503
     retry_after_cap: float = 30.0  # longest wait between link retries (s)
+    # issue 16 (network safety): hosts a sitemap run may fetch beyond its own site, and
+    # robots.txt for link checks (off by default, as in lychee and linkinator)
+    allow_hosts: tuple[str, ...] = ()
+    respect_robots: bool = False
     source: str | None = None  # the file the settings came from, for messages
 
     def with_flags(self, **flags: Any) -> Config:
@@ -238,6 +242,12 @@ def _check_value(key: str, raw_key: str, value: Any, where: str) -> Any:
         return value
     if key in LINK_SETTINGS:
         return check_link_setting(key, raw_key, value, where)
+    if key == "allow_hosts":
+        return check_allow_hosts(_strings(raw_key, value, where), f"{where}: {raw_key}")
+    if key == "respect_robots":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {raw_key!r} must be true or false")
+        return value
     if key == "timeout":
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{where}: {raw_key!r} must be a positive number of seconds")
@@ -357,6 +367,16 @@ def check_link_setting(key: str, raw_key: str, value: Any, where: str) -> Any:
     if key == "link_timeout" and value <= 0:
         raise ConfigError(f"{where}: {raw_key!r} must be a positive number of seconds")
     return float(value)
+
+
+def check_allow_hosts(values: Sequence[str], where: str) -> tuple[str, ...]:
+    """`allow-hosts` / `--allow-host`: host names or `host:port`, lower-cased."""
+    from postaudit.boundary import BoundaryError, parse_allow_host
+
+    try:
+        return tuple(parse_allow_host(v) for v in values)
+    except BoundaryError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def check_fail_under(key: str, value: Any, where: str) -> tuple[str, int]:

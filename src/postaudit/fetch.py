@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import dataclasses
+import ipaddress
 import os
 import socket
 import ssl
@@ -26,11 +27,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import httpx
 
 from postaudit import __version__
+from postaudit.boundary import SiteBoundary, is_private_address
 
 
 class FetchErrorKind(StrEnum):
@@ -44,6 +46,8 @@ class FetchErrorKind(StrEnum):
     HTTP_STATUS = "http_status"  # 4xx/5xx
     NOT_HTML = "not_html"  # content type not HTML (only when HTML is required)
     READ = "read"  # connection dropped mid-body, protocol error
+    OFF_SITE = "off_site"  # a redirect out of the run's site boundary (sitemap runs)
+    BLOCKED = "blocked_address"  # a redirect from a public address to a private one
     OTHER = "other"
 
 
@@ -81,6 +85,9 @@ class FetchOptions:
     retries: int = 0
     retry_after_cap: float = 30.0
     backoff: float = 0.5
+    #: addresses counted as public by the private-address rule of redirects (see
+    #: `postaudit.boundary`): a test hook, so a loopback server can play a public one
+    public_addresses: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -436,35 +443,103 @@ def _sniff_not_html(head: bytes) -> str | None:
 INFLATE_STEP: Final = 64 * 1024
 
 
+def _brotli_decompressor() -> Any:
+    """A brotli decompressor that can cap its output per call (brotli 1.2+), or None."""
+    try:
+        import brotli
+    except ImportError:
+        return None
+    stage = brotli.Decompressor()
+    try:
+        stage.process(b"", output_buffer_limit=INFLATE_STEP)
+    except TypeError:  # brotli < 1.2: no output limit, so no bounded decoding
+        return None
+    return stage
+
+
+def _zstd_decompressor() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return zstandard.ZstdDecompressor().decompressobj()
+
+
+def decodable_codings() -> tuple[str, ...]:
+    """The content codings `Inflater` undoes in bounded steps here: gzip and deflate
+    always, br with brotli 1.2+ installed, zstd with zstandard installed. This is the
+    Accept-Encoding the client offers (httpx would offer br and zstd whenever the
+    packages are importable, whatever postaudit decodes)."""
+    codings = ["gzip", "deflate"]
+    if _brotli_decompressor() is not None:
+        codings.append("br")
+    if _zstd_decompressor() is not None:
+        codings.append("zstd")
+    return tuple(codings)
+
+
+#: Input bytes given to the zstd decoder per call. zstandard's decompressobj has no
+#: output limit, and a zstd block of 4 bytes can stand for 128 KB, so 64 input bytes
+#: produce at most about 2 MB.
+_ZSTD_SLICE: Final = 64
+
+
 class Inflater:
-    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, in any stack) in
-    bounded steps: each `feed`/`finish` yields pieces of at most `INFLATE_STEP` bytes,
-    so the caller's size cap stops a gzip bomb (even a gzip of a gzip) after at most
-    the cap plus one step per stage. httpx's own decoders inflate a whole network chunk
-    at once (a 64 KB chunk of zeros is 64 MB), which is why the body is read raw.
-    Unknown codings are passed through, as httpx does. Raises `zlib.error`.
+    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, br, zstd, in any
+    stack) in bounded steps: each `feed`/`finish` yields pieces of at most
+    `INFLATE_STEP` bytes (zstd: of at most about 2 MB), so the caller's size cap stops
+    a decompression bomb (even a gzip of a gzip) after at most the cap plus one step per
+    stage. httpx's own decoders inflate a whole network chunk at once (a 64 KB chunk of
+    zeros is 64 MB), which is why the body is read raw. br and zstd need their packages
+    (see `decodable_codings`); codings that cannot be undone are passed through, as
+    httpx does. Raises `DecodeError`.
     """
 
     def __init__(self, codings: list[str]) -> None:
-        self._stages: list[tuple[str, zlib._Decompress]] = []
+        self._stages: list[tuple[str, Any]] = []
         for coding in reversed(codings):  # the last coding applied is undone first
             name = coding.strip().lower()
+            stage: Any = None
             if name in ("gzip", "x-gzip"):
-                self._stages.append((name, zlib.decompressobj(16 + zlib.MAX_WBITS)))
+                stage = zlib.decompressobj(16 + zlib.MAX_WBITS)
             elif name == "deflate":
-                self._stages.append((name, zlib.decompressobj()))
+                stage = zlib.decompressobj()
+            elif name == "br":
+                stage = _brotli_decompressor()
+            elif name == "zstd":
+                stage = _zstd_decompressor()
+            if stage is not None:
+                self._stages.append((name, stage))
         self._started = [False] * len(self._stages)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        return self._run(0, data)
+        try:
+            yield from self._run(0, data)
+        except DecodeError:
+            raise
+        except Exception as exc:  # zlib.error, brotli.error, zstandard.ZstdError
+            raise DecodeError(str(exc) or type(exc).__name__) from None
 
     def finish(self) -> Iterator[bytes]:
-        for i in range(len(self._stages)):
-            yield from self._drain(i)
+        try:
+            for i in range(len(self._stages)):
+                yield from self._drain(i)
+        except DecodeError:
+            raise
+        except Exception as exc:
+            raise DecodeError(str(exc) or type(exc).__name__) from None
 
     def _drain(self, i: int) -> Iterator[bytes]:
         """Output still held by stage `i` once its input has ended."""
-        _, stage = self._stages[i]
+        name, stage = self._stages[i]
+        if name == "br":
+            if self._started[i] and not stage.is_finished():
+                raise DecodeError("brotli stream is truncated")
+            return
+        if name == "zstd":
+            if self._started[i] and not stage.eof:
+                raise DecodeError("zstd stream is truncated")
+            return
         while True:
             out = stage.decompress(b"", INFLATE_STEP)
             if not out:
@@ -486,6 +561,17 @@ class Inflater:
                 # "deflate" is often raw DEFLATE without the zlib wrapper (as in httpx)
                 stage = zlib.decompressobj(-zlib.MAX_WBITS)
                 self._stages[i] = (name, stage)
+        if name == "br":
+            yield from self._run_brotli(i, stage, data)
+            return
+        if name == "zstd":
+            for start in range(0, len(data), _ZSTD_SLICE):
+                if stage.eof:
+                    break
+                out = stage.decompress(data[start : start + _ZSTD_SLICE])
+                if out:
+                    yield from self._run(i + 1, out)
+            return
         pending = data
         while pending and not stage.eof:
             out = stage.decompress(pending, INFLATE_STEP)
@@ -497,6 +583,23 @@ class Inflater:
                 if out:
                     yield from self._run(i + 1, out)
 
+    def _run_brotli(self, i: int, stage: Any, data: bytes) -> Iterator[bytes]:
+        # brotli keeps the input it has not decoded yet: empty calls go on decoding it,
+        # at most INFLATE_STEP bytes each, until it has nothing more to give
+        # (the limit is where brotli stops growing its buffer, so a call may return up
+        # to about 1.5 steps: cut into steps like the other codings)
+        out = stage.process(data, output_buffer_limit=INFLATE_STEP)
+        while out:
+            for start in range(0, len(out), INFLATE_STEP):
+                yield from self._run(i + 1, out[start : start + INFLATE_STEP])
+            if stage.is_finished():
+                return
+            out = stage.process(b"", output_buffer_limit=INFLATE_STEP)
+
+
+class DecodeError(Exception):
+    """A body that does not decode as its Content-Encoding says."""
+
 
 def _zlib_header(data: bytes) -> bool:
     return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
@@ -507,6 +610,9 @@ def _zlib_header(data: bytes) -> bool:
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES: Final = frozenset({429, 503})
 _ACCEPT_HTML: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+#: What the client offers: only codings the Inflater decodes (httpx alone would offer
+#: br and zstd whenever their packages are importable).
+_CODINGS: Final = decodable_codings()
 
 
 @dataclass(slots=True)
@@ -523,6 +629,7 @@ class _Call:
     encoding_source: str | None = None
     redirects: list[Redirect] = field(default_factory=list)
     error: FetchError | None = None
+    public_start: bool | None = None  # the first hop's peer was public (None: not known)
 
     def page(self, started: float) -> RawPage:
         return RawPage(
@@ -568,7 +675,7 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=timeout,
-            headers={"User-Agent": o.user_agent},
+            headers={"User-Agent": o.user_agent, "Accept-Encoding": ", ".join(_CODINGS)},
             limits=httpx.Limits(
                 max_connections=o.concurrency,
                 max_keepalive_connections=o.concurrency,
@@ -581,8 +688,12 @@ class Fetcher:
         if client is not None:
             await client.aclose()
 
-    async def fetch_page(self, url: str, *, require_html: bool = True) -> RawPage:
-        """GET an article page: follow redirects, require HTML, decode the body."""
+    async def fetch_page(
+        self, url: str, *, require_html: bool = True, site: SiteBoundary | None = None
+    ) -> RawPage:
+        """GET an article page: follow redirects, require HTML, decode the body.
+
+        With `site`, a redirect out of that boundary is not followed (an OFF_SITE error)."""
         if not self.options.header_hosts and not self._header_hosts:
             key = header_key(url)
             if key is not None:
@@ -592,7 +703,7 @@ class Fetcher:
         attempts = 0
         while True:
             raw = await self._call(
-                "GET", url, max_bytes=None, read_body=True, require_html=require_html
+                "GET", url, max_bytes=None, read_body=True, require_html=require_html, site=site
             )
             attempts += 1
             if raw.status not in _RETRY_STATUSES or raw.error is None:
@@ -614,14 +725,25 @@ class Fetcher:
         return max(0.0, min(wait, self.options.retry_after_cap))
 
     async def request(
-        self, method: str, url: str, *, max_bytes: int | None = None, read_body: bool = True
+        self,
+        method: str,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        read_body: bool = True,
+        site: SiteBoundary | None = None,
     ) -> RawPage:
         """Any method (HEAD/GET for the link checker), same redirect/limit/error handling.
 
         No HTML requirement; `text` is filled only for HTML (or untyped, non-binary) bodies.
         """
         return await self._call(
-            method.upper(), url, max_bytes=max_bytes, read_body=read_body, require_html=False
+            method.upper(),
+            url,
+            max_bytes=max_bytes,
+            read_body=read_body,
+            require_html=False,
+            site=site,
         )
 
     # ------------------------------------------------------------------ internals
@@ -647,6 +769,7 @@ class Fetcher:
         max_bytes: int | None,
         read_body: bool,
         require_html: bool,
+        site: SiteBoundary | None = None,
     ) -> RawPage:
         if self._client is None:
             raise RuntimeError("Fetcher must be used as 'async with Fetcher(...) as f'")
@@ -657,7 +780,9 @@ class Fetcher:
             target = _http_url(url)
             call.current = str(target)
             async with self._global:
-                await self._follow(self._client, call, method, target, cap, read_body, require_html)
+                await self._follow(
+                    self._client, call, method, target, cap, read_body, require_html, site
+                )
         except _Failure as failure:
             call.error = failure.error
         except Exception as exc:  # never escape: everything becomes a FetchError
@@ -675,10 +800,13 @@ class Fetcher:
         cap: int,
         read_body: bool,
         require_html: bool,
+        site: SiteBoundary | None,
     ) -> None:
         """Request `target`, following redirects by hand, under the total deadline.
 
         Time spent queueing for a per-host slot does not count against the deadline.
+        A redirect out of `site`, or from a public address to a private one, is not
+        followed (see `postaudit.boundary`).
         """
         remaining = self.options.effective_total_timeout
         visited = {str(target.copy_with(fragment=None))}
@@ -718,6 +846,14 @@ class Fetcher:
                     f"redirect loop: {call.current} -> {location} was already visited",
                 )
             visited.add(key)
+            if site is not None and (reason := site.reason(str(location))) is not None:
+                raise _fail(
+                    FetchErrorKind.OFF_SITE,
+                    f"redirects to {location}, {reason}: not followed "
+                    "(--allow-host widens the site)",
+                )
+            if call.public_start:
+                await self._refuse_private(target, location)
             status = call.redirects[-1].status
             if (status == 303 and method != "HEAD") or (
                 status in (301, 302) and method not in ("GET", "HEAD")
@@ -729,6 +865,27 @@ class Fetcher:
             call.current = str(target)
             call.status = None
             call.headers = {}
+
+    async def _refuse_private(self, source: httpx.URL, location: httpx.URL) -> None:
+        """Before connecting: a redirect from a public address whose target host is, or
+        resolves to, a private one is refused (the peer check in `_hop` catches a name
+        that resolves differently by the time it connects)."""
+        host = location.host
+        port = location.port or (443 if location.scheme == "https" else 80)
+        public = self.options.public_addresses
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+            except OSError:
+                return  # the hop itself reports the DNS failure
+            addresses = [str(info[4][0]) for info in infos]
+        for address in addresses:
+            if is_private_address(address, public):
+                raise _blocked(source, location, address)
 
     async def _hop(
         self,
@@ -748,6 +905,13 @@ class Fetcher:
         if require_html:
             headers.setdefault("Accept", _ACCEPT_HTML)
         async with client.stream(method, target, headers=headers) as response:
+            peer = _peer_address(response)
+            if peer is not None:
+                private = is_private_address(peer, self.options.public_addresses)
+                if call.public_start is None:
+                    call.public_start = not private
+                elif call.public_start and private and call.redirects:
+                    raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
             status = response.status_code
             call.status = status
             call.headers = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
@@ -810,7 +974,7 @@ class Fetcher:
                     if size > cap:
                         raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
                     chunks.append(chunk)
-            except zlib.error as exc:
+            except DecodeError as exc:
                 raise _fail(
                     FetchErrorKind.READ,
                     f"cannot decode the body of {target}: {_one_line(str(exc))}",
@@ -834,6 +998,28 @@ class Fetcher:
         if decodable:
             call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
         return None
+
+
+def _peer_address(response: httpx.Response) -> str | None:
+    """The IP address the response came from (httpcore's network stream), or None."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    try:
+        peer = stream.get_extra_info("server_addr")
+    except Exception:
+        return None
+    if isinstance(peer, tuple) and peer and isinstance(peer[0], str):
+        return peer[0]
+    return None
+
+
+def _blocked(source: httpx.URL, location: httpx.URL, address: str) -> _Failure:
+    return _fail(
+        FetchErrorKind.BLOCKED,
+        f"redirect from {source} to {location} refused: it leads from a public address "
+        f"to the private address {address}",
+    )
 
 
 def header_key(url: str) -> str | None:

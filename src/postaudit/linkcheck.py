@@ -20,6 +20,11 @@ Network checks (`LinkChecker`, on the run's `Fetcher`):
   honouring `Retry-After` (seconds or an HTTP date) but never waiting longer than
   `retry_after_cap`; a 429/503 with Retry-After also pauses that host for the others;
 - per-host and global concurrency are the Fetcher's (`per_host`, `concurrency`);
+  requests wait for their host's turn here too, so that
+- a circuit breaker per host (host and port) stops a dead host from costing every
+  link its timeouts: after `breaker` consecutive timeouts without any answer from
+  the host, its remaining links (and retries) are not requested; each is reported
+  broken at once as "host not answering", with its own URL;
 - bot walls (403 with a `cf-mitigated` header, LinkedIn's 999), 401 and a 429 that
   outlasts the retries are `unverified`, never `broken`;
 - only http(s) URLs are ever requested.
@@ -48,6 +53,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 if TYPE_CHECKING:
     from postaudit.fetch import Fetcher, RawPage
     from postaudit.page import Page
+    from postaudit.robots import RobotsCache
 
 #: What the link phase may check: previous/next targets, links to the same site, others.
 SCOPES = ("pagination", "internal", "external")
@@ -153,10 +159,15 @@ class LinkCheckOptions:
     backoff: float = 0.5  # first wait without Retry-After; doubles each time
     retry_after_cap: float = 30.0  # never wait longer than this between attempts (s)
     max_bytes: int = 5 * 1024 * 1024  # body cap when a target's title is read
+    #: consecutive timeouts (connect, read or total) to one host after which its other
+    #: links are not requested but reported at once as "host not answering"; 0 = never
+    breaker: int = 3
 
     def __post_init__(self) -> None:
         if self.retries < 0:
             raise ValueError("retries must not be negative")
+        if self.breaker < 0:
+            raise ValueError("breaker must not be negative")
         if self.backoff < 0 or self.retry_after_cap < 0:
             raise ValueError("backoff and retry_after_cap must not be negative")
 
@@ -216,8 +227,22 @@ def is_http(url: str | None) -> bool:
     return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
 
 
+def _site_port(url: str) -> int | None:
+    """The port of an http(s) URL when it is not its scheme's default (80, 443), so
+    that http:// and https:// of one host stay one site but :8001 and :8002 do not."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if port is None or (parts.scheme.lower(), port) in (("http", 80), ("https", 443)):
+        return None
+    return port
+
+
 def is_internal(url: str | None, page_url: str) -> bool:
-    """Same site as the page: the same host (ignoring `www.`), or both local files."""
+    """Same site as the page: the same host (ignoring `www.`) and port (a scheme's
+    default port counts as none), or both local files."""
     if not url:
         return False
     scheme = urlsplit(url).scheme.lower()
@@ -226,7 +251,11 @@ def is_internal(url: str | None, page_url: str) -> bool:
         return page_scheme == "file"
     if scheme not in ("http", "https"):
         return False
-    return bool(host_of(url)) and host_of(url) == host_of(page_url)
+    return (
+        bool(host_of(url))
+        and host_of(url) == host_of(page_url)
+        and _site_port(url) == _site_port(page_url)
+    )
 
 
 def checkable(url: str | None, page_url: str) -> bool:
@@ -521,8 +550,15 @@ class LinkChecker:
     HTTP request made, as (method, url).
     """
 
-    def __init__(self, fetcher: Fetcher | None, options: LinkCheckOptions | None = None) -> None:
+    def __init__(
+        self,
+        fetcher: Fetcher | None,
+        options: LinkCheckOptions | None = None,
+        *,
+        robots: RobotsCache | None = None,
+    ) -> None:
         self.fetcher = fetcher
+        self.robots = robots  # given: links robots.txt disallows are not requested
         self.options = options or LinkCheckOptions()
         self.requests: list[tuple[str, str]] = []
         self._plain: dict[str, asyncio.Future[LinkStatus]] = {}
@@ -530,6 +566,8 @@ class LinkChecker:
         self._local: dict[tuple[str, bool], LinkStatus] = {}
         self._head_refused: set[str] = set()
         self._resume_at: dict[str, float] = {}
+        self._timeouts: dict[str, int] = {}  # host:port -> consecutive timeouts
+        self._gates: dict[str, asyncio.Semaphore] = {}
 
     # ------------------------------------------------------------ audited pages
 
@@ -574,6 +612,13 @@ class LinkChecker:
         if self.fetcher is None:
             return LinkStatus(
                 need.url, LinkState.SKIPPED, error="offline", message="no network client"
+            )
+        if self.robots is not None and not await self.robots.can_fetch(need.url):
+            return LinkStatus(
+                need.url,
+                LinkState.SKIPPED,
+                error="robots",
+                message="not checked: robots.txt disallows",
             )
         key = need.key
         titled = self._titled.get(key)
@@ -627,6 +672,15 @@ class LinkChecker:
             return status_from_raw(
                 raw, method=method, attempts=attempts, elapsed=time.perf_counter() - started
             )
+        except _HostDown as down:
+            return LinkStatus(
+                url,
+                LinkState.BROKEN,
+                error="host_down",
+                message=down.message,
+                elapsed=time.perf_counter() - started,
+                attempts=down.attempts,
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug here must not lose the page: report it as data
@@ -638,17 +692,54 @@ class LinkChecker:
                 elapsed=time.perf_counter() - started,
             )
 
+    def _gate(self, server: str) -> asyncio.Semaphore:
+        gate = self._gates.get(server)
+        if gate is None:
+            assert self.fetcher is not None
+            gate = self._gates[server] = asyncio.Semaphore(self.fetcher.options.per_host)
+        return gate
+
+    def _down_message(self, server: str) -> str | None:
+        limit = self.options.breaker
+        count = self._timeouts.get(server, 0)
+        if not limit or count < limit:
+            return None
+        return (
+            f"host not answering: {count} requests to {server} in a row timed out, "
+            "so this link was not requested"
+        )
+
+    def _record(self, server: str, raw: RawPage) -> None:
+        """Feed the breaker: a timeout without any answer counts, any answer resets."""
+        if raw.status is None and raw.error is not None and str(raw.error.kind) == "timeout":
+            self._timeouts[server] = self._timeouts.get(server, 0) + 1
+        elif raw.status is not None:
+            self._timeouts[server] = 0
+
     async def _attempts(self, method: str, url: str, *, read_body: bool) -> tuple[RawPage, int]:
         assert self.fetcher is not None
+        from postaudit.fetch import header_key
+
         host = host_of(url)
+        server = header_key(url) or host
         cap = self.options.max_bytes if read_body else _BODYLESS_CAP
         attempt = 0
         loop = asyncio.get_running_loop()
+        last: RawPage | None = None
         while True:
             pause = self._resume_at.get(host, 0.0) - loop.time()
             if pause > 0:
                 await asyncio.sleep(min(pause, self.options.retry_after_cap))
-            raw = await self.fetcher.request(method, url, read_body=read_body, max_bytes=cap)
+            async with self._gate(server):
+                down = self._down_message(server)
+                if down is not None:
+                    if last is not None:  # this link timed out itself: no more retries
+                        return last, attempt
+                    raise _HostDown(down, attempt)
+                raw = last = await self.fetcher.request(
+                    method, url, read_body=read_body, max_bytes=cap
+                )
+            self._record(server, raw)
             attempt += 1
             self.requests.append((method, url))
             delay = self._retry_delay(raw, attempt)
@@ -671,6 +762,15 @@ class LinkChecker:
             return min(announced, cap)
         backoff: float = self.options.backoff * 2.0 ** (attempt - 1)
         return min(backoff, cap)
+
+
+class _HostDown(Exception):
+    """Internal: the breaker of the link's host is open."""
+
+    def __init__(self, message: str, attempts: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.attempts = attempts
 
 
 def _head_suspect(status: int) -> bool:

@@ -267,13 +267,6 @@ def sitemap_options(fn: F) -> F:
             help="Processes parsing and judging pages (default: CPU count; 1 = in-process).",
         ),
         click.option(
-            "--max-time",
-            type=click.FloatRange(min=0.1),
-            default=None,
-            metavar="SECONDS",
-            help="Stop after SECONDS: finished pages are reported, the rest listed as not audited.",
-        ),
-        click.option(
             "--resume",
             default=None,
             metavar="PARTIAL.jsonl",
@@ -283,3 +276,43 @@ def sitemap_options(fn: F) -> F:
     for decorator in reversed(decorators):
         fn = decorator(fn)
     return fn
+
+
+def network_safety_options(*, sitemap: bool) -> Callable[[F], F]:
+    """Issue 16's options (a run's deadline, robots.txt for link checks, the site
+    boundary of a sitemap run), one block for `audit` and `sitemap`."""
+
+    def apply(fn: F) -> F:
+        decorators = [
+            click.option(
+                "--max-time",
+                type=click.FloatRange(min=0.1),
+                default=None,
+                metavar="SECONDS",
+                help="Stop after SECONDS: finished pages are reported, the rest listed as not "
+                "audited.",
+            ),
+            click.option(
+                "--respect-robots",
+                is_flag=True,
+                default=None,
+                help="Link checks honour robots.txt of each target host (a disallowed link is "
+                "not checked).",
+            ),
+        ]
+        if sitemap:
+            decorators.append(
+                click.option(
+                    "--allow-host",
+                    "allow_hosts",
+                    multiple=True,
+                    metavar="HOST[:PORT]",
+                    help="Also fetch sitemap entries, child sitemaps and redirects on HOST "
+                    "(repeatable; default: the site of SOURCE only).",
+                )
+            )
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return apply

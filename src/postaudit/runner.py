@@ -46,6 +46,7 @@ from postaudit.linkcheck import (
 )
 from postaudit.model import PageResult, Report, Severity
 from postaudit.page import Page, parse_page
+from postaudit.robots import RobotsCache
 from postaudit.scoring import site_score
 from postaudit.sources import Target, read_file
 
@@ -330,7 +331,10 @@ async def _audit_all(
     ruleset: Sequence[RuleSettings],
     stdin_bytes: bytes | None,
     on_result: OnResult | None,
-) -> list[PageResult]:
+    max_time: float | None = None,
+) -> tuple[list[PageResult], list[str] | None]:
+    """The results in target order, and the targets not audited when `max_time` ran
+    out (None when every target was audited)."""
     results: dict[int, PageResult] = {}
 
     def done(i: int, result: PageResult) -> None:
@@ -355,7 +359,8 @@ async def _audit_all(
                 ),
             )
             link_fetcher = await stack.enter_async_context(Fetcher(options))
-        checker = LinkChecker(link_fetcher, link_check_options(config))
+        robots = RobotsCache(link_fetcher) if config.respect_robots else None
+        checker = LinkChecker(link_fetcher, link_check_options(config), robots=robots)
         phase = LinkPhase(checker, scopes, tuple(re.compile(p) for p in config.exclude_links))
         for _, t in remote:
             checker.expect(t.ref)
@@ -410,8 +415,13 @@ async def _audit_all(
         jobs = [
             one_remote(i, t) if t.kind == "url" else one_local(i, t) for i, t in enumerate(targets)
         ]
-        await asyncio.gather(*jobs)
-    return [results[i] for i in range(len(targets))]
+        try:
+            async with asyncio.timeout(max_time):
+                await asyncio.gather(*jobs)
+        except TimeoutError:
+            left = [t.display for i, t in enumerate(targets) if i not in results]
+            return [results[i] for i in sorted(results)], left
+    return [results[i] for i in range(len(targets))], None
 
 
 def run(
@@ -420,11 +430,20 @@ def run(
     *,
     stdin_bytes: bytes | None = None,
     on_result: OnResult | None = None,
+    max_time: float | None = None,
 ) -> Report:
-    """Audit every target and build the report."""
+    """Audit every target and build the report. When `max_time` (seconds) runs out,
+    the pages in flight are cancelled and the report holds the finished ones, with
+    `complete: false` and the rest under `not_audited` (as for a sitemap run)."""
     ruleset = config.ruleset()
-    pages = asyncio.run(_audit_all(targets, config, ruleset, stdin_bytes, on_result))
-    return build_report(pages)
+    pages, left = asyncio.run(
+        _audit_all(targets, config, ruleset, stdin_bytes, on_result, max_time)
+    )
+    report = build_report(pages)
+    if left is not None:
+        summary = {**report.summary, "complete": False, "not_audited": sorted(left)}
+        report = replace(report, summary=summary)
+    return report
 
 
 def build_report(pages: Sequence[PageResult]) -> Report:

@@ -28,6 +28,12 @@ the first reason that applies, in `SitemapResult.skipped`):
    empty path -> `/`; query and percent-encoding kept as written -> `invalid-url`
 3. de-duplication: the first occurrence is kept with the newest `lastmod` seen
    -> `duplicate`
+3a. site boundary (`postaudit.boundary`): an entry outside the site of SOURCE (and of
+   the rewrite targets; widened by `allow_hosts`) is not audited -> `off-site`, and
+   named with its reason in `SitemapResult.outside`. Child sitemaps outside the site
+   (listed in an index or in robots.txt) are not read and are named there too; so is
+   a sitemap whose fetch redirects out of the site. A local sitemap file without
+   rewrites has no boundary.
 4. non-HTML by extension (`.pdf`, images, media, archives, `.xml`, office files...)
    -> `non-html:pdf`, `non-html:jpg`, ...
 5. `include` (keep only URLs matching at least one regex; `re.search` on the whole
@@ -69,12 +75,16 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from postaudit.fetch import Fetcher
+from postaudit.boundary import SiteBoundary
+from postaudit.fetch import Fetcher, FetchErrorKind
 from postaudit.robots import RobotsCache
 
 # --------------------------------------------------------------------------- types
 
 MB: Final = 1024 * 1024
+#: Sitemap bodies held at once, at their cap each: the children of one index level
+#: are fetched concurrently, but never more than this many bytes' worth (4 at 50 MB).
+BYTES_IN_FLIGHT: Final = 200 * MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +142,13 @@ class SitemapOptions:
     shard: tuple[int, int] | None = None  # (K, N), 1 <= K <= N
     limit: int | None = None  # at most this many entries (after sorting by URL)
     limits: SitemapLimits = field(default_factory=SitemapLimits)
+    allow_hosts: Sequence[str] = ()  # boundary.parse_allow_host values: hosts beyond the site
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
         object.__setattr__(self, "rewrite", tuple((str(a), str(b)) for a, b in self.rewrite))
+        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))
         for pattern in (*self.include, *self.exclude):
             try:
                 re.compile(pattern)
@@ -165,8 +177,20 @@ SKIP_REASONS: Final = MappingProxyType(
         "since": "not modified since",
         "shard": "in another shard",
         "limit": "over the limit",
+        "off-site": "outside the site",
     }
 )
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Outside:
+    """Something a sitemap run did not fetch because it is outside the site."""
+
+    url: str
+    reason: str  # one line: "page on another host (https://b.test) than the site ..."
+
+    def to_dict(self) -> dict[str, str]:
+        return {"url": self.url, "reason": self.reason}
 
 
 def describe_skip(reason: str) -> str:
@@ -184,6 +208,7 @@ class SitemapResult:
     problems: tuple[SitemapProblem, ...]
     found: int = 0  # entries listed in all sitemaps read, before any filtering
     kept_without_lastmod: int = 0  # with `since`: kept only because they have no lastmod
+    outside: tuple[Outside, ...] = ()  # entries and sitemaps outside the site, by URL
 
     def summary(self) -> str:
         """One line for the terminal: what was read, kept and skipped."""
@@ -714,6 +739,17 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def site_boundary(source: str, options: SitemapOptions) -> SiteBoundary | None:
+    """The site a sitemap run fetches from: SOURCE's (when a URL) and the rewrite
+    targets', widened by `allow_hosts`; None for a local file without rewrites."""
+    urls = [target for _, target in options.rewrite]
+    if urlsplit(source.strip()).scheme.lower() in ("http", "https"):
+        url = normalise_url(source.strip())
+        if url is not None:
+            urls.insert(0, url)
+    return SiteBoundary.of(urls, options.allow_hosts)
+
+
 class _Run:
     """The mutable state of one `collect` call."""
 
@@ -733,14 +769,41 @@ class _Run:
         self.full = False
         self.home: str | None = None  # host of a URL SOURCE, for the foreign-host note
         self.foreign: Counter[str] = Counter()
+        self.site: SiteBoundary | None = None
+        self.outside: list[Outside] = []
+        self.readers = asyncio.Semaphore(max(1, BYTES_IN_FLIGHT // self.limits.max_bytes))
+        self.reading = 0  # sitemaps being fetched or parsed now (tests read the peak)
+        self.peak_reading = 0
+
+    def _outside(self, url: str, what: str) -> bool:
+        """Is `url` outside the site? Then it is recorded, with `what` it is."""
+        reason = self.site.reason(url) if self.site is not None else None
+        if reason is None:
+            return False
+        self.outside.append(Outside(url, f"{what} {reason}: not read"))
+        return True
 
     # ------------------------------------------------------------------ reading
 
     async def _read(self, location: str) -> ParsedSitemap | SitemapProblem:
-        """Fetch (or read from disk) and parse one sitemap; failures become problems."""
+        """Fetch (or read from disk) and parse one sitemap; failures become problems.
+        At most `BYTES_IN_FLIGHT // max_bytes` run at once (their bodies are held)."""
+        async with self.readers:
+            self.reading += 1
+            self.peak_reading = max(self.peak_reading, self.reading)
+            try:
+                return await self._read_one(location)
+            finally:
+                self.reading -= 1
+
+    async def _read_one(self, location: str) -> ParsedSitemap | SitemapProblem:
         if urlsplit(location).scheme in ("http", "https"):
-            raw = await self.fetcher.request("GET", location, max_bytes=self.limits.max_bytes)
+            raw = await self.fetcher.request(
+                "GET", location, max_bytes=self.limits.max_bytes, site=self.site
+            )
             if raw.error is not None:
+                if raw.error.kind is FetchErrorKind.OFF_SITE:
+                    self.outside.append(Outside(location, f"sitemap {raw.error.message}"))
                 return SitemapProblem(location, raw.error.message)
             data, base = raw.body or b"", raw.final_url
         else:
@@ -830,6 +893,8 @@ class _Run:
                     )
                 )
                 continue
+            if self._outside(url, "child sitemap"):
+                continue
             if depth + 1 > self.limits.max_depth:
                 too_deep += 1
                 continue
@@ -893,7 +958,12 @@ class _Run:
         for url in robots.sitemaps():
             normal = normalise_url(url)
             wanted = normal is not None and (not below_host or normal.startswith(root))
-            if normal is not None and wanted and normal not in listed:
+            if (
+                normal is not None
+                and wanted
+                and normal not in listed
+                and not self._outside(normal, "sitemap listed in robots.txt")
+            ):
                 listed.append(normal)
         tried: list[str] = []
         if listed:
@@ -920,6 +990,7 @@ class _Run:
     async def start(self, source: str) -> None:
         text = source.strip()
         scheme = urlsplit(text).scheme.lower()
+        self.site = site_boundary(source, self.options)
         if scheme in ("http", "https"):
             url = normalise_url(text)
             if url is None:
@@ -948,13 +1019,30 @@ class _Run:
 
     def result(self, source: str) -> SitemapResult:
         if self.urlsets_read == 0:
+            if self.outside:
+                n = len(self.outside)
+                off = self.outside[0]
+                host = urlsplit(off.url).hostname or off.url
+                raise SitemapError(
+                    f"no sitemap with page URLs could be read from {source}: {n} sitemap"
+                    f"{'s' * (n != 1)} outside the site (first: {off.url}, {off.reason}); "
+                    f"--allow-host {host} reads them"
+                )
             if self.problems:
                 first = self.problems[0]
                 more = len(self.problems) - 1
                 suffix = f" (and {more} more problem{'s' * (more != 1)})" if more else ""
                 raise SitemapError(f"no sitemap with page URLs could be read: {first}{suffix}")
             raise SitemapError(f"no sitemap with page URLs could be read from {source}")
-        return _filter(self.raw, self.options, self.read, self.problems, invalid=self.invalid)
+        return _filter(
+            self.raw,
+            self.options,
+            self.read,
+            self.problems,
+            invalid=self.invalid,
+            site=self.site,
+            outside=self.outside,
+        )
 
 
 def _filter(
@@ -964,10 +1052,13 @@ def _filter(
     problems: Sequence[SitemapProblem],
     *,
     invalid: int = 0,
+    site: SiteBoundary | None = None,
+    outside: Sequence[Outside] = (),
 ) -> SitemapResult:
     """Apply the entry pipeline (see the module docstring) to the gathered entries.
 
-    `invalid` counts listed entries the parser already rejected (not http(s) URLs).
+    `invalid` counts listed entries the parser already rejected (not http(s) URLs);
+    `outside`, the sitemaps already left out by the site boundary `site`.
     """
     skipped: Counter[str] = Counter()
     if invalid:
@@ -985,6 +1076,15 @@ def _filter(
         skipped["duplicate"] += 1
         if entry.lastmod is not None and (kept.lastmod is None or entry.lastmod > kept.lastmod):
             unique[url] = SitemapEntry(url, entry.lastmod, kept.source)
+
+    named = list(outside)
+    if site is not None:
+        for url in list(unique):
+            reason = site.reason(url)
+            if reason is not None:
+                del unique[url]
+                skipped["off-site"] += 1
+                named.append(Outside(url, f"page {reason}: not audited"))
 
     include = [re.compile(p) for p in options.include]
     exclude = [re.compile(p) for p in options.exclude]
@@ -1023,6 +1123,7 @@ def _filter(
         problems=tuple(problems),
         found=len(raw) + invalid,
         kept_without_lastmod=kept_without_lastmod,
+        outside=tuple(sorted(set(named))),
     )
 
 

@@ -256,6 +256,14 @@ def merge_reports(reports: Sequence[Report], config: Config) -> Report:
             for k, v in dict(first.get("skipped") or {}).items()
             if k not in ("shard", "robots")
         }
+        outside = {
+            (str(o.get("url", "")), str(o.get("reason", ""))): None
+            for b in batches
+            for o in b.get("outside") or ()
+            if isinstance(o, dict)
+        }
+        if outside:
+            summary["outside"] = [{"url": u, "reason": r} for u, r in sorted(outside)]
         summary.update(
             {
                 "complete": not left,

@@ -84,6 +84,9 @@ def test_inflater_steps_are_bounded_and_stacked_codings_are_undone() -> None:
     import gzip
     import zlib
 
+    import brotli
+    import zstandard
+
     data = b"<p>hello</p>" * 100_000  # 1.2 MB
     for codings, encoded in [
         (["gzip"], gzip.compress(data)),
@@ -92,7 +95,9 @@ def test_inflater_steps_are_bounded_and_stacked_codings_are_undone() -> None:
         (["deflate"], zlib.compress(data, wbits=-15)),  # raw DEFLATE, as some servers send
         (["gzip", "gzip"], gzip.compress(gzip.compress(data))),
         (["deflate", "gzip"], gzip.compress(zlib.compress(data))),
-        (["br"], data),  # unknown codings pass through, as in httpx
+        (["br"], brotli.compress(data)),
+        (["gzip", "zstd"], zstandard.ZstdCompressor().compress(gzip.compress(data))),
+        (["x-unknown"], data),  # unknown codings pass through, as in httpx
         ([], data),
     ]:
         inflater = Inflater(codings)

@@ -377,6 +377,23 @@ def _url_list(title: str, urls: Any, note: str = "") -> str:
     )
 
 
+def _outside_list(outside: Any) -> str:
+    """Pages and sitemaps outside the site (a sitemap run's boundary), with reasons."""
+    if not isinstance(outside, list) or not outside:
+        return ""
+    named = [o for o in outside if isinstance(o, Mapping)]
+    items = "".join(
+        f"<li>{link(str(o.get('url', '')), limit=200)}: {esc(str(o.get('reason', '')))}</li>"
+        for o in named[:1000]
+    )
+    more = f"<li>and {len(named) - 1000} more</li>" if len(named) > 1000 else ""
+    return (
+        f"<details><summary>Outside the site ({len(named)})</summary>"
+        "<p class=small>Listed in (or reached from) the sitemap, but on another site: "
+        f'not fetched (--allow-host widens the site).</p><ul class="plain">{items}{more}</ul></details>'
+    )
+
+
 def _pages_table(pages: Sequence[PageResult]) -> str:
     rows = []
     for i, p in enumerate(pages):
@@ -455,6 +472,7 @@ def render_html(
         )
     )
     parts.append(_url_list("Not audited (the run was stopped)", summary.get("not_audited")))
+    parts.append(_outside_list(summary.get("outside")))
     if sitemap and sitemap.get("problems"):
         items = "".join(f"<li>{esc(p)}</li>" for p in sitemap["problems"])
         parts.append(

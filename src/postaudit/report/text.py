@@ -477,6 +477,14 @@ def site_summary_block(report: Report) -> RenderableType:
     left = summary.get("not_audited")
     if isinstance(left, list) and left:
         grid.add_row("Not audited", Text(f"{len(left):,} (the run was stopped)", style="bold red"))
+    outside = summary.get("outside")
+    if isinstance(outside, list) and outside:
+        named = [
+            safe(f"{item.get('url', '')}: {item.get('reason', '')}")
+            for item in outside
+            if isinstance(item, Mapping)
+        ]
+        grid.add_row("Outside the site", Text("\n".join(named)))
     score = _site_score(report)
     grid.add_row("Site score", Text(score_text(score), style=f"bold {score_style(score)}"))
     dist = summary.get("distribution")
