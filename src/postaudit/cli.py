@@ -61,6 +61,7 @@ def _headers(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
 def build_config(
     *,
     config_file: str | None,
+    targets: Sequence[str] | None = None,
     keywords: Sequence[str] = (),
     locations: Sequence[str] = (),
     fmt: Sequence[str] = (),
@@ -94,6 +95,8 @@ def build_config(
         source: str | None
         if config_file:
             table, source = cfg.load_file(Path(config_file))
+        elif targets is not None:
+            table, source = cfg.find_config_for(targets)
         else:
             table, source = cfg.find_config()
         base = cfg.build(table, source)
@@ -270,7 +273,7 @@ def audit(
     from postaudit import sources
     from postaudit.content import SelectorError
 
-    config = build_config(**options)
+    config = build_config(targets=targets, **options)
     update = bool(options.get("update_baseline"))
     plan_outputs(config, no_color=no_color)
     baseline = load_baseline(config, update=update)
