@@ -60,3 +60,19 @@ def test_the_wheel_ships_the_demo_site_schema_and_metadata(tmp_path: Path) -> No
     assert "Requires-Dist: pytest" not in meta.split("Provides-Extra: dev")[0]
     entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
     assert "postaudit = postaudit.cli:main" in entry_points
+
+
+def test_make_refuses_a_python_older_than_requires_python(tmp_path: Path) -> None:
+    """scripts/check_python.py (run first by make demo and make test) reads requires-python
+    from the pyproject.toml beside it: one line and exit 1 when the Python is too old."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "check_python.py", tmp_path / "scripts")
+    script = str(tmp_path / "scripts" / "check_python.py")
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.99"\n')
+    old = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=60)
+    assert old.returncode == 1 and old.stdout == ""
+    assert old.stderr.startswith("postaudit needs Python >= 3.99 (requires-python in pyproject")
+    assert len(old.stderr.strip().splitlines()) == 1
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    ok = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=60)
+    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
