@@ -1,42 +1,66 @@
 # postaudit developer tasks. `make demo` and `make test` are the README's two commands.
+#   make demo   runtime dependencies only (pip install -e .), then `postaudit demo`
+#   make test   dev extras too (pip install -e '.[dev]'), then lint + types + tests
+# Installing needs a package index (the network); the demo and the tests do not.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
+# stamps: which install the venv has had (runtime only, or with the dev extras)
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint pytest format bench profile clean
+.PHONY: demo test lint pytest format bench profile docs clean check-python
 
-$(BIN)/postaudit: pyproject.toml
+# One clear line when $(PYTHON) is older than requires-python (read from pyproject.toml).
+check-python:
+	@$(PYTHON) scripts/check_python.py
+
+$(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-demo: $(BIN)/postaudit
+$(DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(RUNTIME)
+
+# the name the rest of the team sets up with: the dev install
+$(BIN)/postaudit: $(DEV)
+	@touch $@
+
+demo: check-python $(RUNTIME)
 	$(BIN)/postaudit demo
 
-test: $(BIN)/postaudit lint pytest
+test: check-python $(DEV) lint pytest
 
-lint: $(BIN)/postaudit
+lint: $(DEV)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
-pytest: $(BIN)/postaudit
+pytest: $(DEV)
 	$(BIN)/pytest -q -p no:cacheprovider
 
-format: $(BIN)/postaudit
+format: $(DEV)
 	$(BIN)/ruff format src tests scripts
 	$(BIN)/ruff check --fix src tests scripts
 
 # Speed benchmark (not part of `make test`): generated blogs served on 127.0.0.1; prints the
 # table and writes benchmarks/results.json. About 5-8 minutes on 2 cores.
-bench: $(BIN)/postaudit
+bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
 
 # Where a batch's CPU time goes, by stage (py-spy over every process; needs ptrace rights).
-profile: $(BIN)/postaudit
+profile: $(DEV)
 	$(BIN)/python benchmarks/profile_batch.py --theme light
 	$(BIN)/python benchmarks/profile_batch.py --theme heavy
+
+# Regenerate docs/rules/ (one page per rule + the index) from the rule registry.
+docs: $(RUNTIME)
+	$(BIN)/python -m postaudit rules --write-docs docs/rules
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

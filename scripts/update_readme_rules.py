@@ -1,24 +1,20 @@
-"""Rewrite the rule table in README.md from the registry (run after adding a rule)."""
+"""Kept for old habits: the rule table moved from README.md to docs/rules/ (generated).
+
+Same as `make docs` / `python -m postaudit rules --write-docs docs/rules`.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from postaudit.report.catalogue import markdown_table
+from postaudit.report.rule_docs import write_docs
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+RULE_DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
 
 
 def main() -> None:
-    text = README.read_text(encoding="utf-8")
-    new = re.sub(
-        r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)",
-        lambda m: m.group(1) + markdown_table() + m.group(2),
-        text,
-        flags=re.S,
-    )
-    README.write_text(new, encoding="utf-8")
+    for change in write_docs(RULE_DOCS):
+        print(change)
 
 
 if __name__ == "__main__":

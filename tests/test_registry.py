@@ -9,7 +9,6 @@ import pytest
 
 from postaudit import rules as registry
 from postaudit.model import Category, Severity
-from postaudit.report.catalogue import catalogue_rows
 from postaudit.rules import ALL_RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,13 +75,3 @@ def test_select_by_code_prefix_and_name() -> None:
     assert "M602" not in {r.code for r in chosen} and "M601" in {r.code for r in chosen}
     with pytest.raises(registry.UnknownRuleError):
         registry.matching("Z9")
-
-
-def test_readme_rule_table_matches_catalogue() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(
-        r"^\| `([A-Z]\d{3})` \| `([a-z0-9-]+)` \| (\w+) \| (\w+) \| (.+?) \|$", readme, re.M
-    )
-    assert rows == [tuple(row) for row in catalogue_rows()], (
-        "regenerate with: python scripts/update_readme_rules.py"
-    )

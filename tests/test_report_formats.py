@@ -117,7 +117,7 @@ def test_sarif_rule_catalogue(report: Report) -> None:
     assert m602["shortDescription"]["text"] == registry.BY_CODE["M602"].title
     assert "Fails:" in m602["help"]["text"] and "Fix:" in m602["help"]["text"]
     assert m602["fullDescription"]["text"] and "\n" not in m602["fullDescription"]["text"]
-    assert m602["helpUri"].startswith("https://") and m602["helpUri"].endswith("#m602")
+    assert m602["helpUri"].startswith("https://") and m602["helpUri"].endswith("/rules/M602.md")
     assert m602["defaultConfiguration"] == {"level": "warning"}
     assert next(r for r in rules if r["id"] == "A106")["defaultConfiguration"]["level"] == "note"
 

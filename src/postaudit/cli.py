@@ -61,6 +61,7 @@ def _headers(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
 def build_config(
     *,
     config_file: str | None,
+    targets: Sequence[str] | None = None,
     keywords: Sequence[str] = (),
     locations: Sequence[str] = (),
     fmt: Sequence[str] = (),
@@ -96,6 +97,8 @@ def build_config(
         source: str | None
         if config_file:
             table, source = cfg.load_file(Path(config_file))
+        elif targets is not None:
+            table, source = cfg.find_config_for(targets)
         else:
             table, source = cfg.find_config()
         base = cfg.build(table, source)
@@ -276,7 +279,7 @@ def audit(
     from postaudit import sources
     from postaudit.content import SelectorError
 
-    config = build_config(**options)
+    config = build_config(targets=targets, **options)
     update = bool(options.get("update_baseline"))
     plan_outputs(config, no_color=no_color)
     baseline = load_baseline(config, update=update)
@@ -499,11 +502,31 @@ def merge(
 @cli.command("rules")
 @click.argument("rule", required=False)
 @click.option("--markdown", is_flag=True, help="Print the catalogue as a Markdown table.")
-def rules_cmd(rule: str | None, markdown: bool) -> None:
+@click.option(
+    "--write-docs",
+    "docs_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Regenerate the rule pages (one CODE.md per rule + README.md) in this folder.",
+)
+def rules_cmd(rule: str | None, markdown: bool, docs_dir: str | None) -> None:
     """List the rule catalogue, or document one rule (code or name)."""
     from postaudit.report.catalogue import markdown_table, render_catalogue, render_rule
     from postaudit.rules import UnknownRuleError, get
 
+    if docs_dir is not None:
+        from postaudit.report.rule_docs import write_docs
+
+        try:
+            changed = write_docs(Path(docs_dir))
+        except OSError as exc:
+            raise UsageFailure(f"--write-docs {docs_dir!r}: {exc.strerror or exc}") from None
+        click.echo(
+            f"postaudit: {len(changed)} rule page(s) changed in {docs_dir}"
+            + "".join(f"\n  {c}" for c in changed),
+            err=True,
+        )
+        return
     if markdown:
         click.echo(markdown_table(), nl=False)
         return

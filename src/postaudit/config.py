@@ -1,9 +1,15 @@
 """Configuration: defaults < `[tool.postaudit]` in pyproject.toml < postaudit.toml < flags.
 
-Files are found by walking up from the working directory (the nearest folder holding
-either file wins; when it holds both, postaudit.toml overrides pyproject.toml key by
-key). Keys may be written kebab-case or snake_case. Unknown keys and wrong types are a
-`ConfigError` naming the key; the CLI turns it into exit code 2.
+A `postaudit.toml` holds the settings either at top level or in a `[tool.postaudit]`
+table (the same schema, so a table copied from a pyproject.toml works); both at once is
+a `ConfigError` naming the file. Files are found by walking up from each target's folder
+(a folder target: the folder itself), then from the working directory: the nearest
+folder holding either file wins whole; when it holds both, postaudit.toml overrides
+pyproject.toml key by key. URLs and stdin use the working directory's. When the targets
+of one run resolve to different files, that is a `ConfigError` naming two of them (run
+them separately or pass `--config`). `--config FILE` skips discovery. Keys may be written
+kebab-case or snake_case. Unknown keys and wrong types are a `ConfigError` naming the
+key; the CLI turns it into exit code 2.
 """
 
 from __future__ import annotations
@@ -122,8 +128,9 @@ def _norm(key: str) -> str:
 
 
 def find_config(start: Path | None = None) -> tuple[dict[str, Any], str | None]:
-    """The merged settings table from the nearest folder with postaudit.toml or a
-    pyproject.toml holding [tool.postaudit], and a description of the source."""
+    """The merged settings table from the nearest folder at or above `start` (default:
+    the working directory) with postaudit.toml or a pyproject.toml holding
+    [tool.postaudit], and a description of the source (None: no file found)."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         table: dict[str, Any] = {}
@@ -136,24 +143,77 @@ def find_config(start: Path | None = None) -> tuple[dict[str, Any], str | None]:
                 sources.append(f"{pyproject} [tool.postaudit]")
         own = folder / "postaudit.toml"
         if own.is_file():
-            table.update(_read_toml(own))
+            table.update(_own_table(own))
             sources.append(str(own))
         if sources:
             return table, " + ".join(sources)
     return {}, None
 
 
+def _target_folder(target: str) -> Path | None:
+    """The folder discovery starts from for one command-line target (None: a URL or
+    stdin, which use the working directory)."""
+    if target == "-" or "://" in target:
+        return None
+    path = Path(target)
+    return path if path.is_dir() else path.parent
+
+
+def find_config_for(
+    targets: Sequence[str], cwd: Path | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """The settings for a run over `targets`: each file or folder target finds the
+    nearest config from its own folder upward, falling back to the working directory's
+    (as URLs and stdin do). All targets must agree on one source; different ones are a
+    `ConfigError` naming two targets and their files."""
+    found: dict[str | None, tuple[dict[str, Any], str]] = {}
+    fallback: tuple[dict[str, Any], str | None] | None = None
+    for target in targets or ("-",):
+        folder = _target_folder(target)
+        table, source = find_config(folder) if folder is not None else ({}, None)
+        if source is None:
+            if fallback is None:
+                fallback = find_config(cwd)
+            table, source = fallback
+        found.setdefault(source, (table, target))
+    if len(found) > 1:
+        (first, (_, t1)), (second, (_, t2)) = list(found.items())[:2]
+        raise ConfigError(
+            f"targets use different config files: {t1!r} uses {first or 'none'}, "
+            f"{t2!r} uses {second or 'none'}; audit them in separate runs or pass --config"
+        )
+    ((source, (table, _)),) = found.items()
+    return table, source
+
+
 def load_file(path: Path) -> tuple[dict[str, Any], str]:
     """Settings from an explicit --config file (a postaudit.toml or a pyproject.toml)."""
     if not path.is_file():
         raise ConfigError(f"config file {str(path)!r} does not exist")
+    if path.name == "pyproject.toml":
+        tool = _read_toml(path).get("tool", {})
+        table = tool.get("postaudit", {}) if isinstance(tool, dict) else {}
+        return _expect_table(table, f"{path} [tool.postaudit]"), f"{path} [tool.postaudit]"
+    return _own_table(path), str(path)
+
+
+def _own_table(path: Path) -> dict[str, Any]:
+    """A postaudit.toml's settings: its top-level keys, or its [tool.postaudit] table
+    (not both)."""
     data = _read_toml(path)
-    if path.name == "pyproject.toml" or ("tool" in data and "postaudit" in data.get("tool", {})):
-        tool = data.get("tool", {})
-        return _expect_table(
-            tool.get("postaudit", {}), f"{path} [tool.postaudit]"
-        ), f"{path} [tool.postaudit]"
-    return data, str(path)
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "postaudit" not in tool:
+        return data
+    if len(tool) > 1:
+        extra = ", ".join(f"tool.{k}" for k in tool if k != "postaudit")
+        raise ConfigError(f"{path}: unknown key {extra!r} (only [tool.postaudit] is read)")
+    others = [k for k in data if k != "tool"]
+    if others:
+        raise ConfigError(
+            f"{path}: settings both at top level ({', '.join(others)}) and in "
+            "[tool.postaudit]; keep one of the two"
+        )
+    return _expect_table(tool["postaudit"], f"{path} [tool.postaudit]")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -53,7 +53,8 @@ def audit_options(fn: F) -> F:
             "config_file",
             type=click.Path(dir_okay=False),
             default=None,
-            help="Config file (postaudit.toml or pyproject.toml).",
+            help="Config file (postaudit.toml or pyproject.toml); default: the nearest one "
+            "above the targets, else above the working directory.",
         ),
         click.option(
             "--select",

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from postaudit.model import SCORED_CATEGORIES, Category, RuleOutcome
 
-#: How much each category weighs in the page score (documented in README).
+#: How much each category weighs in the page score (documented in docs/usage.md, Scoring).
 CATEGORY_WEIGHTS: Mapping[Category, float] = {
     Category.ALT_TEXT: 1.0,
     Category.HEADINGS: 1.0,

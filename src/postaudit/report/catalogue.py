@@ -19,7 +19,8 @@ def catalogue_rows() -> list[tuple[str, str, str, str, str]]:
 
 
 def markdown_table() -> str:
-    """The catalogue as the Markdown table README.md carries (tested to match)."""
+    """The catalogue as a Markdown table (`postaudit rules --markdown`; docs/rules/README.md
+    carries the same rows, with links, tested to match)."""
     lines = ["| code | name | category | severity | title |", "|---|---|---|---|---|"]
     lines += [
         f"| `{c}` | `{n}` | {cat} | {sev} | {title} |" for c, n, cat, sev, title in catalogue_rows()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from postaudit import __version__
+from postaudit import __version__, project
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
 from postaudit.scoring import band, site_score
 
@@ -50,6 +50,15 @@ def link(url: str | None, text: str | None = None, limit: int | None = None) -> 
     if scheme not in ("http", "https"):
         return shown
     return f'<a href="{esc(url)}" rel="noopener noreferrer">{shown}</a>'
+
+
+def rule_link(code: str) -> str:
+    """A rule code as a link to its documentation page (plain text for an unknown code)."""
+    from postaudit.rules import BY_CODE
+
+    if code not in BY_CODE:
+        return f"<code>{esc(code)}</code>"
+    return f'<a href="{esc(project.rule_doc_url(code))}"><code>{esc(code)}</code></a>'
 
 
 def _band(score: int | None) -> str:
@@ -185,7 +194,7 @@ def _findings_table(findings: Sequence[Finding], *, with_url: bool = False) -> s
         page = f'<td class="url">{link(f.url, limit=120)}</td>' if with_url else ""
         rows.append(
             f'<tr><td class="sev {f.severity}">{esc(f.severity)}</td>'
-            f'<td><code>{esc(f.code)}</code><br><span class="small muted">{esc(f.name)}</span></td>'
+            f'<td>{rule_link(f.code)}<br><span class="small muted">{esc(f.name)}</span></td>'
             f'{page}<td>{body}</td><td class="small where">{" · ".join(where)}</td></tr>'
         )
     head = "<th>Page</th>" if with_url else ""
@@ -354,7 +363,7 @@ def _frequent(summary: Mapping[str, Any], pages: Sequence[PageResult]) -> str:
     if not rows:
         return ""
     body = "".join(
-        f"<tr><td><code>{esc(code)}</code></td><td>{esc(name)}</td>"
+        f"<tr><td>{rule_link(str(code))}</td><td>{esc(name)}</td>"
         f'<td class="num">{esc(n_pages)}</td><td class="num">{esc(n)}</td></tr>'
         for code, name, n_pages, n in rows
     )
@@ -436,7 +445,7 @@ def render_html(
         f"<title>postaudit report: {esc(source) if source else f'{n} page' + ('s' if n != 1 else '')}</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>postaudit report</h1>",
-        f'<p class="muted small">postaudit {esc(__version__)}'
+        f'<p class="muted small">{link(project.homepage(), "postaudit")} {esc(__version__)}'
         + (f" · sitemap {link(str(source), limit=200)}" if source else "")
         + "</p>",
     ]

@@ -2,7 +2,7 @@
 
 Keys are in a fixed order, pages sorted by URL, findings in engine order, no
 timestamps. The shape is described by `schema/report.schema.json` (shipped in the
-package) and in README; `"schema"` is bumped on any incompatible change.
+package) and in docs/formats.md; `"schema"` is bumped on any incompatible change.
 """
 
 from __future__ import annotations

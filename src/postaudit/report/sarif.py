@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from postaudit import __version__
+from postaudit import __version__, project
 from postaudit.model import Finding, Report
 from postaudit.report.ci import SARIF_LEVEL, inert_json, is_web, local_path, strip_controls
 from postaudit.rules import ALL_RULES
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-#: Where each rule is documented: README's rule section (`postaudit rules CODE` prints
-#: the same text offline).
-DOCS_URI = "https://postaudit.dev/docs/rules"
-INFORMATION_URI = "https://postaudit.dev"
 FINGERPRINT_KEY = "postaudit/v1"
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -46,7 +42,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": summary},
         "help": {"text": f"{doc}\n\nFix: {rule.fix}" if doc else f"Fix: {rule.fix}"},
-        "helpUri": f"{DOCS_URI}#{rule.code.lower()}",
+        "helpUri": project.rule_doc_url(rule.code),  # docs/rules/CODE.md
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
         "properties": {"category": str(rule.category), "tags": [str(rule.category)]},
     }
@@ -126,7 +122,7 @@ def sarif_log(
                         "name": "postaudit",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": project.homepage(),
                         "rules": [rule_descriptor(r) for r in ALL_RULES],
                     }
                 },

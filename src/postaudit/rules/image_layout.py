@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from postaudit.model import Category, Hit, Severity
 from postaudit.page import Image, Page
+from postaudit.rules.alt_text import short_src
 from postaudit.rules.appearance import applies_to_page, content_images, page_is_https
 from postaudit.rules.base import Options, rule
 
@@ -68,7 +69,7 @@ def img_unsized(page: Page, options: Options) -> Iterator[Hit]:
     score = 1 - len(unsized) / total if total else 1.0
     for img in unsized:
         yield Hit(
-            f"image {(img.src or '')[:100]} has no width and height: the text below it "
+            f"image {short_src(img)} has no width and height: the text below it "
             "shifts when it loads",
             img.location,
             score=score,
@@ -136,7 +137,7 @@ def img_lcp_lazy(page: Page, options: Options) -> Iterator[Hit]:
     wordpress = any(v.lower().startswith("wordpress") for v in page.meta.get("generator", ()))
     extra = " (WordPress before 5.9 lazy-loads every content image)" if wordpress else ""
     yield Hit(
-        f"the post's first image {(img.src or '')[:100]} is the likely largest paint but "
+        f"the post's first image {short_src(img)} is the likely largest paint but "
         f"waits for {how}{extra}",
         img.location,
         key=img.src or "",
