@@ -303,16 +303,21 @@ def img_alt_empty_informative(page: Page, options: Options) -> Iterator[Hit]:
     an article image with a caption, in a `<figure>`, at least `min_size` pixels wide or
     tall, or standing alone in its own paragraph (Markdown's `![](shot.png)` writes
     `alt=""`) is usually content. The message says which of these it is.
-    `role="presentation"` is taken as a deliberate choice and not flagged.
+    `role="presentation"` is taken as a deliberate choice and not flagged, and so is an
+    image inside a link that has text of its own (a link or bookmark card, an icon
+    beside the link text): the link is named by its text, and an alt would only repeat
+    it (WAI's functional-image guidance).
 
     Fails: <figure><img src="chart.png" alt=""><figcaption>Sleep over six weeks</figcaption></figure> ; <p><img src="screenshot.png" alt=""></p>
-    Passes: <img src="divider.png" alt="" width="40" height="8"> ; <figure><img src="chart.png" alt="Bar chart of hours slept"></figure>
+    Passes: <img src="divider.png" alt="" width="40" height="8"> ; <figure><img src="chart.png" alt="Bar chart of hours slept"></figure> ; <a href="/guide"><img src="thumb.jpg" alt="" width="600"> The full guide</a>
     Options: min_size (200): width or height in pixels from which an image counts as large
     """
     min_size = int(options["min_size"])
 
     def check(im: Image) -> str | None:
-        if im.kind != "img" or im.alt != "" or im.role in PRESENTATIONAL or im.link_only_content:
+        if im.kind != "img" or im.alt != "" or im.role in PRESENTATIONAL:
+            return None
+        if im.link_href is not None:  # alone in a link: A102's; beside link text: right
             return None
         if accessible_name(im) or not im.in_article:
             return None
