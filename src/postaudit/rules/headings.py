@@ -263,13 +263,19 @@ def heading_too_long(page: Page, options: Options) -> Iterator[Hit]:
     yield from _graded(headings, failing)
 
 
-_SENTENCE_END = re.compile(r"[.!…]$")
+_SENTENCE_END = re.compile(r"[.!…。！]$")
+#: A bold line ending like this asks a question (an FAQ entry) or leads into what
+#: follows ("Ingredients:"): a run-in label, not a section title.
+_NOT_TITLE_END = re.compile(r"[?？:：;；,，]$")
+#: What a section title introduces: running text. A bold line before a list, a quote,
+#: a table or code leads into that block (a caption or a label), it opens no section.
+_SECTION_BODY = frozenset({"p", "div"})
 _LABEL = re.compile(r"^[^\W\d_][\w'’-]*\s*[:：]\s*\S", re.UNICODE)
 
 
 def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading | None]]:
-    """Bold-only short paragraphs followed by body text, with the suggested level and
-    the section heading it would sit under."""
+    """Bold-only short paragraphs followed by a paragraph of running text, with the
+    suggested level and the section heading it would sit under."""
     blocks = [b for b in page.blocks if not b.hidden]
     outline = article_outline(page)
     sub_levels = [h.level for h in outline if h.level > 1]
@@ -288,10 +294,12 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
         text = clean(b.text)
         if not text or _words(text) > max_words or _SENTENCE_END.search(text):
             continue
+        if _NOT_TITLE_END.search(text.rstrip("*)）\"'”’ ")):  # "How long does it take?"
+            continue
         if _LABEL.match(text):  # "Tool: dnSpy", "Note: …": a label, not a section title
             continue
         nxt = next((n for n in blocks[i + 1 :] if clean(n.text)), None)
-        if nxt is None or nxt.kind not in BODY_KINDS or nxt.bold_only:
+        if nxt is None or nxt.kind not in _SECTION_BODY or nxt.bold_only:
             continue
         level = current.level + 1 if current is not None else section_level
         out.append((b, min(level, 6), current))
@@ -311,15 +319,19 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
 )
 def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
     """A short paragraph (at most `max_words` words, not ending like a sentence) set
-    entirely in bold (`<strong>`, `<b>` or a bold inline style) and followed by body
-    text is a section title in disguise: it looks like a heading but is missing from
+    entirely in bold (`<strong>`, `<b>` or a bold inline style) and followed by a
+    paragraph of running text is a section title in disguise: it looks like a heading but is missing from
     the outline screen readers and search engines use (axe-core's experimental
     `p-as-heading`). The message suggests a level: one below the section it sits in
     (h3 under an h2), or the article's section level when none comes before it.
     Scored as the share of the article's section titles that are real headings.
+    Not section titles, and not reported: a bold question (an FAQ entry, answered by the
+    paragraph after it), a bold line ending in ":" or "," (a run-in lead-in), a label
+    ("Note: …", "Tool: dnSpy"), and a bold line followed by a list, a quote, a table or
+    code (it introduces that block).
 
     Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
-    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p>
+    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>…</li></ul>
     Options: max_words (12)
     """
     found = fake_headings(page, int(options["max_words"]))
