@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any
 
 from postaudit.model import Category, Hit, Location, Severity
@@ -267,15 +267,27 @@ _SENTENCE_END = re.compile(r"[.!…。！]$")
 #: A bold line ending like this asks a question (an FAQ entry) or leads into what
 #: follows ("Ingredients:"): a run-in label, not a section title.
 _NOT_TITLE_END = re.compile(r"[?？:：;；,，]$")
-#: What a section title introduces: running text. A bold line before a list, a quote,
-#: a table or code leads into that block (a caption or a label), it opens no section.
+#: What a section title introduces: running text. A bold line before a quote, a table
+#: or code leads into that block (a caption or a label), it opens no section; before a
+#: list it opens one only when the items are prose (see `_prose_list`).
 _SECTION_BODY = frozenset({"p", "div"})
+_ITEM_SENTENCE = re.compile(r"[.!?…。！？]$")
+
+
+def _prose_list(items: Sequence[Block]) -> bool:
+    """List items written as running text (sentences, or a dozen words each on
+    average), not short entries a bold label sums up ("Our schedule" + two lines)."""
+    if not items:
+        return False
+    sentences = sum(1 for b in items if _ITEM_SENTENCE.search(clean(b.text)))
+    words = sum(_words(b.text) for b in items) / len(items)
+    return sentences * 2 > len(items) or words >= 12
 _LABEL = re.compile(r"^[^\W\d_][\w'’-]*\s*[:：]\s*\S", re.UNICODE)
 
 
 def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading | None]]:
-    """Bold-only short paragraphs followed by a paragraph of running text, with the
-    suggested level and the section heading it would sit under."""
+    """Bold-only short paragraphs followed by running text (a paragraph, or a list of
+    sentences), with the suggested level and the section heading it would sit under."""
     blocks = [b for b in page.blocks if not b.hidden]
     outline = article_outline(page)
     sub_levels = [h.level for h in outline if h.level > 1]
@@ -298,8 +310,15 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
             continue
         if _LABEL.match(text):  # "Tool: dnSpy", "Note: …": a label, not a section title
             continue
-        nxt = next((n for n in blocks[i + 1 :] if clean(n.text)), None)
-        if nxt is None or nxt.kind not in _SECTION_BODY or nxt.bold_only:
+        rest = [n for n in blocks[i + 1 :] if clean(n.text)]
+        nxt = rest[0] if rest else None
+        if nxt is None or nxt.bold_only:
+            continue
+        if nxt.kind == "li":
+            items = list(takewhile(lambda n: n.kind == "li", rest))
+            if not _prose_list(items):
+                continue
+        elif nxt.kind not in _SECTION_BODY:
             continue
         level = current.level + 1 if current is not None else section_level
         out.append((b, min(level, 6), current))
@@ -327,11 +346,12 @@ def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
     Scored as the share of the article's section titles that are real headings.
     Not section titles, and not reported: a bold question (an FAQ entry, answered by the
     paragraph after it), a bold line ending in ":" or "," (a run-in lead-in), a label
-    ("Note: …", "Tool: dnSpy"), and a bold line followed by a list, a quote, a table or
-    code (it introduces that block).
+    ("Note: …", "Tool: dnSpy"), a bold line followed by a quote, a table or code, or by
+    a list of short entries (it introduces that block). A list of full sentences after
+    a bold line is the section's body, so that bold line is reported.
 
     Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
-    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>…</li></ul>
+    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>A torch</li><li>Spare socks</li></ul>
     Options: max_words (12)
     """
     found = fake_headings(page, int(options["max_words"]))
