@@ -282,6 +282,8 @@ def _prose_list(items: Sequence[Block]) -> bool:
     sentences = sum(1 for b in items if _ITEM_SENTENCE.search(clean(b.text)))
     words = sum(_words(b.text) for b in items) / len(items)
     return sentences * 2 > len(items) or words >= 12
+
+
 _LABEL = re.compile(r"^[^\W\d_][\w'’-]*\s*[:：]\s*\S", re.UNICODE)
 
 
