@@ -85,3 +85,15 @@ def test_readme_rule_table_matches_catalogue() -> None:
     assert rows == [tuple(row) for row in catalogue_rows()], (
         "regenerate with: python scripts/update_readme_rules.py"
     )
+
+
+def test_retired_codes_are_never_reused_and_match_nothing() -> None:
+    assert registry.RETIRED, "H408 was retired"
+    for code, (name, why) in registry.RETIRED.items():
+        assert code not in registry.BY_CODE and name not in registry.BY_NAME, "never reused"
+        assert re.fullmatch(r"[AKRHLMX]\d{3}", code) and why
+        # an old config that ignores or selects it keeps working
+        assert registry.matching(code) == [] and registry.matching(name) == []
+        assert code not in {r.code for r in registry.select(ignore=[code])}
+        with pytest.raises(registry.UnknownRuleError, match=f"{code} .*was retired"):
+            registry.get(code)

@@ -1,11 +1,20 @@
 """Headings (`H`): an outline a reader can skim and a screen-reader user can jump through.
 
 The page's headings come in document order with `aria-level` applied, hidden ones left
-out (axe-core's view). Most rules judge the *article outline*: the headings inside the
-article scope, preceded by the title `<h1>` when the theme puts it just outside the
-content (it usually does). Headings after the article (pagination titles, related
-posts, comments) are not counted against the article; H408 reports them, and the
-outline facts mark them. H401, H402 and H404 judge the whole page, as axe-core does.
+out (axe-core's view). Every heading belongs either to the article or to the theme:
+
+* the *article outline* is the headings inside the article scope (theme chrome inside
+  it left out: author boxes, share bars, comments, tables of contents in an aside…),
+  preceded by the title `<h1>` when the theme puts it just outside the content;
+* every other heading is the theme's (site title, sidebar, pagination, related posts,
+  comments), before, inside or after the article.
+
+H403, H405, H406 and H407 judge the article outline only; a theme heading is never a
+finding of theirs. H401, H402 and H404 judge the whole page, as axe-core does. The
+theme's headings are a fact, not a finding: the `outline` fact lists every heading with
+`judged` false for the theme's (and `after_article` for those after it), and the text
+report shows them dimmed as not counted. (H408 headings-after-article, an info finding
+about theme headings after the article, is retired for that reason.)
 """
 
 from __future__ import annotations
@@ -57,16 +66,6 @@ def article_outline(page: Page) -> list[Heading]:
     inside = [h for h in page.headings if h.in_article]
     title = title_heading(page)
     return [title, *inside] if title is not None else inside
-
-
-def after_article_headings(page: Page) -> list[Heading]:
-    """Headings after the article at the levels its sections use (h2 down to its deepest
-    heading; h2 and h3 when it has no subheadings): they read as more sections of the
-    post to someone jumping by heading, but are the theme's (pagination, related posts,
-    comments)."""
-    deepest = max((h.level for h in page.headings if h.in_article), default=1)
-    levels = range(2, (deepest if deepest >= 2 else 3) + 1)
-    return [h for h in page.headings if h.after_article and h.level in levels]
 
 
 def _label(h: Heading) -> str:
@@ -176,9 +175,11 @@ def heading_skipped_level(page: Page, options: Options) -> Iterator[Hit]:
     (axe-core `heading-order`): h2 then h4 fails and names both. The first heading
     always passes (a page may start at h2), and going back up by any amount is fine (h4
     then h2). With `scope = "article"` (the default) only skips *into* headings of the
-    article outline (the title `<h1>` and the headings inside the article) are
-    reported, so a theme's comment or sidebar headings do not count against the post,
-    and postaudit never reports a skip axe-core would not; `scope = "page"` reports
+    article outline (the title `<h1>` and the headings inside the article, theme chrome
+    left out) are reported, so a theme's headings before, inside or after the article
+    (sidebar, table of contents, pagination, related posts, comments) never count
+    against the post, skips into them included, and postaudit never reports a skip
+    axe-core would not; `scope = "page"` reports
     every skip on the page, exactly as axe-core does. Scored as the share of judged
     headings (after the first) that do not skip.
 
@@ -442,40 +443,6 @@ def section_too_long(page: Page, options: Options) -> Iterator[Hit]:
     yield from unique_keys(out)
 
 
-@rule(
-    code="H408",
-    name="headings-after-article",
-    category=Category.HEADINGS,
-    title="Headings after the article are not mistaken for its sections",
-    fix="mark pagination, related-post and comment titles up as text (or one level below a labelled landmark)",
-    severity=Severity.INFO,
-    weight=0,
-    applies=lambda page, options: _is_article(page, options) and bool(page.headings),
-)
-def headings_after_article(page: Page, options: Options) -> Iterator[Hit]:
-    """Headings after the article at the levels the article uses for its sections
-    (e.g. Squarespace's pagination titles as `<h2>`, "You may also enjoy" lists,
-    comment authors) read as more sections of the post to someone jumping by heading.
-    They are left out of the article outline (the facts mark them); this notes them,
-    once per page, and weighs nothing in the score.
-
-    Fails: <article>…<h2>Small shifts that help</h2>…</article><nav><h2>Wind-down habits for anxious minds</h2></nav>
-    Passes: <article>…</article><nav><p class="pagination-title">Wind-down habits for anxious minds</p></nav>
-    """
-    after = after_article_headings(page)
-    if not after:
-        return
-    shown = ", ".join(_label(h) for h in after[:3]) + (", …" if len(after) > 3 else "")
-    n = len(after)
-    yield Hit(
-        f"{n} heading{'s' if n > 1 else ''} after the article ({shown}) "
-        f"{'use' if n > 1 else 'uses'} the article's section levels; "
-        f"{'they are' if n > 1 else 'it is'} not counted in its outline",
-        after[0].location,
-        key="after-article",
-    )
-
-
 RULES = (
     h1_missing,
     h1_multiple,
@@ -484,7 +451,6 @@ RULES = (
     heading_too_long,
     fake_heading,
     section_too_long,
-    headings_after_article,
 )
 
 # --------------------------------------------------------------------------- facts
@@ -492,16 +458,12 @@ RULES = (
 
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
     """`outline`: every heading of the page in order, with `judged` (part of the article
-    outline), `in_article`, `after_article` and the codes the page's findings
-    (`context["findings"]`, as configured) put on it; H408, reported once per page,
-    marks each heading it counts."""
+    outline; false for the theme's headings), `in_article`, `after_article` and the
+    codes the page's findings (`context["findings"]`, as configured) put on it."""
     if not page.headings:
         return {}
     found = context.get("findings", ())
     codes = findings_by_location(found, Category.HEADINGS)
-    if any(f.code == "H408" for f in found):
-        for h in after_article_headings(page):
-            codes.setdefault(h.location, set()).add("H408")
     judged = {id(h) for h in article_outline(page)}
     outline = [
         {
