@@ -640,12 +640,29 @@ def _verdict(im: Image, codes: Sequence[str]) -> str:
     return "ok"
 
 
+def theme_images(page: Page) -> list[Image]:
+    """Images the A rules leave to the theme: outside the article (or in its chrome),
+    not alone in a link, not hidden from assistive technology."""
+    judged = {id(im) for im in judged_images(page)}
+    return [im for im in page.images if id(im) not in judged and not im.aria_hidden]
+
+
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
     """`images`: one row per judged image, in page order, with the codes the page's
-    findings (`context["findings"]`, as configured) put on it."""
+    findings (`context["findings"]`, as configured) put on it. `theme_images`: how many
+    images are the theme's and not judged (`count`), and how many of those have no
+    alt text or other name (`without_alt`), so an alt-text score of "n/a" on a page
+    whose theme images lack alt is explained, not silent."""
+    out: dict[str, Any] = {}
+    theme = theme_images(page)
+    if theme:
+        out["theme_images"] = {
+            "count": len(theme),
+            "without_alt": sum(1 for im in theme if name_problem(im) is not None),
+        }
     images = judged_images(page)
     if not images:
-        return {}
+        return out
     codes = findings_by_location(context.get("findings", ()), Category.ALT_TEXT)
     rows = []
     for im in images:
@@ -665,4 +682,5 @@ def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
                 "verdict": _verdict(im, found),
             }
         )
-    return {"images": rows}
+    out["images"] = rows
+    return out
