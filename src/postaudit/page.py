@@ -122,6 +122,7 @@ class Block:
     bold_only: bool  # the whole text sits in <strong>/<b> (a "fake heading" candidate)
     hidden: bool
     location: Location
+    code_only: bool = False  # the whole text sits in <code>/<kbd>/<samp>/<tt> (marked as code)
 
 
 class LazyText:
@@ -1213,16 +1214,17 @@ def _walk_blocks(
     out: list[Block],
     container: str | None = None,
 ) -> None:
-    runs: list[tuple[str, bool]] = []
+    runs: list[tuple[str, bool, bool]] = []  # (text, bold, inside inline code)
 
     def flush() -> None:
-        text = clean("".join(t for t, _ in runs))
+        text = clean("".join(t for t, _, _ in runs))
         if text:
             level = int(el.name[1]) if el.name in HEADING_TAGS else 0
             if not (in_header and not level):
                 kind = "heading" if level else container or _BLOCK_KIND.get(el.name, "div")
-                bold = kind == "p" and all(bold for t, bold in runs if t.strip())
-                out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el)))
+                bold = kind == "p" and all(bold for t, bold, _ in runs if t.strip())
+                code = kind != "heading" and all(code for t, _, code in runs if t.strip())
+                out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el), code))
         runs.clear()
 
     for child in el.children:
@@ -1231,7 +1233,7 @@ def _walk_blocks(
             if name in _NOT_PROSE or b.is_chrome(child):
                 continue
             if name == "br":
-                runs.append((" ", False))
+                runs.append((" ", False, False))
             elif name in _BLOCK_LEVEL:
                 flush()
                 child_hidden = hidden or is_hidden(child)
@@ -1242,9 +1244,9 @@ def _walk_blocks(
                 )
                 _walk_blocks(b, child, child_hidden, in_header or name == "header", out, inner)
             elif name != "img" and not is_hidden(child):
-                _inline_runs(child, _is_bold(child), runs)
+                _inline_runs(child, _is_bold(child), runs, name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
-            runs.append((str(child), False))
+            runs.append((str(child), False, False))
     flush()
 
 
@@ -1259,17 +1261,23 @@ def _is_bold(tag: Tag) -> bool:
     return bool(style and _BOLD_STYLE.search(style))
 
 
-def _inline_runs(el: Tag, bold: bool, runs: list[tuple[str, bool]]) -> None:
+#: Inline elements that mark their text as code.
+_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
+
+
+def _inline_runs(
+    el: Tag, bold: bool, runs: list[tuple[str, bool, bool]], code: bool = False
+) -> None:
     for child in el.children:
         if isinstance(child, Tag):
             if child.name in _NOT_PROSE or child.name == "img" or is_hidden(child):
                 continue
             if child.name == "br":
-                runs.append((" ", bold))
+                runs.append((" ", bold, code))
                 continue
-            _inline_runs(child, bold or _is_bold(child), runs)
+            _inline_runs(child, bold or _is_bold(child), runs, code or child.name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
-            runs.append((str(child), bold))
+            runs.append((str(child), bold, code))
 
 
 def _meta(index: TagIndex) -> dict[str, tuple[str, ...]]:
