@@ -451,7 +451,7 @@ def code_paragraphs(page: Page) -> list[list[Block]]:
 def code_in_paragraph(page: Page, options: Options) -> Iterator[Hit]:
     """Source code or a shell command written as plain paragraphs (`<p>` or loose
     text) instead of `<pre>`/`<code>`. A reader cannot copy it: the CMS curls its
-    quotes, collapses its indentation and may hyphenate it; screen readers read it as
+    quotes and the browser collapses its indentation; screen readers read it as
     prose, and it is measured as prose that is no sentence. A paragraph counts as code
     when it has a code-shaped start (`console.log(`, `const x`, `});`) or code tokens
     (`);`, `=>`, `==`, `&&`) and is not a sentence of plain words; a sentence that
