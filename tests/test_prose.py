@@ -93,7 +93,9 @@ def test_article_prose_keeps_paragraphs_and_lists_only() -> None:
         [
             block("Title", "heading"),
             block("A paragraph of text."),
-            block("An item", "li"),
+            block("An item written as a whole sentence", "li"),
+            block("Flour, 500 g", "li"),
+            block("console.log(", "p"),
             block("Photo by A | Pexels", "figcaption"),
             block("x = 1", "pre"),
             block("cell", "td"),
@@ -101,16 +103,20 @@ def test_article_prose_keeps_paragraphs_and_lists_only() -> None:
             block("by Jo Lee, LPC"),
         ]
     )
-    assert [b.text for b in prose.blocks] == ["A paragraph of text.", "An item"]
+    assert [b.text for b in prose.blocks] == [
+        "A paragraph of text.",
+        "An item written as a whole sentence",
+    ]
     assert prose.excluded == {
         "byline": 1,
         "caption": 1,
-        "code": 1,
+        "code": 2,
+        "list fragment": 1,
         "heading": 1,
         "hidden": 1,
         "table": 1,
     }
-    assert prose.text == "A paragraph of text.\nAn item."
+    assert prose.text == "A paragraph of text.\nAn item written as a whole sentence."
 
 
 @pytest.mark.parametrize(

@@ -75,3 +75,15 @@ def test_select_by_code_prefix_and_name() -> None:
     assert "M602" not in {r.code for r in chosen} and "M601" in {r.code for r in chosen}
     with pytest.raises(registry.UnknownRuleError):
         registry.matching("Z9")
+
+
+def test_retired_codes_are_never_reused_and_match_nothing() -> None:
+    assert registry.RETIRED, "H408 was retired"
+    for code, (name, why) in registry.RETIRED.items():
+        assert code not in registry.BY_CODE and name not in registry.BY_NAME, "never reused"
+        assert re.fullmatch(r"[AKRHLMSX]\d{3}", code) and why
+        # an old config that ignores or selects it keeps working
+        assert registry.matching(code) == [] and registry.matching(name) == []
+        assert code not in {r.code for r in registry.select(ignore=[code])}
+        with pytest.raises(registry.UnknownRuleError, match=f"{code} .*was retired"):
+            registry.get(code)

@@ -1,4 +1,5 @@
-"""Article-scope detection: which element holds the article, as CMS presets then heuristics.
+"""Article-scope detection: which element holds the article, as CMS presets then
+heuristics, and what inside it is theme chrome, decided by structure alone.
 
 The presets are tried in order; the first selector that matches an element with
 enough text wins. `--content-selector` bypasses all of them (and is evaluated with
@@ -10,7 +11,7 @@ per selector on a large page and there are twenty presets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -45,6 +46,98 @@ MIN_TEXT = 80
 
 #: Page chrome: never article prose, and removed when falling back to the whole body.
 CHROME = ("header", "nav", "footer", "aside")
+
+# ----------------------------------------------------------------- chrome by structure
+#
+# Whichever preset matched, the same markup inside the article scope is theme chrome:
+# the scope element says where the article is, never what inside it is the post's.
+# Chrome holds no article prose, headings, images or links:
+#   * <nav>, <aside>, <footer> and <form> elements (an article's own <footer> holds its
+#     tags, author box and share bar; forms are sign-ups, searches and comment forms);
+#   * boxes named by their class or id (`CHROME_BOX`): author boxes and bios, bylines,
+#     share bars, related posts, comments, breadcrumbs, post navigation, tag and
+#     category lists, entry meta, newsletter sign-ups;
+#   * author cards: the smallest block holding an `a[rel~=author]`, when short;
+#   * a <header> inside the article, except its headings: the h1 and a subtitle are the
+#     article's, the date, byline and category links beside them are not.
+# When no scope is found (the `<body>` fallback) a <header> is the site's, headings
+# included.
+
+#: Elements that are chrome wherever they sit inside the article.
+CHROME_TAGS = frozenset({"nav", "aside", "footer", "form"})
+
+#: Class or id words of theme boxes (matched whole, between spaces, `-` or `_`).
+CHROME_BOX = re.compile(
+    r"(?:^|[\s_-])(?:author(?:-?(?:box|bio|info|card|profile|wrap(?:per)?|details|meta))?|"
+    r"about-?(?:the-?)?author|byline|bio(?:-?(?:box|block|card))?|"
+    r"share(?:-?(?:bar|buttons?|links?|this|box|icons))?|sharedaddy|sharing|"
+    r"social-?(?:share|links|icons|buttons)|related(?:-?(?:posts?|articles?))?|"
+    r"jp-relatedposts|yarpp|comments?|comment-respond|respond|disqus_thread|"
+    r"breadcrumbs?|pagination|post-?nav(?:igation)?|nav-?links|post-?tags|tags|"
+    r"tag-?(?:list|cloud|links)|tags-links|cat-links|categories|post-?categories|"
+    r"entry-?(?:meta|footer)|post-?meta|newsletter|subscribe|signup|mailing-?list)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+
+#: Elements a theme box can be: block containers (never inline text such as a code
+#: span whose class happens to be `comment`).
+BOX_TAGS = frozenset(
+    {
+        "div",
+        "section",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "ul",
+        "ol",
+        "li",
+        "p",
+        "dl",
+        "figure",
+        "table",
+        "address",
+        "details",
+        *(f"h{i}" for i in range(1, 7)),
+    }
+)
+
+#: An author card is short: the block around a rel=author link, up to this much text.
+AUTHOR_CARD_TEXT = 400
+
+
+def is_chrome_box(tag: Tag) -> bool:
+    """A block container whose class or id names a theme box (author, share, comments…)."""
+    if tag.name not in BOX_TAGS:
+        return False
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    classes = attrs.get("class")
+    names = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    element_id = attrs.get("id")
+    if isinstance(element_id, str):
+        names = f"{names} {element_id}"
+    return bool(names.strip()) and CHROME_BOX.search(names) is not None
+
+
+def author_cards(root: Tag, anchors: Iterable[Tag], inside: Container[int]) -> set[int]:
+    """Ids of the author cards under `root`: for each `a[rel~=author]` inside the scope,
+    its closest block container below `root`, when that holds little text."""
+    out: set[int] = set()
+    for a in anchors:
+        if id(a) not in inside or "author" not in (a.get_attribute_list("rel") or ()):
+            continue
+        for parent in a.parents:
+            if parent is root or not isinstance(parent, Tag):
+                break
+            if parent.name in BOX_TAGS:
+                if _text_len(parent, AUTHOR_CARD_TEXT + 1) <= AUTHOR_CARD_TEXT:
+                    out.add(id(parent))
+                break
+    return out
+
 
 _STEP = re.compile(
     r"^(?P<tag>[a-z0-9]+)?(?:\.(?P<cls>[\w-]+))?(?:#(?P<id>[\w-]+))?$|^\[role=(?P<role>\w+)\]$"

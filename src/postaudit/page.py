@@ -26,7 +26,7 @@ from postaudit.appearance_parse import (
     image_layout,
     ld_blocks,
 )
-from postaudit.content import CHROME, Scope, find_scope
+from postaudit.content import CHROME_TAGS, Scope, author_cards, find_scope, is_chrome_box
 from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
 
@@ -129,6 +129,7 @@ class Block:
     bold_only: bool  # the whole text sits in <strong>/<b> (a "fake heading" candidate)
     hidden: bool
     location: Location
+    code_only: bool = False  # the whole text sits in <code>/<kbd>/<samp>/<tt> (marked as code)
 
 
 class LazyText:
@@ -500,7 +501,9 @@ class _Builder:
         self._locs: dict[int, Location] = {}
         self._texts: dict[int, str] = {}
         self._urls: dict[str, str | None] = {}
-        self._chrome: dict[int, bool] = {}
+        #: element id -> (inside hard chrome, inside a <header>), below the scope root
+        self._chrome: dict[int, tuple[bool, bool]] = {}
+        self._author_cards = author_cards(scope.element, index.named("a"), self._scope_ids)
 
     def loc(self, tag: Tag) -> Location:
         """The element's location, memoised (links are located again by pagination)."""
@@ -583,20 +586,34 @@ class _Builder:
             self._nth[id(parent)] = steps
         return steps[id(tag)]
 
-    def in_article(self, tag: Tag) -> bool:
+    def in_article(self, tag: Tag, *, heading: bool = False) -> bool:
+        """Inside the article scope and not theme chrome (`content` says what chrome is,
+        by structure, the same for every preset). A heading inside an article <header>
+        is the article's (its h1); other <header> content is chrome."""
         if id(tag) not in self._scope_ids:
             return False
-        if self.scope.chrome_excluded:
-            parent = tag.parent
-            return not (isinstance(parent, Tag) and self._chrome_or_in(parent))
-        return True
+        hard, header = self._chrome_or_in(tag)
+        if hard:
+            return False
+        return not header or (heading and not self.scope.chrome_excluded)
 
-    def _chrome_or_in(self, tag: Tag) -> bool:
-        """The element is page chrome (header, nav, ...) or inside it (memoised)."""
+    def is_chrome(self, tag: Tag) -> bool:
+        """The element itself (not its ancestors) is theme chrome."""
+        return (
+            tag.name in CHROME_TAGS
+            or id(tag) in self._author_cards
+            or (tag.name == "header" and self.scope.chrome_excluded)
+            or is_chrome_box(tag)
+        )
+
+    def _chrome_or_in(self, tag: Tag) -> tuple[bool, bool]:
+        """(the element is chrome or inside chrome, it is inside a <header>), counting
+        only elements below the scope root (memoised)."""
+        root = self.scope.element
         chain: list[Tag] = []
         node: Tag | None = tag
-        result = False
-        while node is not None:
+        result = (False, False)
+        while node is not None and node is not root:
             cached = self._chrome.get(id(node))
             if cached is not None:
                 result = cached
@@ -605,7 +622,8 @@ class _Builder:
             parent = node.parent
             node = parent if isinstance(parent, Tag) else None
         for el in reversed(chain):
-            result = result or el.name in CHROME
+            hard, header = result
+            result = (hard or self.is_chrome(el), header or el.name == "header")
             self._chrome[id(el)] = result
         return result
 
@@ -1059,10 +1077,10 @@ def _headings(b: _Builder) -> list[Heading]:
                 level,
                 text,
                 name,
-                b.in_article(tag),
+                b.in_article(tag, heading=True),
                 b.loc(tag),
                 tag_label,
-                after_article=not b.in_article(tag) and after(tag),
+                after_article=after(tag),
             )
         )
     return out
@@ -1193,21 +1211,6 @@ _CONTAINER_KIND = {
     "dd": "dd",
     "dt": "dd",
 }
-#: Boxes inside an article that hold no article prose (author boxes, share bars,
-#: related posts, comments, tag lists, post navigation), matched on class and id.
-_NOT_PROSE_BOX = re.compile(
-    r"(?:^|[\s_-])(?:author-?(?:box|bio|info|card|profile)|about-?(?:the-?)?author|byline|"
-    r"sharedaddy|share-?(?:bar|buttons?|links?|this)|sharing|social-?(?:share|links|icons)|"
-    r"related-?posts?|jp-relatedposts|comments?|comment-respond|breadcrumbs?|pagination|"
-    r"post-?nav(?:igation)?|nav-?links|post-?tags|tag-?(?:list|cloud)|entry-?(?:meta|footer)|"
-    r"post-?meta|newsletter|subscribe)(?:$|[\s_-])",
-    re.I,
-)
-
-
-def _not_prose_box(tag: Tag) -> bool:
-    names = " ".join((attr(tag, "class") or "", attr(tag, "id") or ""))
-    return bool(names.strip()) and _NOT_PROSE_BOX.search(names) is not None
 
 
 def _blocks(b: _Builder) -> list[Block]:
@@ -1225,29 +1228,28 @@ def _walk_blocks(
     out: list[Block],
     container: str | None = None,
 ) -> None:
-    runs: list[tuple[str, bool]] = []
+    runs: list[tuple[str, bool, bool]] = []  # (text, bold, inside inline code)
 
     def flush() -> None:
-        text = clean("".join(t for t, _ in runs))
+        text = clean("".join(t for t, _, _ in runs))
         if text:
             level = int(el.name[1]) if el.name in HEADING_TAGS else 0
             if not (in_header and not level):
                 kind = "heading" if level else container or _BLOCK_KIND.get(el.name, "div")
-                bold = kind == "p" and all(bold for t, bold in runs if t.strip())
-                out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el)))
+                bold = kind == "p" and all(bold for t, bold, _ in runs if t.strip())
+                code = kind != "heading" and all(code for t, _, code in runs if t.strip())
+                out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el), code))
         runs.clear()
 
     for child in el.children:
         if isinstance(child, Tag):
             name = child.name
-            if name in _NOT_PROSE or (name == "header" and b.scope.chrome_excluded):
+            if name in _NOT_PROSE or b.is_chrome(child):
                 continue
             if name == "br":
-                runs.append((" ", False))
+                runs.append((" ", False, False))
             elif name in _BLOCK_LEVEL:
                 flush()
-                if _not_prose_box(child):
-                    continue
                 child_hidden = hidden or is_hidden(child)
                 inner = (
                     container
@@ -1256,9 +1258,9 @@ def _walk_blocks(
                 )
                 _walk_blocks(b, child, child_hidden, in_header or name == "header", out, inner)
             elif name != "img" and not is_hidden(child):
-                _inline_runs(child, _is_bold(child), runs)
+                _inline_runs(child, _is_bold(child), runs, name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
-            runs.append((str(child), False))
+            runs.append((str(child), False, False))
     flush()
 
 
@@ -1273,17 +1275,23 @@ def _is_bold(tag: Tag) -> bool:
     return bool(style and _BOLD_STYLE.search(style))
 
 
-def _inline_runs(el: Tag, bold: bool, runs: list[tuple[str, bool]]) -> None:
+#: Inline elements that mark their text as code.
+_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
+
+
+def _inline_runs(
+    el: Tag, bold: bool, runs: list[tuple[str, bool, bool]], code: bool = False
+) -> None:
     for child in el.children:
         if isinstance(child, Tag):
             if child.name in _NOT_PROSE or child.name == "img" or is_hidden(child):
                 continue
             if child.name == "br":
-                runs.append((" ", bold))
+                runs.append((" ", bold, code))
                 continue
-            _inline_runs(child, bold or _is_bold(child), runs)
+            _inline_runs(child, bold or _is_bold(child), runs, code or child.name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
-            runs.append((str(child), bold))
+            runs.append((str(child), bold, code))
 
 
 def _meta(index: TagIndex) -> dict[str, tuple[str, ...]]:

@@ -1,9 +1,12 @@
 """Article prose: which blocks are measured, sentences, and English style signals.
 
 Pure text functions over `Page.blocks`; no textstat here (see `readability.py` for
-the figures). The measured prose is what a reader reads as the article: paragraphs,
-list items (each one a sentence), quotes and loose text; not headings, captions,
-code, tables, hidden blocks, photo credits, bylines or pagination labels.
+the figures). The measured prose is what a reader reads as the article, sentences
+only: paragraphs, list items written as sentences (each one a sentence), quotes and
+loose text; not headings, captions, code (in `<pre>`, marked up as inline code, or
+code written as a plain paragraph: `looks_like_code`), list items that are fragments
+("Flour, 500 g", "Checking the clock"), tables, hidden blocks, photo credits, bylines
+or pagination labels.
 """
 
 from __future__ import annotations
@@ -85,6 +88,61 @@ _NAV_LABELS = frozenset(
 _TERMINAL = re.compile(r"[.!?…。！？]['\"”’)\]]*$")
 
 
+#: A line of code: a call or keyword statement at the start, or code punctuation.
+_CODE_START = re.compile(
+    r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|"  # console.log( ; foo.bar(
+    r"(?:var|let|const|def|function|class|import|from|return|if|elif|for|while|switch|"
+    r"public|private|static|void|int|char|struct|package|func|fn|#include|#define|"
+    r"echo|sudo|npm|pip|git|cd|export)\b|[$#>]\s+\w|[})\]];?$|[{}])"
+)
+#: Code tokens that prose does not write.
+_CODE_TOKEN = re.compile(
+    r"\)\s*;|[;{]\s*$|=>|->|::|===?|!=|&&|\|\||\+\+|\+=|\(\)|\w\[\w*\]|"
+    r"^\S+\s*=\s*\S|\($|</?[a-z]+[ >]|\b0x[0-9a-f]+\b"
+)
+_CODE_CHARS = frozenset("{}()[];=<>$|&\\_/*#")
+_LETTER_WORD = re.compile(r"^[^\W\d_]{2,}[.,!?:;]?$")
+
+
+def looks_like_code(text: str) -> bool:
+    """A paragraph that is a line (or lines) of source code or a shell command, not a
+    sentence: `console.log(`, `x = foo(bar);`, `});`, `$ npm install postaudit`. Needs a
+    code-shaped start or a code token, and either code punctuation dense in the text
+    or fewer than half its words plain words; a sentence that mentions `foo()` stays
+    prose, and so does any text with non-ASCII letters."""
+    text = normalize_quotes(text).strip()  # a CMS curls the quotes of code in a <p>
+    if not text or len(text) > 400 or not text.replace("\u2013", "-").isascii():
+        return False  # code is ASCII; a CJK sentence writing "192 -> 112" is prose
+    words = text.split()
+    plain = sum(1 for w in words if _LETTER_WORD.match(w))
+    if _TERMINAL.search(text) and plain >= 4 and plain * 2 > len(words):
+        return False  # a sentence (that may mention code)
+    start, token = _CODE_START.search(text), _CODE_TOKEN.search(text)
+    if not (start or token):
+        return False
+    dense = sum(1 for c in text if c in _CODE_CHARS) / len(text) >= 0.06
+    return bool(start and token) or (dense and plain * 2 <= len(words))
+
+
+#: Fewer words than this, with no sentence punctuation, make a list item a fragment.
+SENTENCE_ITEM_WORDS = 5
+_WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def is_sentence_item(text: str) -> bool:
+    """A list item written as a sentence: it ends like one, or runs to five words or
+    more ("Write your main point on a card"). Shorter ones ("Flour, 500 g", "Checking
+    the clock", "setup()") are labels, not sentences. Chinese and Japanese, written
+    without spaces, count about two characters a word."""
+    text = text.strip()
+    if _TERMINAL.search(text):
+        return True
+    n = len(text.split())
+    if _WIDE.search(text):
+        n = max(n, len(_WIDE.findall(text)) // 2)
+    return n >= SENTENCE_ITEM_WORDS
+
+
 def boilerplate_reason(block: Block) -> str | None:
     """Why a prose-kind block is not article prose ("credit", "byline", "label",
     "heading" for a short bold line), or None."""
@@ -143,6 +201,10 @@ def article_prose(blocks: Iterable[Block]) -> Prose:
             reason = "code"
         elif block.kind not in PROSE_KINDS:
             reason = "table"
+        elif block.code_only or looks_like_code(block.text):
+            reason = "code"
+        elif block.kind == "li" and not is_sentence_item(block.text):
+            reason = "list fragment"
         else:
             reason = boilerplate_reason(block)
         if reason is None:

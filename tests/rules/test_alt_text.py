@@ -363,3 +363,42 @@ def test_no_images_means_not_applicable() -> None:
     result = audit_page(page, config.ruleset())
     assert result.categories[Category.ALT_TEXT] is None
     assert "images" not in result.facts
+
+
+# --------------------------------------------------------------------------- theme images
+
+
+THEME_PAGE = (
+    '<html lang="en"><head><title>A post</title></head><body>'
+    '<header><img src="/logo.png" width="200"><a href="/"><img src="/home.png" alt="Home"></a>'
+    "</header><main><article><h1>A post</h1>"
+    "<p>Enough prose for the article detector to take this element as the article body.</p>"
+    '<div class="author-box"><img src="/avatar.jpg"></div></article></main>'
+    '<aside><img src="/ad.gif" alt=""><img src="/hidden.png" aria-hidden="true"></aside>'
+    "</body></html>"
+)
+
+
+def test_theme_images_are_a_fact_and_explain_an_n_a_alt_score() -> None:
+    from rich.console import Console
+
+    from postaudit.report.text import render_page
+
+    result = audit_page(make_page(THEME_PAGE), Config(select=("A",)).ruleset())
+    # the logo and the avatar (in the article's author box) have no alt; the linked
+    # home image is judged (alone in a link: A102's), the hidden one is left out
+    assert result.facts["theme_images"] == {"count": 3, "without_alt": 2}
+    assert "images" in result.facts and [r["file"] for r in result.facts["images"]] == ["home.png"]
+    json.dumps(result.facts["theme_images"])
+    console = Console(width=100, record=True, no_color=True)
+    render_page(console, result)
+    out = console.export_text()
+    assert "Theme images: 3 outside the article, not judged (2 without alt text)" in out
+    # a page with no article image reads n/a for alt text, and says why
+    bare = THEME_PAGE.replace('<a href="/"><img src="/home.png" alt="Home"></a>', "")
+    result = audit_page(make_page(bare), Config(select=("A",)).ruleset())
+    assert result.categories[Category.ALT_TEXT] is None
+    console = Console(width=100, record=True, no_color=True)
+    render_page(console, result)
+    out = " ".join(console.export_text().split())
+    assert "n/a no article image; 3 theme images, not judged (2 without alt text)" in out

@@ -146,7 +146,7 @@ def test_h404_hexo_empty_post_title() -> None:
     assert hit.message == "<h1> has no text and no accessible name"
 
 
-# --------------------------------------------------------------------------- H405-H408
+# --------------------------------------------------------------------------- H405-H407
 
 
 def test_h405_heading_too_long() -> None:
@@ -207,14 +207,20 @@ def test_h407_long_section_and_introduction() -> None:
     assert hits("H407", page_html(f"<h1>T</h1>{PROSE}{code}")) == [], "code is not prose"
 
 
-def test_h408_pagination_after_the_article() -> None:
+def test_theme_headings_after_the_article_are_a_fact_not_a_finding() -> None:
+    # H408 (an info note about them) is retired: pagination headings, skips among them
+    # included, are not judged; the outline fact lists them as not judged
     html = page_html(
         f"<h1>T</h1>{PROSE}<h2>Section</h2><p>Text.</p>",
-        after='<nav class="item-pagination"><h2>Older post</h2><h2>Newer post</h2><h5>x</h5></nav>',
+        after='<nav class="item-pagination"><h2>Older post</h2><h5>x</h5></nav>',
     )
-    (hit,) = hits("H408", html)
-    assert hit.message.startswith('2 headings after the article (h2 "Older post", h2 "Newer post")')
-    assert hit.key == "after-article"
+    result = audit_page(make_page(html), Config(select=("H",)).ruleset())
+    assert result.findings == ()
+    rows = result.facts["outline"]
+    assert [(o["text"], o["judged"], o["after_article"]) for o in rows][-2:] == [
+        ("Older post", False, True),
+        ("x", False, True),
+    ]
 
 
 # --------------------------------------------------------------------------- facts and rendering
@@ -232,12 +238,10 @@ def test_outline_facts_mark_judged_headings_and_codes() -> None:
         (1, "Title", True, []),
         (2, "A", True, []),
         (4, "B", True, ["H403"]),
-        (2, "Older post", False, ["H408"]),
+        (2, "Older post", False, []),
     ]
     ignored = audit_page(make_page(html), Config(select=("H",), ignore=("H403",)).ruleset()).facts
-    assert [o["codes"] for o in ignored["outline"]] == [[], [], [], ["H408"]], (
-        "marks follow the config"
-    )
+    assert [o["codes"] for o in ignored["outline"]] == [[], [], [], []], "marks follow the config"
 
 
 def test_renderers_print_page_text_literally() -> None:
@@ -304,7 +308,7 @@ def test_demo_planted_heading_defects() -> None:
     html = (DEMO / "why-anxiety-gets-louder-at-night.html").read_text(encoding="utf-8")
     page = make_page(html)
     result = audit_page(page, Config(select=("H",)).ruleset())
-    assert sorted(f.code for f in result.findings) == ["H403", "H406", "H408"]
+    assert sorted(f.code for f in result.findings) == ["H403", "H406"]
     (fake,) = [f for f in result.findings if f.code == "H406"]
     assert '"Habits that quietly make nights harder"' in fake.message
 
@@ -316,7 +320,7 @@ def test_demo_planted_heading_defects() -> None:
 def test_clean_demo_posts_have_no_heading_problems(name: str) -> None:
     page = make_page((DEMO / name).read_text(encoding="utf-8"))
     result = audit_page(page, Config(select=("H",)).ruleset())
-    assert [f.code for f in result.findings] == ["H408"], "only the pagination note"
+    assert [f.code for f in result.findings] == []
     assert result.categories[Category.HEADINGS] == 100
 
 

@@ -84,10 +84,24 @@ def test_long_sentences_share() -> None:
     assert messages("R304", html, max_words=30) == []
 
 
-def test_list_items_are_sentences() -> None:
-    html = article("A short intro.", extra="<ul><li>One thing</li><li>Another thing</li></ul>")
+def test_list_items_written_as_sentences_are_sentences_fragments_are_not() -> None:
+    # was: every item a sentence, so "Flour, 500 g" shortened the average sentence
+    items = "<li>Weigh the flour before you start</li><li>Flour, 500 g</li><li>Salt.</li>"
+    html = article("A short intro.", extra=f"<ul>{items}</ul>")
     m = measure(make_page(html).blocks, None, "en")
-    assert [s.text for s in m.sentences] == ["A short intro.", "One thing.", "Another thing."]
+    assert [s.text for s in m.sentences] == [
+        "A short intro.",
+        "Weigh the flour before you start.",
+        "Salt.",
+    ]
+
+
+def test_code_written_as_paragraphs_is_not_prose() -> None:
+    code = "<p>const app = express();</p><p>app.listen(3000);</p><p>console.log(</p>"
+    html = article("A short intro.", extra=code + "<p>Then call foo() to start it.</p>")
+    m = measure(make_page(html).blocks, None, "en")
+    assert [s.text for s in m.sentences] == ["A short intro.", "Then call foo() to start it."]
+    assert m.prose.excluded.get("code") == 3
 
 
 def test_long_paragraphs_one_hit_each_with_partial_score() -> None:

@@ -114,6 +114,30 @@ def render_images(value: Any) -> RenderableType | None:
     return table
 
 
+def theme_images_text(value: Any, what: str = "outside the article") -> Text | None:
+    """'3 outside the article, not judged (2 without alt text)': the `theme_images`
+    fact in words (`what` after the count)."""
+    if not isinstance(value, Mapping):
+        return None
+    count, missing = value.get("count"), value.get("without_alt")
+    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+        return None
+    line = Text(f"{count} {what}, not judged")
+    if isinstance(missing, int) and missing > 0:
+        line.append(f" ({missing} without alt text)", style="yellow")
+    return line
+
+
+def render_theme_images(value: Any) -> RenderableType | None:
+    """One line under the image table: the images left to the theme."""
+    line = theme_images_text(value)
+    if line is None:
+        return None
+    out = Text("Theme images: ", style="bold")
+    out.append_text(line)
+    return out
+
+
 def render_outline(value: Any) -> RenderableType | None:
     """The heading outline as a tree, nested by level, with finding markers; headings
     outside the article outline are dimmed and labelled as not counted."""

@@ -29,7 +29,12 @@ from rich.table import Table
 from rich.text import Text
 
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
-from postaudit.report.facts_alt_headings import render_images, render_outline
+from postaudit.report.facts_alt_headings import (
+    render_images,
+    render_outline,
+    render_theme_images,
+    theme_images_text,
+)
 from postaudit.report.facts_keywords_readability import (
     render_keywords,
     render_locations,
@@ -184,6 +189,7 @@ def render_encoding(value: Any) -> Text | None:
 #: "title" and "scope" are shown in the page header and need no renderer.
 FACT_RENDERERS: dict[str, Callable[[Any], RenderableType | None]] = {
     "images": render_images,
+    "theme_images": render_theme_images,
     "outline": render_outline,
     "keywords": render_keywords,
     "locations": render_locations,
@@ -309,15 +315,21 @@ def _quiet_line(page: PageResult) -> Text:
 
 def category_table(page: PageResult) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Category", overflow="fold")
+    table.add_column(
+        "Category", overflow="fold", min_width=max(len(c.label) for c in SCORED_CATEGORIES)
+    )
     table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    table.add_column("", overflow="fold", min_width=10)
     not_applicable = False
     for cat in SCORED_CATEGORIES:
         score = page.categories.get(cat)
         if score is None:
             not_applicable = True
-            table.add_row(Text(cat.label, style="dim"), Text("n/a", style="dim"), Text(""))
+            why = Text("")
+            if cat is Category.ALT_TEXT:  # images on the page, all the theme's: say so
+                theme = theme_images_text(page.facts.get("theme_images"), "theme images")
+                why = Text.assemble(("no article image; ", "dim"), theme) if theme else why
+            table.add_row(Text(cat.label, style="dim"), Text("n/a", style="dim"), why)
         else:
             table.add_row(
                 Text(cat.label),

@@ -50,6 +50,17 @@ FAMILIES: dict[Category, ModuleType] = {
     Category.APPEARANCE: appearance,
 }
 
+#: Retired rules: code -> (name, why). A code is never reused: a retired one stays
+#: here, and selecting or ignoring it (an old config, a baseline) matches nothing
+#: instead of failing; `get` names it as retired.
+RETIRED: dict[str, tuple[str, str]] = {
+    "H408": (
+        "headings-after-article",
+        "theme headings are a fact of the heading outline (judged: false), not a finding",
+    ),
+}
+_RETIRED_NAMES = {name: code for code, (name, _) in RETIRED.items()}
+
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
 
@@ -62,6 +73,10 @@ def get(code_or_name: str) -> Rule:
     """One rule by code (case-insensitive) or slug."""
     key = code_or_name.strip()
     found = BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
+    retired = key.upper() if key.upper() in RETIRED else _RETIRED_NAMES.get(key.lower())
+    if found is None and retired is not None:
+        name, why = RETIRED[retired]
+        raise UnknownRuleError(f"rule {retired} ({name}) was retired: {why}")
     if found is None:
         raise UnknownRuleError(f"unknown rule {code_or_name!r} (see `postaudit rules`)")
     return found
@@ -74,6 +89,8 @@ def matching(selector: str) -> list[Rule]:
         return []
     if key.lower() in BY_NAME:
         return [BY_NAME[key.lower()]]
+    if key.upper() in RETIRED or key.lower() in _RETIRED_NAMES:
+        return []  # a retired rule: nothing to select or ignore
     hits = [r for r in ALL_RULES if r.code.startswith(key.upper())]
     if not hits:
         raise UnknownRuleError(
@@ -96,6 +113,7 @@ __all__ = [
     "ALL_RULES",
     "BY_CODE",
     "BY_NAME",
+    "RETIRED",
     "Rule",
     "UnknownRuleError",
     "get",

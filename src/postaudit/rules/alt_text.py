@@ -303,16 +303,21 @@ def img_alt_empty_informative(page: Page, options: Options) -> Iterator[Hit]:
     an article image with a caption, in a `<figure>`, at least `min_size` pixels wide or
     tall, or standing alone in its own paragraph (Markdown's `![](shot.png)` writes
     `alt=""`) is usually content. The message says which of these it is.
-    `role="presentation"` is taken as a deliberate choice and not flagged.
+    `role="presentation"` is taken as a deliberate choice and not flagged, and so is an
+    image inside a link that has text of its own (a link or bookmark card, an icon
+    beside the link text): the link is named by its text, and an alt would only repeat
+    it (WAI's functional-image guidance).
 
     Fails: <figure><img src="chart.png" alt=""><figcaption>Sleep over six weeks</figcaption></figure> ; <p><img src="screenshot.png" alt=""></p>
-    Passes: <img src="divider.png" alt="" width="40" height="8"> ; <figure><img src="chart.png" alt="Bar chart of hours slept"></figure>
+    Passes: <img src="divider.png" alt="" width="40" height="8"> ; <figure><img src="chart.png" alt="Bar chart of hours slept"></figure> ; <a href="/guide"><img src="thumb.jpg" alt="" width="600"> The full guide</a>
     Options: min_size (200): width or height in pixels from which an image counts as large
     """
     min_size = int(options["min_size"])
 
     def check(im: Image) -> str | None:
-        if im.kind != "img" or im.alt != "" or im.role in PRESENTATIONAL or im.link_only_content:
+        if im.kind != "img" or im.alt != "" or im.role in PRESENTATIONAL:
+            return None
+        if im.link_href is not None:  # alone in a link: A102's; beside link text: right
             return None
         if accessible_name(im) or not im.in_article:
             return None
@@ -635,12 +640,29 @@ def _verdict(im: Image, codes: Sequence[str]) -> str:
     return "ok"
 
 
+def theme_images(page: Page) -> list[Image]:
+    """Images the A rules leave to the theme: outside the article (or in its chrome),
+    not alone in a link, not hidden from assistive technology."""
+    judged = {id(im) for im in judged_images(page)}
+    return [im for im in page.images if id(im) not in judged and not im.aria_hidden]
+
+
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
     """`images`: one row per judged image, in page order, with the codes the page's
-    findings (`context["findings"]`, as configured) put on it."""
+    findings (`context["findings"]`, as configured) put on it. `theme_images`: how many
+    images are the theme's and not judged (`count`), and how many of those have no
+    alt text or other name (`without_alt`), so an alt-text score of "n/a" on a page
+    whose theme images lack alt is explained, not silent."""
+    out: dict[str, Any] = {}
+    theme = theme_images(page)
+    if theme:
+        out["theme_images"] = {
+            "count": len(theme),
+            "without_alt": sum(1 for im in theme if name_problem(im) is not None),
+        }
     images = judged_images(page)
     if not images:
-        return {}
+        return out
     codes = findings_by_location(context.get("findings", ()), Category.ALT_TEXT)
     rows = []
     for im in images:
@@ -660,4 +682,5 @@ def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
                 "verdict": _verdict(im, found),
             }
         )
-    return {"images": rows}
+    out["images"] = rows
+    return out

@@ -1,11 +1,20 @@
 """Headings (`H`): an outline a reader can skim and a screen-reader user can jump through.
 
 The page's headings come in document order with `aria-level` applied, hidden ones left
-out (axe-core's view). Most rules judge the *article outline*: the headings inside the
-article scope, preceded by the title `<h1>` when the theme puts it just outside the
-content (it usually does). Headings after the article (pagination titles, related
-posts, comments) are not counted against the article; H408 reports them, and the
-outline facts mark them. H401, H402 and H404 judge the whole page, as axe-core does.
+out (axe-core's view). Every heading belongs either to the article or to the theme:
+
+* the *article outline* is the headings inside the article scope (theme chrome inside
+  it left out: author boxes, share bars, comments, tables of contents in an aside…),
+  preceded by the title `<h1>` when the theme puts it just outside the content;
+* every other heading is the theme's (site title, sidebar, pagination, related posts,
+  comments), before, inside or after the article.
+
+H403, H405, H406 and H407 judge the article outline only; a theme heading is never a
+finding of theirs. H401, H402 and H404 judge the whole page, as axe-core does. The
+theme's headings are a fact, not a finding: the `outline` fact lists every heading with
+`judged` false for the theme's (and `after_article` for those after it), and the text
+report shows them dimmed as not counted. (H408 headings-after-article, an info finding
+about theme headings after the article, is retired for that reason.)
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any
 
 from postaudit.model import Category, Hit, Location, Severity
@@ -57,16 +66,6 @@ def article_outline(page: Page) -> list[Heading]:
     inside = [h for h in page.headings if h.in_article]
     title = title_heading(page)
     return [title, *inside] if title is not None else inside
-
-
-def after_article_headings(page: Page) -> list[Heading]:
-    """Headings after the article at the levels its sections use (h2 down to its deepest
-    heading; h2 and h3 when it has no subheadings): they read as more sections of the
-    post to someone jumping by heading, but are the theme's (pagination, related posts,
-    comments)."""
-    deepest = max((h.level for h in page.headings if h.in_article), default=1)
-    levels = range(2, (deepest if deepest >= 2 else 3) + 1)
-    return [h for h in page.headings if h.after_article and h.level in levels]
 
 
 def _label(h: Heading) -> str:
@@ -176,9 +175,11 @@ def heading_skipped_level(page: Page, options: Options) -> Iterator[Hit]:
     (axe-core `heading-order`): h2 then h4 fails and names both. The first heading
     always passes (a page may start at h2), and going back up by any amount is fine (h4
     then h2). With `scope = "article"` (the default) only skips *into* headings of the
-    article outline (the title `<h1>` and the headings inside the article) are
-    reported, so a theme's comment or sidebar headings do not count against the post,
-    and postaudit never reports a skip axe-core would not; `scope = "page"` reports
+    article outline (the title `<h1>` and the headings inside the article, theme chrome
+    left out) are reported, so a theme's headings before, inside or after the article
+    (sidebar, table of contents, pagination, related posts, comments) never count
+    against the post, skips into them included, and postaudit never reports a skip
+    axe-core would not; `scope = "page"` reports
     every skip on the page, exactly as axe-core does. Scored as the share of judged
     headings (after the first) that do not skip.
 
@@ -263,13 +264,33 @@ def heading_too_long(page: Page, options: Options) -> Iterator[Hit]:
     yield from _graded(headings, failing)
 
 
-_SENTENCE_END = re.compile(r"[.!…]$")
+_SENTENCE_END = re.compile(r"[.!…。！]$")
+#: A bold line ending like this asks a question (an FAQ entry) or leads into what
+#: follows ("Ingredients:"): a run-in label, not a section title.
+_NOT_TITLE_END = re.compile(r"[?？:：;；,，]$")
+#: What a section title introduces: running text. A bold line before a quote, a table
+#: or code leads into that block (a caption or a label), it opens no section; before a
+#: list it opens one only when the items are prose (see `_prose_list`).
+_SECTION_BODY = frozenset({"p", "div"})
+_ITEM_SENTENCE = re.compile(r"[.!?…。！？]$")
+
+
+def _prose_list(items: Sequence[Block]) -> bool:
+    """List items written as running text (sentences, or a dozen words each on
+    average), not short entries a bold label sums up ("Our schedule" + two lines)."""
+    if not items:
+        return False
+    sentences = sum(1 for b in items if _ITEM_SENTENCE.search(clean(b.text)))
+    words = sum(_words(b.text) for b in items) / len(items)
+    return sentences * 2 > len(items) or words >= 12
+
+
 _LABEL = re.compile(r"^[^\W\d_][\w'’-]*\s*[:：]\s*\S", re.UNICODE)
 
 
 def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading | None]]:
-    """Bold-only short paragraphs followed by body text, with the suggested level and
-    the section heading it would sit under."""
+    """Bold-only short paragraphs followed by running text (a paragraph, or a list of
+    sentences), with the suggested level and the section heading it would sit under."""
     blocks = [b for b in page.blocks if not b.hidden]
     outline = article_outline(page)
     sub_levels = [h.level for h in outline if h.level > 1]
@@ -288,10 +309,19 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
         text = clean(b.text)
         if not text or _words(text) > max_words or _SENTENCE_END.search(text):
             continue
+        if _NOT_TITLE_END.search(text.rstrip("*)）\"'”’ ")):  # "How long does it take?"
+            continue
         if _LABEL.match(text):  # "Tool: dnSpy", "Note: …": a label, not a section title
             continue
-        nxt = next((n for n in blocks[i + 1 :] if clean(n.text)), None)
-        if nxt is None or nxt.kind not in BODY_KINDS or nxt.bold_only:
+        rest = [n for n in blocks[i + 1 :] if clean(n.text)]
+        nxt = rest[0] if rest else None
+        if nxt is None or nxt.bold_only:
+            continue
+        if nxt.kind == "li":
+            items = list(takewhile(lambda n: n.kind == "li", rest))
+            if not _prose_list(items):
+                continue
+        elif nxt.kind not in _SECTION_BODY:
             continue
         level = current.level + 1 if current is not None else section_level
         out.append((b, min(level, 6), current))
@@ -311,15 +341,20 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
 )
 def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
     """A short paragraph (at most `max_words` words, not ending like a sentence) set
-    entirely in bold (`<strong>`, `<b>` or a bold inline style) and followed by body
-    text is a section title in disguise: it looks like a heading but is missing from
+    entirely in bold (`<strong>`, `<b>` or a bold inline style) and followed by a
+    paragraph of running text is a section title in disguise: it looks like a heading but is missing from
     the outline screen readers and search engines use (axe-core's experimental
     `p-as-heading`). The message suggests a level: one below the section it sits in
     (h3 under an h2), or the article's section level when none comes before it.
     Scored as the share of the article's section titles that are real headings.
+    Not section titles, and not reported: a bold question (an FAQ entry, answered by the
+    paragraph after it), a bold line ending in ":" or "," (a run-in lead-in), a label
+    ("Note: …", "Tool: dnSpy"), a bold line followed by a quote, a table or code, or by
+    a list of short entries (it introduces that block). A list of full sentences after
+    a bold line is the section's body, so that bold line is reported.
 
     Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
-    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p>
+    Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>A torch</li><li>Spare socks</li></ul>
     Options: max_words (12)
     """
     found = fake_headings(page, int(options["max_words"]))
@@ -408,40 +443,6 @@ def section_too_long(page: Page, options: Options) -> Iterator[Hit]:
     yield from unique_keys(out)
 
 
-@rule(
-    code="H408",
-    name="headings-after-article",
-    category=Category.HEADINGS,
-    title="Headings after the article are not mistaken for its sections",
-    fix="mark pagination, related-post and comment titles up as text (or one level below a labelled landmark)",
-    severity=Severity.INFO,
-    weight=0,
-    applies=lambda page, options: _is_article(page, options) and bool(page.headings),
-)
-def headings_after_article(page: Page, options: Options) -> Iterator[Hit]:
-    """Headings after the article at the levels the article uses for its sections
-    (e.g. Squarespace's pagination titles as `<h2>`, "You may also enjoy" lists,
-    comment authors) read as more sections of the post to someone jumping by heading.
-    They are left out of the article outline (the facts mark them); this notes them,
-    once per page, and weighs nothing in the score.
-
-    Fails: <article>…<h2>Small shifts that help</h2>…</article><nav><h2>Wind-down habits for anxious minds</h2></nav>
-    Passes: <article>…</article><nav><p class="pagination-title">Wind-down habits for anxious minds</p></nav>
-    """
-    after = after_article_headings(page)
-    if not after:
-        return
-    shown = ", ".join(_label(h) for h in after[:3]) + (", …" if len(after) > 3 else "")
-    n = len(after)
-    yield Hit(
-        f"{n} heading{'s' if n > 1 else ''} after the article ({shown}) "
-        f"{'use' if n > 1 else 'uses'} the article's section levels; "
-        f"{'they are' if n > 1 else 'it is'} not counted in its outline",
-        after[0].location,
-        key="after-article",
-    )
-
-
 RULES = (
     h1_missing,
     h1_multiple,
@@ -450,7 +451,6 @@ RULES = (
     heading_too_long,
     fake_heading,
     section_too_long,
-    headings_after_article,
 )
 
 # --------------------------------------------------------------------------- facts
@@ -458,16 +458,12 @@ RULES = (
 
 def facts(page: Page, context: dict[str, Any]) -> dict[str, Any]:
     """`outline`: every heading of the page in order, with `judged` (part of the article
-    outline), `in_article`, `after_article` and the codes the page's findings
-    (`context["findings"]`, as configured) put on it; H408, reported once per page,
-    marks each heading it counts."""
+    outline; false for the theme's headings), `in_article`, `after_article` and the
+    codes the page's findings (`context["findings"]`, as configured) put on it."""
     if not page.headings:
         return {}
     found = context.get("findings", ())
     codes = findings_by_location(found, Category.HEADINGS)
-    if any(f.code == "H408" for f in found):
-        for h in after_article_headings(page):
-            codes.setdefault(h.location, set()).add("H408")
     judged = {id(h) for h in article_outline(page)}
     outline = [
         {

@@ -1,8 +1,10 @@
 """Readability (`R`): can the intended reader get through the article's prose?
 
-What is measured is the article's prose only: paragraphs, list items (each one a
-sentence) and quotes; not headings, navigation, captions, photo credits, code,
-tables, bylines, author boxes or alt text (`postaudit.prose`). Figures come from
+What is measured is the article's prose only, sentences: paragraphs, list items
+written as sentences (each one a sentence) and quotes; not headings, navigation,
+captions, photo credits, code (code written as plain paragraphs included: R310 reports
+it), list items that are fragments, tables, bylines, author boxes or alt text
+(`postaudit.prose`). Figures come from
 textstat in the page language (`<html lang>`, overridden by `--lang`; English when
 neither is given), computed offline (`postaudit.syllables`). Thresholds start from
 Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
@@ -15,7 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.page import Page
+from postaudit.page import Block, Page
+from postaudit.prose import looks_like_code
 from postaudit.rules.base import Options, rule
 from postaudit.textstats import Measurement, measure
 from postaudit.textstats import facts as measurement_facts
@@ -322,7 +325,8 @@ def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
     Yoast's consecutive-sentences check. After an article, a demonstrative or a
     number, the first two words are compared ("The cat …" and "The dog …" differ).
     Runs are counted inside a section (a heading starts a new one); list items
-    count as sentences, so three bullets starting with "Use" are a run too.
+    written as sentences count as sentences, so three bullets starting with "Use the"
+    are a run too (fragments of under five words, such as "Use tabs", are not).
 
     Fails: "You can… You might… You should…"
     Passes: "You can… Then try… If that fails, you…"
@@ -410,6 +414,72 @@ def _cut(text: str, words: int = 10) -> str:
     return " ".join(ws[:words]) + (" …" if len(ws) > words else "")
 
 
+#: Block kinds a paragraph of code can be written as.
+_PARAGRAPH_KINDS = frozenset({"p", "div"})
+
+
+def code_paragraphs(page: Page) -> list[list[Block]]:
+    """Runs of consecutive article paragraphs that are code written as plain text
+    (`looks_like_code`), not marked up as code."""
+    runs: list[list[Block]] = []
+    current: list[Block] = []
+    for block in page.blocks:
+        if block.hidden or block.kind not in _PARAGRAPH_KINDS:
+            if current and block.kind != "heading" and not block.hidden:
+                runs.append(current)
+                current = []
+            continue
+        if not block.code_only and looks_like_code(block.text):
+            current.append(block)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+@rule(
+    code="R310",
+    name="code-in-paragraph",
+    category=Category.READABILITY,
+    title="Code is marked up as code",
+    fix="put the code in <pre><code> (a fenced block in Markdown) instead of plain paragraphs",
+    severity=Severity.WARNING,
+    applies=lambda page, options: any(b.kind in _PARAGRAPH_KINDS for b in page.blocks),
+)
+def code_in_paragraph(page: Page, options: Options) -> Iterator[Hit]:
+    """Source code or a shell command written as plain paragraphs (`<p>` or loose
+    text) instead of `<pre>`/`<code>`. A reader cannot copy it: the CMS curls its
+    quotes and the browser collapses its indentation; screen readers read it as
+    prose, and it is measured as prose that is no sentence. A paragraph counts as code
+    when it has a code-shaped start (`console.log(`, `const x`, `});`) or code tokens
+    (`);`, `=>`, `==`, `&&`) and is not a sentence of plain words; a sentence that
+    mentions `foo()`, and text marked up as inline `<code>`, pass. One finding per
+    run of consecutive code paragraphs, at its first line; scored as the share of
+    paragraphs that are prose.
+
+    Fails: <p>const app = express();</p><p>app.listen(3000);</p>
+    Passes: <pre><code>const app = express();</code></pre> ; <p>Call <code>app.listen()</code> to start the server.</p>
+    """
+    runs = code_paragraphs(page)
+    if not runs:
+        return
+    paragraphs = sum(1 for b in page.blocks if b.kind in _PARAGRAPH_KINDS and not b.hidden)
+    coded = sum(len(run) for run in runs)
+    score = max(0.0, 1 - coded / max(paragraphs, 1))
+    for run in runs:
+        first = run[0]
+        shown = _cut(first.text, 6)
+        lines = f"{len(run)} paragraphs of code" if len(run) > 1 else "a line of code"
+        yield Hit(
+            f'{lines} ("{shown}") written as plain text; mark it up as <pre><code>',
+            first.location,
+            score=score,
+            key=shown,
+        )
+
+
 RULES = (
     reading_ease,
     reading_ease_very_difficult,
@@ -420,6 +490,7 @@ RULES = (
     repeated_sentence_starts,
     article_too_short,
     readability_language_unsupported,
+    code_in_paragraph,
 )
 
 
