@@ -85,3 +85,22 @@ def test_readme_rule_table_matches_catalogue() -> None:
     assert rows == [tuple(row) for row in catalogue_rows()], (
         "regenerate with: python scripts/update_readme_rules.py"
     )
+
+
+def test_retired_codes_are_never_reused_and_match_nothing() -> None:
+    live = {r.code for r in ALL_RULES} | {r.name for r in ALL_RULES}
+    for gone in registry.RETIRED:
+        assert gone.code not in live and gone.name not in live, "codes are never reused"
+        assert registry.retired(gone.code.lower()) is gone
+        assert registry.retired(gone.name) is gone
+        # old configs that select or ignore a retired code keep working
+        assert registry.matching(gone.code) == [] and registry.matching(gone.name) == []
+    assert "R309" in {r.code for r in registry.RETIRED}
+    assert registry.select((), ["R309"]) == ALL_RULES
+
+
+def test_every_severity_has_its_contract() -> None:
+    assert [s for s in Severity] and all(s.meaning for s in Severity)
+    assert "certain failure" in Severity.ERROR.meaning
+    assert "careful editor" in Severity.WARNING.meaning
+    assert "suggestion" in Severity.INFO.meaning

@@ -482,8 +482,13 @@ def merge(
 @click.option("--markdown", is_flag=True, help="Print the catalogue as a Markdown table.")
 def rules_cmd(rule: str | None, markdown: bool) -> None:
     """List the rule catalogue, or document one rule (code or name)."""
-    from postaudit.report.catalogue import markdown_table, render_catalogue, render_rule
-    from postaudit.rules import UnknownRuleError, get
+    from postaudit.report.catalogue import (
+        markdown_table,
+        render_catalogue,
+        render_retired,
+        render_rule,
+    )
+    from postaudit.rules import UnknownRuleError, get, retired
 
     if markdown:
         click.echo(markdown_table(), nl=False)
@@ -491,6 +496,10 @@ def rules_cmd(rule: str | None, markdown: bool) -> None:
     console = make_console()
     if rule is None:
         render_catalogue(console)
+        return
+    gone = retired(rule)
+    if gone is not None:
+        render_retired(console, gone)
         return
     try:
         found = get(rule)

@@ -585,6 +585,18 @@ def _edge_words(text: str, n: int, *, last: bool = False) -> str:
     return " ".join(ws[-n:] if last else ws[:n])
 
 
+def not_scored(m: Measurement) -> str | None:
+    """Why the readability rules did not score the page's prose, or None when they did
+    (or there was no prose): a fact about the tool, not a finding."""
+    if m.supported or not m.prose.blocks:
+        return None
+    source = " (from --lang)" if m.lang_source == "option" else ""
+    return (
+        f"readability is not scored for language {m.lang!r}{source}: "
+        "textstat has no Flesch formula for it"
+    )
+
+
 def facts(
     m: Measurement, *, long_sentence_words: int = 20, top_paragraphs: int = 3
 ) -> dict[str, Any]:
@@ -599,6 +611,7 @@ def facts(
         "lang": m.lang,
         "lang_source": m.lang_source,
         "supported": m.supported,
+        "not_scored": not_scored(m),
         "measured": {
             "words": words,
             "blocks": len(m.prose.blocks),

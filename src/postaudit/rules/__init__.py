@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import ModuleType
 
 from postaudit.model import Category
@@ -45,8 +46,39 @@ BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
 
 
+@dataclass(frozen=True, slots=True)
+class RetiredRule:
+    """A code that no longer names a rule. Codes are never reused: a retired code stays
+    here, so old configs that select or ignore it keep working (it matches nothing) and
+    `postaudit rules CODE` says where its job went."""
+
+    code: str
+    name: str
+    reason: str
+
+
+#: Retired codes, in catalogue order.
+RETIRED: tuple[RetiredRule, ...] = (
+    RetiredRule(
+        "R309",
+        "readability-language-unsupported",
+        "a language the readability formulas cannot measure is a note about the tool, not "
+        "a problem of the page: the report now says so in the readability facts "
+        "(`not_scored`), and the readability rules do not apply",
+    ),
+)
+RETIRED_BY_CODE: dict[str, RetiredRule] = {r.code: r for r in RETIRED}
+RETIRED_BY_NAME: dict[str, RetiredRule] = {r.name: r for r in RETIRED}
+
+
 class UnknownRuleError(ValueError):
     pass
+
+
+def retired(code_or_name: str) -> RetiredRule | None:
+    """The retired rule a code (case-insensitive) or slug names, if any."""
+    key = code_or_name.strip()
+    return RETIRED_BY_CODE.get(key.upper()) or RETIRED_BY_NAME.get(key.lower())
 
 
 def get(code_or_name: str) -> Rule:
@@ -59,9 +91,10 @@ def get(code_or_name: str) -> Rule:
 
 
 def matching(selector: str) -> list[Rule]:
-    """Rules matched by a code ("A104"), a prefix ("A", "A1") or a slug ("alt-too-long")."""
+    """Rules matched by a code ("A104"), a prefix ("A", "A1") or a slug ("alt-too-long").
+    A retired code or slug matches no rule (and is no error)."""
     key = selector.strip()
-    if not key:
+    if not key or retired(key) is not None:
         return []
     if key.lower() in BY_NAME:
         return [BY_NAME[key.lower()]]
@@ -87,10 +120,13 @@ __all__ = [
     "ALL_RULES",
     "BY_CODE",
     "BY_NAME",
+    "RETIRED",
+    "RetiredRule",
     "Rule",
     "UnknownRuleError",
     "get",
     "matching",
+    "retired",
     "rule",
     "select",
 ]

@@ -107,7 +107,7 @@ def _words(text: str) -> int:
     category=Category.HEADINGS,
     title="The page has an h1",
     fix="mark the article title up as the page's one <h1>",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,  # best practice, not a WCAG failure (was error)
     weight=2,
     applies=_is_article,
 )

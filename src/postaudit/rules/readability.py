@@ -4,7 +4,9 @@ What is measured is the article's prose only: paragraphs, list items (each one a
 sentence) and quotes; not headings, navigation, captions, photo credits, code,
 tables, bylines, author boxes or alt text (`postaudit.prose`). Figures come from
 textstat in the page language (`<html lang>`, overridden by `--lang`; English when
-neither is given), computed offline (`postaudit.syllables`). Thresholds start from
+neither is given), computed offline (`postaudit.syllables`). A language textstat has no
+formulas for is not scored; the readability facts say so (`not_scored`): a note about
+the tool, not a finding (R309 readability-language-unsupported, retired). Thresholds start from
 Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
 loaded only when a rule of this family runs.
 """
@@ -105,7 +107,7 @@ def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="The article is not very difficult to read (Flesch Reading Ease 30+)",
     fix="split long sentences and replace jargon; a score under 30 reads like an academic paper",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,  # a score is never a certain failure (was error)
     weight=2,
     defaults={"min_score": 30, "min_words": 100},
     applies=_has_words,
@@ -269,7 +271,7 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="At most 10% of sentences are in the passive voice",
     fix='name who does what: turn "the form was sent by the office" into "the office sent the form"',
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a style suggestion from a heuristic detector (was warning)
     defaults={"max_share": 10},
     applies=_english,
 )
@@ -309,7 +311,7 @@ def passive_voice(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="Consecutive sentences start in different ways",
     fix="reword or merge some of the sentences so they do not all open with the same word",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a style suggestion: repetition can be deliberate (was warning)
     defaults={"min_run": 3},
     applies=lambda page, options: (
         len(_measured(page, options).sentences) >= 2 and _measured(page, options).spaced
@@ -373,38 +375,6 @@ def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
-@rule(
-    code="R309",
-    name="readability-language-unsupported",
-    category=Category.READABILITY,
-    title="The article's language can be scored for readability",
-    fix="set the right language with <html lang> or --lang; readability formulas exist for en, de, es, fr, it, nl, ru, hu",
-    severity=Severity.INFO,
-    weight=0,
-    applies=lambda page, options: bool(_measured(page, options).prose.blocks),
-)
-def readability_language_unsupported(page: Page, options: Options) -> Iterator[Hit]:
-    """Readability is scored only in languages textstat has Flesch constants for
-    (English, German, Spanish, French, Italian, Dutch, Russian, Hungarian); for any
-    other language the readability rules are skipped and this info finding says so,
-    instead of a score computed with English constants that would be wrong.
-
-    Weight 0: it informs, it does not score.
-
-    Fails: <html lang="pt-BR"> ; <html lang="zh-CN">
-    Passes: <html lang="en-US"> ; <html lang="de">
-    """
-    m = _measured(page, options)
-    if not m.supported:
-        yield Hit(
-            f"readability is not scored for language {m.lang!r}"
-            f"{' (from --lang)' if m.lang_source == 'option' else ''}: "
-            "textstat has no Flesch formula for it",
-            page.locate("html"),
-            key="lang",
-        )
-
-
 def _cut(text: str, words: int = 10) -> str:
     ws = text.split()
     return " ".join(ws[:words]) + (" …" if len(ws) > words else "")
@@ -419,7 +389,6 @@ RULES = (
     passive_voice,
     repeated_sentence_starts,
     article_too_short,
-    readability_language_unsupported,
 )
 
 
