@@ -23,6 +23,7 @@ from bs4.element import Comment, NavigableString, Tag
 from postaudit.content import CHROME, Scope, find_scope
 from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
+from postaudit.wordcount import word_count
 
 if TYPE_CHECKING:
     from postaudit.linkcheck import LinkStatus
@@ -240,7 +241,8 @@ class Page:
 
     @property
     def word_count(self) -> int:
-        return len(self.article_text.split())
+        """Words of the article's text, Chinese and Japanese included (`wordcount`)."""
+        return word_count(self.article_text)
 
 
 # --------------------------------------------------------------------------- source lines

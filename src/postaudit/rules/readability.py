@@ -21,6 +21,7 @@ from postaudit.page import Page
 from postaudit.rules.base import Options, rule
 from postaudit.textstats import Measurement, measure
 from postaudit.textstats import facts as measurement_facts
+from postaudit.wordcount import has_wide
 
 
 def _measured(page: Page, options: Options) -> Measurement:
@@ -236,7 +237,7 @@ def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
     severity=Severity.WARNING,
     defaults={"max_words": 150},
     applies=lambda page, options: (
-        bool(_measured(page, options).paragraphs()) and _measured(page, options).spaced
+        bool(_measured(page, options).paragraphs()) and _measured(page, options).countable
     ),
 )
 def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
@@ -244,7 +245,9 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
 
     Yoast's paragraph-length check (good up to 150 words). Walls of text are
     skimmed or skipped, on phones especially. One finding per long paragraph; each
-    carries the share of paragraphs that are fine as its score.
+    carries the share of paragraphs that are fine as its score. Chinese and Japanese
+    count two characters a word (`postaudit.wordcount`: 300 characters, as Yoast's
+    Japanese check).
 
     Fails: a 210-word paragraph
     Passes: paragraphs of 40-120 words
@@ -256,7 +259,7 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
     long = [(n, b) for n, b in paragraphs if n > limit]
     fine = 1 - len(long) / len(paragraphs)
     for n, block in long:
-        start = " ".join(block.text.split()[:8])
+        start = opening(block.text)
         yield Hit(
             f'paragraph "{start} …" has {n} words; keep paragraphs under {limit}',
             block.location,
@@ -349,15 +352,15 @@ def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
     fix="cover the topic in more depth: examples, steps, answers to the reader's next question",
     severity=Severity.WARNING,
     defaults={"min_words": 300},
-    applies=lambda page, options: _measured(page, options).spaced,
+    applies=lambda page, options: _measured(page, options).countable,
 )
 def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
     """The article's prose has at least `min_words` words (default 300).
 
     Yoast's text-length check (good from 300 words; cornerstone content 900). Only
-    the measured prose counts: no navigation, captions, code or headings. Not
-    applied to languages written without spaces (Chinese, Japanese, Thai), where
-    words cannot be counted this way.
+    the measured prose counts: no navigation, captions, code or headings. Chinese and
+    Japanese count two characters a word (`postaudit.wordcount`); not applied to
+    Thai, Lao, Khmer or Burmese, whose words cannot be counted this way.
 
     Fails: a 180-word post
     Passes: a 650-word post
@@ -373,6 +376,16 @@ def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
             score=max(0.0, min(1.0, n / limit)),
             key="article",
         )
+
+
+def opening(text: str, words: int = 8) -> str:
+    """The first `words` words of `text` (the first `2 * words` characters of text
+    written without spaces), to name a paragraph in a message."""
+    parts = text.split()
+    start = " ".join(parts[:words])
+    if has_wide(start) and len(start) > 2 * words:
+        return start[: 2 * words]
+    return start
 
 
 def _cut(text: str, words: int = 10) -> str:
