@@ -182,6 +182,8 @@ class Page:
     pagination: Pagination = NO_PAGINATION  # previous/next post links (pagination.py)
     #: link phase results, keyed by `linkcheck.link_key(url)`; empty when not checked
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
+    #: every <title>'s text as written (`titles` holds them cleaned): line breaks kept
+    raw_titles: tuple[str, ...] = ()
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
 
@@ -1386,7 +1388,8 @@ def parse_page(
     lang = None
     if isinstance(html_tag, Tag):
         lang = (attr(html_tag, "lang") or "").strip() or None
-    titles = tuple(clean(t.get_text()) for t in index.named("title") if not t.find_parent("svg"))
+    raw_titles = tuple(t.get_text() for t in index.named("title") if not t.find_parent("svg"))
+    titles = tuple(clean(t) for t in raw_titles)
     viewport_tag = index.first("meta", _meta_named("viewport"))
     landmarks = _landmarks(b)
     images = _images(b)
@@ -1405,6 +1408,7 @@ def parse_page(
         headers={k.lower(): v for k, v in (headers or {}).items()},
         lang=lang,
         titles=titles,
+        raw_titles=raw_titles,
         meta=_meta(index),
         canonicals=tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t)),
         viewport=attr(viewport_tag, "content") if isinstance(viewport_tag, Tag) else None,
