@@ -184,6 +184,10 @@ class Page:
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
     #: every <title>'s text as written (`titles` holds them cleaned): line breaks kept
     raw_titles: tuple[str, ...] = ()
+    #: where the page is published, whose host is "the site" for internal links: the
+    #: final URL when it is http(s); for a local file `--base-url`, else the canonical
+    #: link, else og:url (absolute http(s), not a development host); else the final URL
+    site_url: str = ""
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
 
@@ -1366,8 +1370,10 @@ def parse_page(
     headers: Mapping[str, str] | None = None,
     content_selector: str | None = None,
     encoding: str | None = None,
+    site_url: str | None = None,
 ) -> Page:
-    """Parse `html` (already decoded) into a `Page`. Pure: no I/O."""
+    """Parse `html` (already decoded) into a `Page`. Pure: no I/O. `site_url` is
+    where a local file is published (`--base-url`), if known."""
     final = final_url or url
     soup = BeautifulSoup(html, "lxml")
     index = TagIndex(soup)
@@ -1401,6 +1407,8 @@ def parse_page(
         for bl in blocks
         if not bl.hidden and bl.kind not in ("figcaption", "pre", "heading")
     )
+    meta = _meta(index)
+    canonicals = tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t))
     return Page(
         url=url,
         final_url=final,
@@ -1409,8 +1417,9 @@ def parse_page(
         lang=lang,
         titles=titles,
         raw_titles=raw_titles,
-        meta=_meta(index),
-        canonicals=tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t)),
+        site_url=published_url(final, site_url, canonicals, meta.get("og:url", ())),
+        meta=meta,
+        canonicals=canonicals,
         viewport=attr(viewport_tag, "content") if isinstance(viewport_tag, Tag) else None,
         base_href=base_href,
         scope_preset=scope.preset,
@@ -1449,6 +1458,30 @@ def text_damage(html: str, encoding: str | None) -> dict[str, Any]:
             "nul_characters": nul,
         }
     }
+
+
+#: Hosts of a development server (`jekyll serve`, `hugo server`) that leak into builds.
+DEV_HOSTS = frozenset({"0.0.0.0", "localhost", "127.0.0.1", "::1"})
+
+
+def published_url(
+    final_url: str, given: str | None, canonicals: Iterable[str], og_urls: Iterable[str]
+) -> str:
+    """Where a page is published (see `Page.site_url`). A relative canonical names no
+    site, and a canonical on a development host (`http://0.0.0.0:4000/...`, leaked by a
+    build served locally) names no published one: both are passed over."""
+    if urlsplit(final_url).scheme.lower() in ("http", "https"):
+        return final_url
+    for candidate in (given, *canonicals, *og_urls):
+        value = (candidate or "").strip()
+        try:
+            parts = urlsplit(value)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and host and host not in DEV_HOSTS:
+            return value
+    return final_url
 
 
 def url_host(url: str) -> str:

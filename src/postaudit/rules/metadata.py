@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Page
+from postaudit.page import DEV_HOSTS, Page
 from postaudit.rules.base import Options, rule
 from postaudit.titlewidth import fitting_prefix, title_width
 
@@ -200,7 +200,6 @@ ISO_639_1 = frozenset(
         "zu",
     ]
 )
-DEV_HOSTS = frozenset({"0.0.0.0", "localhost", "127.0.0.1", "::1"})
 _LANG_SHAPE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 
 
