@@ -1469,7 +1469,8 @@ def published_url(
 ) -> str:
     """Where a page is published (see `Page.site_url`). A relative canonical names no
     site, and a canonical on a development host (`http://0.0.0.0:4000/...`, leaked by a
-    build served locally) names no published one: both are passed over."""
+    build served locally) names no published one: both are passed over. `--base-url`
+    is taken as given, a local server included."""
     if urlsplit(final_url).scheme.lower() in ("http", "https"):
         return final_url
     for candidate in (given, *canonicals, *og_urls):
@@ -1479,7 +1480,9 @@ def published_url(
             host = (parts.hostname or "").lower()
         except ValueError:
             continue
-        if parts.scheme.lower() in ("http", "https") and host and host not in DEV_HOSTS:
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            continue
+        if host not in DEV_HOSTS or candidate is given:  # --base-url is taken as it is
             return value
     return final_url
 
