@@ -104,3 +104,36 @@ def test_every_severity_has_its_contract() -> None:
     assert "certain failure" in Severity.ERROR.meaning
     assert "careful editor" in Severity.WARNING.meaning
     assert "suggestion" in Severity.INFO.meaning
+
+
+def test_old_configs_naming_a_retired_code_keep_working(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from postaudit.cli import cli
+
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<html lang="pt"><head><title>Um dia de cada vez, sem pressa</title></head>'
+        "<body><article><h1>Um dia</h1><p>Alguns dias começam mal.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "postaudit.toml").write_text('[rules]\nR309 = "off"\n', encoding="utf-8")
+    run = CliRunner().invoke(
+        cli,
+        [
+            "audit",
+            str(page),
+            "--ignore",
+            "R309",
+            "--select",
+            "R,M",
+            "--format",
+            "json",
+            "--config",
+            str(tmp_path / "postaudit.toml"),
+        ],
+    )
+    assert run.exit_code in (0, 1), run.output
+    assert "R309" not in run.output
+    shown = CliRunner().invoke(cli, ["rules", "readability-language-unsupported"])
+    assert shown.exit_code == 0 and "(retired)" in shown.output
