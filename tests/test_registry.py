@@ -78,12 +78,54 @@ def test_select_by_code_prefix_and_name() -> None:
 
 
 def test_retired_codes_are_never_reused_and_match_nothing() -> None:
-    assert registry.RETIRED, "H408 was retired"
-    for code, (name, why) in registry.RETIRED.items():
-        assert code not in registry.BY_CODE and name not in registry.BY_NAME, "never reused"
-        assert re.fullmatch(r"[AKRHLMSX]\d{3}", code) and why
-        # an old config that ignores or selects it keeps working
-        assert registry.matching(code) == [] and registry.matching(name) == []
-        assert code not in {r.code for r in registry.select(ignore=[code])}
-        with pytest.raises(registry.UnknownRuleError, match=f"{code} .*was retired"):
-            registry.get(code)
+    live = {r.code for r in ALL_RULES} | {r.name for r in ALL_RULES}
+    for gone in registry.RETIRED:
+        assert gone.code not in live and gone.name not in live, "codes are never reused"
+        assert registry.retired(gone.code.lower()) is gone
+        assert registry.retired(gone.name) is gone
+        # old configs that select or ignore a retired code keep working
+        assert registry.matching(gone.code) == [] and registry.matching(gone.name) == []
+    assert {"H408", "R309"} <= {r.code for r in registry.RETIRED}
+    with pytest.raises(registry.UnknownRuleError, match=r"H408 .*was retired"):
+        registry.get("H408")
+    assert registry.select((), ["R309"]) == ALL_RULES
+
+
+def test_every_severity_has_its_contract() -> None:
+    assert [s for s in Severity] and all(s.meaning for s in Severity)
+    assert "certain failure" in Severity.ERROR.meaning
+    assert "careful editor" in Severity.WARNING.meaning
+    assert "suggestion" in Severity.INFO.meaning
+
+
+def test_old_configs_naming_a_retired_code_keep_working(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from postaudit.cli import cli
+
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<html lang="pt"><head><title>Um dia de cada vez, sem pressa</title></head>'
+        "<body><article><h1>Um dia</h1><p>Alguns dias começam mal.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "postaudit.toml").write_text('[rules]\nR309 = "off"\n', encoding="utf-8")
+    run = CliRunner().invoke(
+        cli,
+        [
+            "audit",
+            str(page),
+            "--ignore",
+            "R309",
+            "--select",
+            "R,M",
+            "--format",
+            "json",
+            "--config",
+            str(tmp_path / "postaudit.toml"),
+        ],
+    )
+    assert run.exit_code in (0, 1), run.output
+    assert "R309" not in run.output
+    shown = CliRunner().invoke(cli, ["rules", "readability-language-unsupported"])
+    assert shown.exit_code == 0 and "(retired)" in shown.output

@@ -511,8 +511,13 @@ def merge(
 )
 def rules_cmd(rule: str | None, markdown: bool, docs_dir: str | None) -> None:
     """List the rule catalogue, or document one rule (code or name)."""
-    from postaudit.report.catalogue import markdown_table, render_catalogue, render_rule
-    from postaudit.rules import UnknownRuleError, get
+    from postaudit.report.catalogue import (
+        markdown_table,
+        render_catalogue,
+        render_retired,
+        render_rule,
+    )
+    from postaudit.rules import UnknownRuleError, get, retired
 
     if docs_dir is not None:
         from postaudit.report.rule_docs import write_docs
@@ -533,6 +538,10 @@ def rules_cmd(rule: str | None, markdown: bool, docs_dir: str | None) -> None:
     console = make_console()
     if rule is None:
         render_catalogue(console)
+        return
+    gone = retired(rule)
+    if gone is not None:
+        render_retired(console, gone)
         return
     try:
         found = get(rule)

@@ -347,6 +347,8 @@ def _check_rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
         raise ConfigError(f"{where}: 'rules' must be a table of rule code or name -> settings")
     out: dict[str, dict[str, Any]] = {}
     for ref, settings in value.items():
+        if registry.retired(str(ref)) is not None:
+            continue  # a retired code's settings have nothing left to set
         try:
             r = registry.get(ref)
         except registry.UnknownRuleError as exc:

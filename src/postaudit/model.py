@@ -16,6 +16,13 @@ from typing import Any
 
 
 class Severity(StrEnum):
+    """How sure a finding is, and so how much it asks of the reader (`SEVERITY_CONTRACT`).
+
+    A rule's default severity keeps this contract on real pages; a rule that cannot
+    (a heuristic, a score, a matter of style) is given the lower severity. A note about
+    the tool itself (a language it cannot measure, a scope it could not find) is no
+    finding at all: it is a fact in the report."""
+
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
@@ -24,8 +31,20 @@ class Severity(StrEnum):
     def rank(self) -> int:
         return _SEVERITY_RANK[self]
 
+    @property
+    def meaning(self) -> str:
+        """What a finding of this severity promises (shown by `postaudit rules`)."""
+        return SEVERITY_CONTRACT[self]
+
 
 _SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+#: The severity contract, worst first: what each severity promises the reader.
+SEVERITY_CONTRACT: dict[Severity, str] = {
+    Severity.ERROR: "a certain failure: the page is wrong and the finding proves it",
+    Severity.WARNING: "a likely problem a careful editor would fix",
+    Severity.INFO: "an actionable suggestion; the page may be fine as it is",
+}
 
 
 class Category(StrEnum):

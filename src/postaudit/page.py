@@ -29,6 +29,7 @@ from postaudit.appearance_parse import (
 from postaudit.content import CHROME_TAGS, Scope, author_cards, find_scope, is_chrome_box
 from postaudit.model import LazyLocation, Location
 from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
+from postaudit.wordcount import word_count
 
 if TYPE_CHECKING:
     from postaudit.linkcheck import LinkStatus
@@ -189,6 +190,12 @@ class Page:
     pagination: Pagination = NO_PAGINATION  # previous/next post links (pagination.py)
     #: link phase results, keyed by `linkcheck.link_key(url)`; empty when not checked
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
+    #: every <title>'s text as written (`titles` holds them cleaned): line breaks kept
+    raw_titles: tuple[str, ...] = ()
+    #: where the page is published, whose host is "the site" for internal links: the
+    #: final URL when it is http(s); for a local file `--base-url`, else the canonical
+    #: link, else og:url (absolute http(s), not a development host); else the final URL
+    site_url: str = ""
     #: the `body_text`, worked out when first read (only keyword and place counts do)
     body: LazyText = field(default_factory=lambda: LazyText.of(""), compare=False, repr=False)
     #: what a fragment (`#x`) can scroll to: every element id and every `<a name>`
@@ -254,7 +261,8 @@ class Page:
 
     @property
     def word_count(self) -> int:
-        return len(self.article_text.split())
+        """Words of the article's text, Chinese and Japanese included (`wordcount`)."""
+        return word_count(self.article_text)
 
 
 # --------------------------------------------------------------------------- source lines
@@ -1409,8 +1417,10 @@ def parse_page(
     headers: Mapping[str, str] | None = None,
     content_selector: str | None = None,
     encoding: str | None = None,
+    site_url: str | None = None,
 ) -> Page:
-    """Parse `html` (already decoded) into a `Page`. Pure: no I/O."""
+    """Parse `html` (already decoded) into a `Page`. Pure: no I/O. `site_url` is
+    where a local file is published (`--base-url`), if known."""
     final = final_url or url
     soup = BeautifulSoup(html, "lxml")
     index = TagIndex(soup)
@@ -1431,7 +1441,8 @@ def parse_page(
     lang = None
     if isinstance(html_tag, Tag):
         lang = (attr(html_tag, "lang") or "").strip() or None
-    titles = tuple(clean(t.get_text()) for t in index.named("title") if not t.find_parent("svg"))
+    raw_titles = tuple(t.get_text() for t in index.named("title") if not t.find_parent("svg"))
+    titles = tuple(clean(t) for t in raw_titles)
     viewport_tag = index.first("meta", _meta_named("viewport"))
     landmarks = _landmarks(b)
     images = _images(b)
@@ -1443,6 +1454,8 @@ def parse_page(
         for bl in blocks
         if not bl.hidden and bl.kind not in ("figcaption", "pre", "heading")
     )
+    meta = _meta(index)
+    canonicals = tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t))
     return Page(
         url=url,
         final_url=final,
@@ -1450,8 +1463,10 @@ def parse_page(
         headers={k.lower(): v for k, v in (headers or {}).items()},
         lang=lang,
         titles=titles,
-        meta=_meta(index),
-        canonicals=tuple(attr(t, "href") or "" for t in index.named("link") if _is_canonical(t)),
+        raw_titles=raw_titles,
+        site_url=published_url(final, site_url, canonicals, meta.get("og:url", ())),
+        meta=meta,
+        canonicals=canonicals,
         viewport=attr(viewport_tag, "content") if isinstance(viewport_tag, Tag) else None,
         base_href=base_href,
         scope_preset=scope.preset,
@@ -1500,6 +1515,33 @@ def text_damage(html: str, encoding: str | None) -> dict[str, Any]:
             "nul_characters": nul,
         }
     }
+
+
+#: Hosts of a development server (`jekyll serve`, `hugo server`) that leak into builds.
+DEV_HOSTS = frozenset({"0.0.0.0", "localhost", "127.0.0.1", "::1"})
+
+
+def published_url(
+    final_url: str, given: str | None, canonicals: Iterable[str], og_urls: Iterable[str]
+) -> str:
+    """Where a page is published (see `Page.site_url`). A relative canonical names no
+    site, and a canonical on a development host (`http://0.0.0.0:4000/...`, leaked by a
+    build served locally) names no published one: both are passed over. `--base-url`
+    is taken as given, a local server included."""
+    if urlsplit(final_url).scheme.lower() in ("http", "https"):
+        return final_url
+    for candidate in (given, *canonicals, *og_urls):
+        value = (candidate or "").strip()
+        try:
+            parts = urlsplit(value)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            continue
+        if host not in DEV_HOSTS or candidate is given:  # --base-url is taken as it is
+            return value
+    return final_url
 
 
 def url_host(url: str) -> str:

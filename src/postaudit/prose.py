@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from postaudit.page import Block
+from postaudit.wordcount import has_wide, word_parts
+from postaudit.wordcount import word_count as _word_count
 
 #: Block kinds that count as article prose.
 PROSE_KINDS = frozenset({"p", "li", "blockquote", "dd", "div"})
@@ -348,27 +350,28 @@ _WORD = re.compile(r"\w")
 
 def words(text: str) -> list[str]:
     """Whitespace-separated words that hold a letter or digit (textstat's way of counting:
-    "wake-up" and "don't" are one word each)."""
+    "wake-up" and "don't" are one word each). Han and kana are not split here: count
+    with `word_count`."""
     return _words_of(text.split())
 
 
-def _words_of(parts: Iterable[str]) -> list[str]:
-    """The whitespace-separated `parts` of a text that are words (see `words`)."""
-    # an alphanumeric first or last character is the quick yes (every such character
-    # is a \w: "bread." and "(yeast" are decided without the regex); else the regex
-    return [w for w in parts if w[0].isalnum() or w[-1].isalnum() or _WORD.search(w)]
+_words_of = word_parts
 
 
 def word_count(text: str) -> int:
-    return len(words(text))
+    """Words in `text`, Chinese and Japanese included (`postaudit.wordcount`)."""
+    return _word_count(text)
 
 
 def has_word_count(text: str, n: int) -> bool:
-    """`word_count(text) >= n`, reading no further than the `n`-th word.
+    """`len(words(text)) >= n`, reading no further than the `n`-th word.
 
     The parts are split off as many at a time as words are still wanted (a split
     stopped after `k` parts gives those parts as they are, then the rest of the text,
-    whose parts are the following ones): a long sentence is not split whole."""
+    whose parts are the following ones): a long sentence is not split whole.
+
+    Counts whitespace-separated words, as textstat does (`textstats._count_sentences`
+    depends on it): Han and kana are not counted two characters a word here."""
     while n > 0:
         parts = text.split(None, n)
         rest = parts.pop() if len(parts) > n else None
@@ -812,7 +815,7 @@ def block_signals(text: str, english: bool) -> tuple[SentenceSignals, ...]:
     out: list[SentenceSignals] = []
     for sentence in block_sentences(text):
         parts = sentence.split()
-        n = len(_words_of(parts))
+        n = _word_count(sentence) if has_wide(sentence) else len(_words_of(parts))
         start = _beginning_of(parts)
         if not english:
             out.append((sentence, n, False, False, start))
@@ -841,7 +844,8 @@ def block_word_count(text: str, signals: Iterable[SentenceSignals]) -> int:
     quotes (none a \\w character) to quotes and NBSP to a space, the trailing
     punctuation `terminated` strips and the "." it adds are no \\w characters. Two
     exceptions: "ʼ" (a letter, made "'") and the CJK full stops (a sentence may end
-    inside a part): with either in the text, the words are counted again."""
-    if _UNEVEN_SPLIT.search(text) is None:
+    inside a part): with either in the text, the words are counted again; so is text
+    with Han or kana, whose count rounds per text."""
+    if _UNEVEN_SPLIT.search(text) is None and not has_wide(text):
         return sum(s[1] for s in signals)
     return word_count(text)

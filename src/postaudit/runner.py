@@ -85,6 +85,7 @@ def parse_html(
         headers=headers,
         content_selector=config.content_selector,
         encoding=encoding,
+        site_url=config.base_url,
     )
 
 

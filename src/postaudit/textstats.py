@@ -35,8 +35,11 @@ from postaudit.prose import (
 #: Languages whose Flesch Reading Ease constants textstat carries (its LANG_CONFIGS with
 #: their own `fre_*` values); any other language would be scored with English constants.
 FLESCH_LANGUAGES = frozenset({"en", "de", "es", "fr", "it", "nl", "ru", "hu"})
-#: Languages written without spaces between words: no word count is meaningful.
+#: Languages written without spaces between words: no sentence starts with a "first word".
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+#: Of those, the ones whose words `postaudit.wordcount` cannot count (Chinese and
+#: Japanese are counted by characters).
+UNCOUNTED_LANGUAGES = frozenset({"th", "lo", "km", "my"})
 #: Silent reading speed for non-fiction, words per minute (Brysbaert 2019: 238).
 WORDS_PER_MINUTE = 238
 
@@ -111,6 +114,11 @@ class Measurement:
     @property
     def spaced(self) -> bool:
         return language_root(self.lang) not in NO_SPACE_LANGUAGES
+
+    @property
+    def countable(self) -> bool:
+        """Whether words can be counted in the language (`postaudit.wordcount`)."""
+        return language_root(self.lang) not in UNCOUNTED_LANGUAGES
 
     @property
     def words(self) -> int:
@@ -585,6 +593,18 @@ def _edge_words(text: str, n: int, *, last: bool = False) -> str:
     return " ".join(ws[-n:] if last else ws[:n])
 
 
+def not_scored(m: Measurement) -> str | None:
+    """Why the readability rules did not score the page's prose, or None when they did
+    (or there was no prose): a fact about the tool, not a finding."""
+    if m.supported or not m.prose.blocks:
+        return None
+    source = " (from --lang)" if m.lang_source == "option" else ""
+    return (
+        f"readability is not scored for language {m.lang!r}{source}: "
+        "textstat has no Flesch formula for it"
+    )
+
+
 def facts(
     m: Measurement, *, long_sentence_words: int = 20, top_paragraphs: int = 3
 ) -> dict[str, Any]:
@@ -599,6 +619,7 @@ def facts(
         "lang": m.lang,
         "lang_source": m.lang_source,
         "supported": m.supported,
+        "not_scored": not_scored(m),
         "measured": {
             "words": words,
             "blocks": len(m.prose.blocks),

@@ -143,7 +143,10 @@ def test_each_metadata_defect_is_reported(site: HTTPServer) -> None:
         "fix": noindex["fix"],
         "fingerprint": noindex["fingerprint"],
     }
-    assert got["M602"]["message"] == "title is 5 characters; make it at least 30"
+    assert (
+        got["M602"]["message"]
+        == "title is about 51 px wide (5 characters); make it at least 200 px"
+    )
     assert got["M602"]["location"]["line"] == 4
     assert got["M609"]["message"] == "canonical '/blog/bad' is not an absolute http(s) URL"
     assert got["M609"]["location"]["line"] == 7
@@ -344,7 +347,7 @@ def test_config_file_discovery_and_precedence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.postaudit]\nselect = ["M"]\nfail-on = "warning"\n[tool.postaudit.rules.title-length]\nmax_length = 10\nmin_length = 1\n'
+        '[tool.postaudit]\nselect = ["M"]\nfail-on = "warning"\n[tool.postaudit.rules.title-length]\nmax_width = 100\nmin_width = 1\n'
     )
     (tmp_path / "sub").mkdir()
     page = tmp_path / "sub" / "p.html"
@@ -354,7 +357,8 @@ def test_config_file_discovery_and_precedence(
     assert codes(report["pages"][0]) == ["M602"]
     assert (
         report["pages"][0]["findings"][0]["message"]
-        == "title is 47 characters; search results cut it after about 10"
+        == "title is about 428 px wide (47 characters); search results cut it at about 100 px, "
+        "after 'Why some'"
     )
     assert code == 1, "fail-on = warning from the file"
     code, _ = audit_json("p.html", "--fail-on", "error")
@@ -386,7 +390,7 @@ def test_python_dash_m_and_rules_command() -> None:
         timeout=60,
     )
     assert proc.returncode == 0
-    assert "title-length" in proc.stdout and "Fails:" in proc.stdout and "max_length" in proc.stdout
+    assert "title-length" in proc.stdout and "Fails:" in proc.stdout and "max_width" in proc.stdout
     listing = subprocess.run(
         [sys.executable, "-m", "postaudit", "rules"], capture_output=True, text=True, timeout=60
     )

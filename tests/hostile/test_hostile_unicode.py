@@ -63,17 +63,15 @@ def test_scripts_emoji_nul_and_line_endings(fault: FaultServer) -> None:
     for name, page in pages.items():
         assert page["error"] is None and page["score"] is not None, name
 
-    # readability: an info finding instead of a wrong score
+    # readability: a fact about the tool instead of a wrong score (R309 is retired)
     for name, lang in (("ar", "ar"), ("zh", "zh-CN")):
-        r309 = finding(pages[name], "R309")
-        assert r309["message"] == (
+        figures = pages[name]["facts"]["readability"]
+        assert figures["not_scored"] == (
             f"readability is not scored for language {lang!r}: textstat has no Flesch formula for it"
         )
-        assert r309["severity"] == "info"
-        figures = pages[name]["facts"]["readability"]
         assert figures["flesch_reading_ease"] is None and figures["flesch_kincaid_grade"] is None
-        assert not {"R301", "R302", "R303", "R306"} & set(codes(pages[name]))
-    assert "R309" not in codes(pages["emoji"])
+        assert not {"R301", "R302", "R303", "R306", "R309"} & set(codes(pages[name]))
+    assert pages["emoji"]["facts"]["readability"]["not_scored"] is None
 
     # text kept exactly in JSON
     assert pages["ar"]["facts"]["title"] == f"مقال عن العلاج النفسي {RLO}gpj.exe"

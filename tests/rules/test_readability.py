@@ -185,16 +185,21 @@ def test_german_uses_german_constants_and_no_english_grades() -> None:
     assert hits("R303", de) == [] and hits("R306", de) == []  # English-only rules do not apply
 
 
-def test_unsupported_language_is_an_info_finding_not_a_score() -> None:
+def test_unsupported_language_is_a_fact_not_a_finding() -> None:
     pt = article("Alguns dias começam mal. Pequenos hábitos ajudam.", lang="pt-BR")
-    assert messages("R309", pt) == [
-        "readability is not scored for language 'pt-BR': textstat has no Flesch formula for it"
-    ]
     assert hits("R301", pt) == [] and hits("R302", pt) == []
     facts = readability.facts(make_page(pt), {"lang": None})["readability"]
     assert facts["supported"] is False and facts["flesch_reading_ease"] is None
-    zh = article("我们提供在线心理咨询服务。晚上焦虑很常见。", lang="zh-CN")
-    assert hits("R308", zh) == [] and messages("R309", zh) != []
+    assert facts["not_scored"] == (
+        "readability is not scored for language 'pt-BR': textstat has no Flesch formula for it"
+    )
+    from_option = readability.facts(make_page(article(EASY, lang="en")), {"lang": "pt"})
+    assert from_option["readability"]["not_scored"] == (
+        "readability is not scored for language 'pt' (from --lang): "
+        "textstat has no Flesch formula for it"
+    )
+    en = readability.facts(make_page(article(EASY, lang="en")), {"lang": None})
+    assert en["readability"]["not_scored"] is None
 
 
 def test_facts_show_what_was_measured() -> None:

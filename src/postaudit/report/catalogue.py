@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from postaudit.model import Severity
-from postaudit.rules import ALL_RULES
+from postaudit.model import SEVERITY_CONTRACT, Severity
+from postaudit.rules import ALL_RULES, RETIRED, RetiredRule
 from postaudit.rules.base import Rule
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -28,7 +28,19 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def contract_lines() -> list[Text]:
+    """The severity contract, one line per severity, worst first."""
+    width = max(len(s) for s in SEVERITY_CONTRACT)
+    return [
+        Text.assemble((f"{severity:<{width}}", SEVERITY_STYLE[severity]), f"  {meaning}")
+        for severity, meaning in SEVERITY_CONTRACT.items()
+    ]
+
+
 def render_catalogue(console: Console) -> None:
+    console.print(Text("Severities:", style="bold"))
+    for line in contract_lines():
+        console.print(Text("  ").append_text(line))
     table = Table(title="postaudit rules", title_justify="left", show_lines=False)
     for col in ("code", "name", "category", "severity", "title"):
         table.add_column(col, overflow="fold")
@@ -37,7 +49,32 @@ def render_catalogue(console: Console) -> None:
             code, name, category, Text(severity, style=SEVERITY_STYLE[Severity(severity)]), title
         )
     console.print(table)
+    if RETIRED:
+        retired = ", ".join(f"{r.code} {r.name}" for r in RETIRED)
+        console.print(
+            Text(f"Retired (codes are never reused; selecting them is no error): {retired}")
+        )
+    console.print(
+        Text(
+            "A note about the tool itself (a language it cannot measure, a scope it could "
+            "not find) is a fact in the report, not a finding.",
+            style="dim",
+        )
+    )
     console.print(Text("postaudit rules CODE shows one rule's documentation.", style="dim"))
+
+
+def render_retired(console: Console, rule: RetiredRule) -> None:
+    console.print(Text.assemble((rule.code, "bold"), " ", (rule.name, "bold cyan"), "  (retired)"))
+    console.print()
+    console.print(Text(f"Retired: {rule.reason}."))
+    console.print(
+        Text(
+            "The code is never reused; --select, --ignore and config entries naming it match "
+            "no rule and are no error.",
+            style="dim",
+        )
+    )
 
 
 _KEEP_LINE = ("Fails:", "Passes:", "Options:", "- ", "* ", "|")
@@ -77,6 +114,13 @@ def render_rule(console: Console, rule: Rule) -> None:
     head.append(f", weight {rule.weight:g})")
     console.print(head)
     console.print(Text(rule.title, style="italic"))
+    console.print(
+        Text.assemble(
+            ("Severity: ", "bold"),
+            (str(rule.severity), SEVERITY_STYLE[rule.severity]),
+            f" = {rule.severity.meaning}",
+        )
+    )
     console.print()
     for paragraph in reflow(rule.doc):
         console.print(Text(paragraph))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import ModuleType
 
 from postaudit.model import Category
@@ -50,47 +51,72 @@ FAMILIES: dict[Category, ModuleType] = {
     Category.APPEARANCE: appearance,
 }
 
-#: Retired rules: code -> (name, why). A code is never reused: a retired one stays
-#: here, and selecting or ignoring it (an old config, a baseline) matches nothing
-#: instead of failing; `get` names it as retired.
-RETIRED: dict[str, tuple[str, str]] = {
-    "H408": (
-        "headings-after-article",
-        "theme headings are a fact of the heading outline (judged: false), not a finding",
-    ),
-}
-_RETIRED_NAMES = {name: code for code, (name, _) in RETIRED.items()}
-
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in ALL_RULES}
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredRule:
+    """A code that no longer names a rule. Codes are never reused: a retired code stays
+    here, so old configs that select or ignore it keep working (it matches nothing) and
+    `postaudit rules CODE` says where its job went."""
+
+    code: str
+    name: str
+    reason: str
+
+
+#: Retired codes, in catalogue order.
+RETIRED: tuple[RetiredRule, ...] = (
+    RetiredRule(
+        "H408",
+        "headings-after-article",
+        "theme headings (before, inside or after the article) are a fact of the heading "
+        "outline, shown as not counted, never a finding; the heading rules judge the "
+        "article's outline",
+    ),
+    RetiredRule(
+        "R309",
+        "readability-language-unsupported",
+        "a language the readability formulas cannot measure is a note about the tool, not "
+        "a problem of the page: the report now says so in the readability facts "
+        "(`not_scored`), and the readability rules do not apply",
+    ),
+)
+RETIRED_BY_CODE: dict[str, RetiredRule] = {r.code: r for r in RETIRED}
+RETIRED_BY_NAME: dict[str, RetiredRule] = {r.name: r for r in RETIRED}
 
 
 class UnknownRuleError(ValueError):
     pass
 
 
+def retired(code_or_name: str) -> RetiredRule | None:
+    """The retired rule a code (case-insensitive) or slug names, if any."""
+    key = code_or_name.strip()
+    return RETIRED_BY_CODE.get(key.upper()) or RETIRED_BY_NAME.get(key.lower())
+
+
 def get(code_or_name: str) -> Rule:
     """One rule by code (case-insensitive) or slug."""
     key = code_or_name.strip()
     found = BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
-    retired = key.upper() if key.upper() in RETIRED else _RETIRED_NAMES.get(key.lower())
-    if found is None and retired is not None:
-        name, why = RETIRED[retired]
-        raise UnknownRuleError(f"rule {retired} ({name}) was retired: {why}")
+    gone = retired(key)
+    if found is None and gone is not None:
+        raise UnknownRuleError(f"rule {gone.code} ({gone.name}) was retired: {gone.reason}")
     if found is None:
         raise UnknownRuleError(f"unknown rule {code_or_name!r} (see `postaudit rules`)")
     return found
 
 
 def matching(selector: str) -> list[Rule]:
-    """Rules matched by a code ("A104"), a prefix ("A", "A1") or a slug ("alt-too-long")."""
+    """Rules matched by a code ("A104"), a prefix ("A", "A1") or a slug ("alt-too-long").
+    A retired code or slug matches no rule (and is no error)."""
     key = selector.strip()
-    if not key:
+    if not key or retired(key) is not None:
         return []
     if key.lower() in BY_NAME:
         return [BY_NAME[key.lower()]]
-    if key.upper() in RETIRED or key.lower() in _RETIRED_NAMES:
-        return []  # a retired rule: nothing to select or ignore
     hits = [r for r in ALL_RULES if r.code.startswith(key.upper())]
     if not hits:
         raise UnknownRuleError(
@@ -114,10 +140,12 @@ __all__ = [
     "BY_CODE",
     "BY_NAME",
     "RETIRED",
+    "RetiredRule",
     "Rule",
     "UnknownRuleError",
     "get",
     "matching",
+    "retired",
     "rule",
     "select",
 ]

@@ -369,6 +369,20 @@ _HASH = re.compile(
 _URL = re.compile(r"^(https?:|www\.|/|\.\./)\S*$", re.I)
 _FILE = re.compile(rf"\.({'|'.join(IMAGE_EXTENSIONS)})$", re.I)
 _PLACEHOLDER_SUFFIX = re.compile(r"[\s_-]*\d*$")
+#: Lower-case words joined by hyphens or underscores, no spaces: how files are named.
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+
+
+def is_file_slug(text: str) -> bool:
+    """A slug-shaped alt (`my-photo-2`, `screenshot_2021`, `woman-reading-by-window`):
+    a file name whatever the file is called now (a CDN renames files). Words people
+    write with hyphens are not slugs: one to three parts without a digit
+    (`self-portrait`, `mother-in-law`) are left alone; an underscore, a part that is a
+    number, or four parts and more make a slug."""
+    if not _SLUG.match(text):
+        return False
+    parts = re.split(r"[-_]", text)
+    return "_" in text or any(p.isdigit() for p in parts) or len(parts) >= 4
 
 
 def placeholder_problem(alt: str, src: str | None, placeholders: Sequence[str]) -> str | None:
@@ -392,6 +406,8 @@ def placeholder_problem(alt: str, src: str | None, placeholders: Sequence[str]) 
         stem = unquote(urlsplit(src).path.rsplit("/", 1)[-1]).rsplit(".", 1)[0].casefold()
         if stem and stem == low:
             return "the image's file name"
+    if is_file_slug(text):
+        return "a file name"
     return None
 
 
@@ -429,12 +445,15 @@ def placeholder_problem(alt: str, src: str | None, placeholders: Sequence[str]) 
 )
 def alt_placeholder(page: Page, options: Options) -> Iterator[Hit]:
     """The alt is not a file name (`IMG_2041.jpg`, `photo-1.png`), a camera name
-    (`DSC0001`, `PXL_20240101`), a hash, a URL, a slug equal to the image's file name, or
-    a placeholder word from `placeholders` (optionally numbered: `image 3`). CMSs write
-    these when nobody fills the alt in; screen readers read them out letter by letter.
+    (`DSC0001`, `PXL_20240101`), a hash, a URL, a slug equal to the image's file name, a
+    slug-shaped alt whatever the file is called (`my-photo-2`, `screenshot_2021`: a CDN
+    renames the file, the alt keeps the old name), or a placeholder word from
+    `placeholders` (optionally numbered: `image 3`). CMSs write these when nobody fills
+    the alt in; screen readers read them out letter by letter. Hyphenated words
+    (`self-portrait`, `mother-in-law`: up to three parts, no number) are not slugs.
 
-    Fails: <img src="IMG_2041.jpg" alt="IMG_2041.jpg"> ; <img alt="DSC0001"> ; <img alt="image"> ; <img alt="https://example.com/a.png">
-    Passes: <img src="IMG_2041.jpg" alt="A notebook and pen on a wool blanket">
+    Fails: <img src="IMG_2041.jpg" alt="IMG_2041.jpg"> ; <img alt="DSC0001"> ; <img alt="image"> ; <img alt="https://example.com/a.png"> ; <img src="https://cdn.example.com/f/8c1e.webp" alt="my-photo-2">
+    Passes: <img src="IMG_2041.jpg" alt="A notebook and pen on a wool blanket"> ; <img alt="self-portrait">
     Options: placeholders (image, picture, photo, untitled, placeholder, …): words that are never a description
     """
     placeholders = tuple(options["placeholders"])

@@ -101,8 +101,19 @@ def _navigation_links(page: Page) -> list[Link]:
     return out
 
 
+def site_url(page: Page) -> str:
+    """Where the page is published (`Page.site_url`): for a local file, its canonical,
+    og:url or `--base-url`, so links to the post's own site count as internal."""
+    return page.site_url or page.final_url
+
+
 def _internal(page: Page, link: Link) -> bool:
-    return is_internal(link.url, page.final_url)
+    """Same site as the page: as the fetched or local page itself (a relative link of
+    a local file is a local file), or on the host the page is published at."""
+    if is_internal(link.url, page.final_url):
+        return True
+    site = site_url(page)
+    return site != page.final_url and is_internal(link.url, site)
 
 
 def _checked(page: Page, internal: bool) -> list[tuple[Link, LinkStatus]]:
@@ -175,7 +186,7 @@ def pagination_broken(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.LINKS,
     title="Previous/next post links point at the final URL",
     fix="link straight to the URL the redirect ends at",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # the link works; fixing it saves a hop, as L512 (was warning)
     applies=_has_pager_status,
     needs=NEEDS_PAGINATION,
 )
@@ -900,13 +911,13 @@ def link_text_generic(page: Page, options: Options) -> Iterator[Hit]:
 
 
 def _named_candidates(page: Page) -> list[Link]:
-    """Article links judged for a name; links whose only content is an image are left
-    to A102 (img-link-no-name), which names the image to fix."""
+    """Article links judged for a name: every visible `<a href>`, whatever it points
+    at (mailto:, tel:, javascript:, a #fragment: each is a link a keyboard reaches and
+    a screen reader announces). Links whose only content is an image are left to A102
+    (img-link-no-name), which names the image to fix."""
     image_links = {im.link_href for im in page.images if im.link_only_content}
     return [
-        link
-        for link in article_links(page)
-        if _is_page_link(link) and not (link.href in image_links and not link.text)
+        link for link in article_links(page) if not (link.href in image_links and not link.text)
     ]
 
 
@@ -925,10 +936,12 @@ def link_name_missing(page: Page, options: Options) -> Iterator[Hit]:
     `aria-labelledby` or `title` (axe-core `link-name`).
 
     An empty link is announced as "link" or as its URL; it usually wraps an icon font
-    or an empty heading anchor. A link whose only content is an image without alt is
-    reported by A102 (img-link-no-name) instead.
+    or an empty heading anchor. Every `<a href>` is judged, whatever its target:
+    `mailto:` and `tel:` icons, `javascript:` buttons and `#fragment` anchors are
+    links to a screen reader too. A link whose only content is an image without alt
+    is reported by A102 (img-link-no-name) instead.
 
-    Fails: <a href="/x"><i class="icon-arrow"></i></a> ; <a href="#section-2"></a>
+    Fails: <a href="/x"><i class="icon-arrow"></i></a> ; <a href="#section-2"></a> ; <a href="mailto:jo@example.com"><i class="icon-mail"></i></a>
     Passes: <a href="/x" aria-label="Next chapter"><i class="icon-arrow"></i></a>
     """
     links = _named_candidates(page)
@@ -951,6 +964,59 @@ def _destination(link: Link) -> str:
     return f"//{parts.netloc.lower()}{path}{query}"  # http: and https: twins are one place
 
 
+#: Folders of taxonomy pages (lists of posts on one topic), as blog engines name them.
+_TAXONOMY_DIRS = frozenset(
+    {"tag", "tags", "category", "categories", "topic", "topics", "label", "labels", "series"}
+)
+
+
+def _is_taxonomy(link: Link) -> bool:
+    """A link to a list of posts on one topic: `rel="tag"` / `rel="category"`, or a
+    page in a taxonomy folder (`/tags/python/`, `/category/misc/`, `?tag=x`)."""
+    if link.rel & {"tag", "category"}:
+        return True
+    parts = urlsplit(link.url or link.href)
+    folders = [p.lower() for p in parts.path.split("/") if p]
+    if any(f in _TAXONOMY_DIRS for f in folders[:-1]):
+        return True
+    query = {q.split("=", 1)[0].lower() for q in parts.query.split("&") if q}
+    return bool(query & {"tag", "category", "cat"})
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def _names_site(text: str, host: str, site_name: str) -> bool:
+    """Whether a link text is the name of the site it leads to: the host's name
+    ("GitHub" for github.com, "Multi-Etch" for www.multietch.com) or the page's
+    `og:site_name` when the link stays on the page's own site."""
+    name = _letters(text)
+    if len(name) < 3:
+        return False
+    labels = [lab for lab in host.lower().split(".") if lab and lab != "www"]
+    if any(name == _letters(lab) for lab in labels[:-1] or labels):
+        return True
+    return bool(site_name) and name == _letters(site_name)
+
+
+def _same_purpose(page: Page, links: Sequence[Link]) -> bool:
+    """Links with one text that serve one purpose although their URLs differ:
+    taxonomy links (the tag "misc" and the category "misc" both list the posts about
+    misc), or the name of a site on links into that site (a brand name links to the
+    brand, whichever of its pages)."""
+    if all(_is_taxonomy(link) for link in links):
+        return True
+    hosts = {urlsplit(link.url or link.href).netloc.lower() for link in links}
+    if len(hosts) != 1:
+        return False
+    host = urlsplit(next(iter(links)).url or "").hostname or ""
+    site_names = page.meta.get("og:site_name", ())
+    own = _internal(page, links[0])
+    site_name = site_names[0] if site_names and own else ""
+    return _names_site(accessible_name(links[0]), host, site_name)
+
+
 @rule(
     code="L517",
     name="link-text-ambiguous",
@@ -966,10 +1032,15 @@ def link_text_ambiguous(page: Page, options: Options) -> Iterator[Hit]:
     (axe-core `identical-links-same-purpose`).
 
     Readers who jump from link to link hear "Read more, Read more" and cannot tell the
-    destinations apart. Reported once per text, at its second destination.
+    destinations apart. Reported once per text, at its second destination. Links
+    with one text that serve one purpose are not ambiguous: taxonomy links (`rel="tag"`
+    or `rel="category"`, or pages under `/tags/`, `/categories/`, `/topics/`, ...: the
+    tag "Python" and the category "Python" both list the posts about Python), and a
+    site's name on links into that site ("GitHub" to two GitHub pages, the blog's
+    `og:site_name` to its home and its about page): the name says where they lead.
 
     Fails: <a href="/a">Read the guide</a> ... <a href="/b">Read the guide</a>
-    Passes: <a href="/a">Read the sleep guide</a> ... <a href="/b">Read the stress guide</a>
+    Passes: <a href="/a">Read the sleep guide</a> ... <a href="/b">Read the stress guide</a> ; <a href="/tags/sleep/">sleep</a> ... <a href="/categories/sleep/">sleep</a>
     """
     groups: dict[str, list[Link]] = {}
     for link in _navigation_links(page):
@@ -980,7 +1051,7 @@ def link_text_ambiguous(page: Page, options: Options) -> Iterator[Hit]:
         places: dict[str, Link] = {}
         for link in links:
             places.setdefault(_destination(link), link)
-        if len(places) < 2:
+        if len(places) < 2 or _same_purpose(page, list(places.values())):
             continue
         shown = ", ".join(repr(_shown(link)) for link in list(places.values())[:3])
         more = f" and {len(places) - 3} more" if len(places) > 3 else ""

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Page
+from postaudit.page import DEV_HOSTS, Page
 from postaudit.rules.base import Options, rule
+from postaudit.titlewidth import fitting_prefix, title_width
 
 #: ISO 639-1 language codes (the two-letter primary subtags a `lang` may start with).
 ISO_639_1 = frozenset(
@@ -200,7 +201,6 @@ ISO_639_1 = frozenset(
         "zu",
     ]
 )
-DEV_HOSTS = frozenset({"0.0.0.0", "localhost", "127.0.0.1", "::1"})
 _LANG_SHAPE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 
 
@@ -231,30 +231,96 @@ def title_missing(page: Page, options: Options) -> Iterator[Hit]:
     code="M602",
     name="title-length",
     category=Category.METADATA,
-    title="The title is 30-60 characters long",
-    fix="rewrite the title to 30-60 characters: the topic first, the site name last",
-    defaults={"min_length": 30, "max_length": 60},
+    title="The title fits a search result (about 200-600 px wide)",
+    fix="rewrite the title to fit about 600 px (50-60 Latin characters, about 30 Chinese or Japanese): the topic first, the site name last",
+    defaults={"min_width": 200, "max_width": 600},
     applies=lambda page, options: bool(page.title),
 )
 def title_length(page: Page, options: Options) -> Iterator[Hit]:
-    """The title is between `min_length` and `max_length` characters (default 30-60).
+    """The title's estimated width in a search result is between `min_width` and
+    `max_width` pixels (default 200-600).
 
-    Search engines cut titles at about 600 pixels (roughly 60 characters); very short
-    titles waste the most visible line in the results.
+    Search engines cut titles by width, not by characters: Google sets them in 20 px
+    Arial and cuts them at about 580-600 px, so a title of wide letters or of Chinese
+    or Japanese characters (a full em each) is cut much sooner than 60 characters,
+    and one of narrow letters later (`postaudit.titlewidth` estimates the width from
+    Arial's character widths). A title under about 200 px (Screaming Frog's lower
+    bound) leaves the most visible line of the result mostly empty.
 
-    Fails: <title>Blog</title>
+    Fails: <title>Blog</title> ; <title>心理咨询中的眼泪：为什么有些来访者从不哭泣，以及这说明了什么</title>
     Passes: <title>Crying in therapy: what tears do and don't mean</title>
-    Options: min_length (30), max_length (60)
+    Options: min_width (200), max_width (600)
     """
     title = page.title or ""
+    width = title_width(title)
+    lo, hi = float(options["min_width"]), float(options["max_width"])
     n = len(title)
-    lo, hi = int(options["min_length"]), int(options["max_length"])
-    if n < lo:
-        yield Hit(f"title is {n} characters; make it at least {lo}", page.locate("title"))
-    elif n > hi:
+    size = f"about {width} px wide ({n} character{'s' if n != 1 else ''})"
+    if width < lo:
+        yield Hit(f"title is {size}; make it at least {lo:g} px", page.locate("title"))
+    elif width > hi:
+        shown = fitting_prefix(title, hi).rstrip()
         yield Hit(
-            f"title is {n} characters; search results cut it after about {hi}", page.locate("title")
+            f"title is {size}; search results cut it at about {hi:g} px, after {shown!r}",
+            page.locate("title"),
         )
+
+
+#: Characters that separate a title's parts ("Post | Site", "Post – Site").
+_SEPARATORS = "|·•–—»«/:~-"
+_SEP = f"[{re.escape(_SEPARATORS)}]"
+_LEADING_SEP = re.compile(rf"^{_SEP}+(?:\s|$)")
+_TRAILING_SEP = re.compile(rf"(?:^|\s){_SEP}+$")
+_DOUBLED_SEP = re.compile(rf"(?:^|\s)({_SEP})\s*({_SEP})(?:\s|$)|\|\|")
+
+
+def title_flaws(raw: str) -> list[str]:
+    """What is malformed about a title as written (empty when nothing is)."""
+    text = " ".join(raw.split())
+    flaws = []
+    if _LEADING_SEP.search(text):
+        flaws.append("starts with a separator (an empty part before it)")
+    if _TRAILING_SEP.search(text) and len(text) > 1:
+        flaws.append("ends with a separator (an empty part after it)")
+    if _DOUBLED_SEP.search(text):
+        flaws.append("has two separators in a row (an empty part between them)")
+    if "\n" in raw.strip() or "\r" in raw.strip():
+        flaws.append("has a line break inside")
+    return flaws
+
+
+@rule(
+    code="M630",
+    name="title-malformed",
+    category=Category.METADATA,
+    title="The title has no empty parts or stray separators",
+    fix="fill in or drop the empty part of the title template (a missing post title or site name) and keep the title on one line",
+    applies=lambda page, options: bool(page.title),
+)
+def title_malformed(page: Page, options: Options) -> Iterator[Hit]:
+    """The title does not start or end with a separator, has no two separators in a
+    row, and has no line break inside.
+
+    These are the marks of a theme's title template with a part left empty: a post
+    without a title ("| Brian's Home"), a site name that was never set ("Post ·"),
+    a subtitle that came out blank ("Post | | Site"). Search results show the stray
+    separator as the first or last thing of the result's title. A line break inside
+    the title comes from a template that wrote it across lines; browsers fold it into
+    a space, but feed readers and share cards do not all do so. Separators are
+    `| · • – — » « / : ~ -`, standing alone (a hyphen inside a word is no separator).
+
+    Fails: <title>| Towards a secure Firefox</title> ; <title>Crying in therapy ·</title> ; <title>Crying in therapy | | Riverbend</title>
+    Passes: <title>Crying in therapy | Riverbend Counselling</title>
+    """
+    raw = page.raw_titles[0] if page.raw_titles else page.title or ""
+    flaws = title_flaws(raw)
+    if flaws:
+        shown = " ".join(raw.split())
+        yield Hit(f"title {shown!r} {_and(flaws)}", page.locate("title"), key="title")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @rule(
@@ -748,6 +814,7 @@ RULES = (
     title_missing,
     title_length,
     title_single,
+    title_malformed,
     meta_description_missing,
     meta_description_length,
     html_lang_missing,

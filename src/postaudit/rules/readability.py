@@ -6,7 +6,9 @@ captions, photo credits, code (code written as plain paragraphs included: R310 r
 it), list items that are fragments, tables, bylines, author boxes or alt text
 (`postaudit.prose`). Figures come from
 textstat in the page language (`<html lang>`, overridden by `--lang`; English when
-neither is given), computed offline (`postaudit.syllables`). Thresholds start from
+neither is given), computed offline (`postaudit.syllables`). A language textstat has no
+formulas for is not scored; the readability facts say so (`not_scored`): a note about
+the tool, not a finding (R309 readability-language-unsupported, retired). Thresholds start from
 Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
 loaded only when a rule of this family runs.
 """
@@ -22,6 +24,7 @@ from postaudit.prose import looks_like_code
 from postaudit.rules.base import Options, rule
 from postaudit.textstats import Measurement, measure
 from postaudit.textstats import facts as measurement_facts
+from postaudit.wordcount import has_wide
 
 
 def _measured(page: Page, options: Options) -> Measurement:
@@ -108,7 +111,7 @@ def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="The article is not very difficult to read (Flesch Reading Ease 30+)",
     fix="split long sentences and replace jargon; a score under 30 reads like an academic paper",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,  # a score is never a certain failure (was error)
     weight=2,
     defaults={"min_score": 30, "min_words": 100},
     applies=_has_words,
@@ -237,7 +240,7 @@ def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
     severity=Severity.WARNING,
     defaults={"max_words": 150},
     applies=lambda page, options: (
-        bool(_measured(page, options).paragraphs()) and _measured(page, options).spaced
+        bool(_measured(page, options).paragraphs()) and _measured(page, options).countable
     ),
 )
 def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
@@ -245,7 +248,9 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
 
     Yoast's paragraph-length check (good up to 150 words). Walls of text are
     skimmed or skipped, on phones especially. One finding per long paragraph; each
-    carries the share of paragraphs that are fine as its score.
+    carries the share of paragraphs that are fine as its score. Chinese and Japanese
+    count two characters a word (`postaudit.wordcount`: 300 characters, as Yoast's
+    Japanese check).
 
     Fails: a 210-word paragraph
     Passes: paragraphs of 40-120 words
@@ -257,7 +262,7 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
     long = [(n, b) for n, b in paragraphs if n > limit]
     fine = 1 - len(long) / len(paragraphs)
     for n, block in long:
-        start = " ".join(block.text.split()[:8])
+        start = opening(block.text)
         yield Hit(
             f'paragraph "{start} …" has {n} words; keep paragraphs under {limit}',
             block.location,
@@ -272,7 +277,7 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="At most 10% of sentences are in the passive voice",
     fix='name who does what: turn "the form was sent by the office" into "the office sent the form"',
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a style suggestion from a heuristic detector (was warning)
     defaults={"max_share": 10},
     applies=_english,
 )
@@ -312,7 +317,7 @@ def passive_voice(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="Consecutive sentences start in different ways",
     fix="reword or merge some of the sentences so they do not all open with the same word",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a style suggestion: repetition can be deliberate (was warning)
     defaults={"min_run": 3},
     applies=lambda page, options: (
         len(_measured(page, options).sentences) >= 2 and _measured(page, options).spaced
@@ -351,15 +356,15 @@ def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
     fix="cover the topic in more depth: examples, steps, answers to the reader's next question",
     severity=Severity.WARNING,
     defaults={"min_words": 300},
-    applies=lambda page, options: _measured(page, options).spaced,
+    applies=lambda page, options: _measured(page, options).countable,
 )
 def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
     """The article's prose has at least `min_words` words (default 300).
 
     Yoast's text-length check (good from 300 words; cornerstone content 900). Only
-    the measured prose counts: no navigation, captions, code or headings. Not
-    applied to languages written without spaces (Chinese, Japanese, Thai), where
-    words cannot be counted this way.
+    the measured prose counts: no navigation, captions, code or headings. Chinese and
+    Japanese count two characters a word (`postaudit.wordcount`); not applied to
+    Thai, Lao, Khmer or Burmese, whose words cannot be counted this way.
 
     Fails: a 180-word post
     Passes: a 650-word post
@@ -377,36 +382,14 @@ def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
-@rule(
-    code="R309",
-    name="readability-language-unsupported",
-    category=Category.READABILITY,
-    title="The article's language can be scored for readability",
-    fix="set the right language with <html lang> or --lang; readability formulas exist for en, de, es, fr, it, nl, ru, hu",
-    severity=Severity.INFO,
-    weight=0,
-    applies=lambda page, options: bool(_measured(page, options).prose.blocks),
-)
-def readability_language_unsupported(page: Page, options: Options) -> Iterator[Hit]:
-    """Readability is scored only in languages textstat has Flesch constants for
-    (English, German, Spanish, French, Italian, Dutch, Russian, Hungarian); for any
-    other language the readability rules are skipped and this info finding says so,
-    instead of a score computed with English constants that would be wrong.
-
-    Weight 0: it informs, it does not score.
-
-    Fails: <html lang="pt-BR"> ; <html lang="zh-CN">
-    Passes: <html lang="en-US"> ; <html lang="de">
-    """
-    m = _measured(page, options)
-    if not m.supported:
-        yield Hit(
-            f"readability is not scored for language {m.lang!r}"
-            f"{' (from --lang)' if m.lang_source == 'option' else ''}: "
-            "textstat has no Flesch formula for it",
-            page.locate("html"),
-            key="lang",
-        )
+def opening(text: str, words: int = 8) -> str:
+    """The first `words` words of `text` (the first `2 * words` characters of text
+    written without spaces), to name a paragraph in a message."""
+    parts = text.split()
+    start = " ".join(parts[:words])
+    if has_wide(start) and len(start) > 2 * words:
+        return start[: 2 * words]
+    return start
 
 
 def _cut(text: str, words: int = 10) -> str:
@@ -489,7 +472,6 @@ RULES = (
     passive_voice,
     repeated_sentence_starts,
     article_too_short,
-    readability_language_unsupported,
     code_in_paragraph,
 )
 
