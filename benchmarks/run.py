@@ -12,7 +12,11 @@ Generates the benchmark blogs (`generate_site.py`), serves each from its own pro
    pagination` on N posts (median of 3): wall time, pages/s and peak RSS (the sum over
    postaudit and all its child processes, sampled every 20 ms) vs the floor
    (`floor.py`: read, BeautifulSoup-parse and score the same pages on 2 processes);
-3. memory growth: peak RSS of the light batch at 500 vs 5,000 pages.
+3. memory growth: peak RSS of the light batch at 500 vs 5,000 pages, streamed as
+   JSONL to stdout, and again as one JSON report (`--format json -o FILE`, the report a
+   baseline is; built from a spool on disk): each within 1.5x.
+
+`--only memory` runs the two memory figures alone, `--only memory-json` the JSON one.
 
 Until `postaudit sitemap` exists the batch runs `postaudit audit URL... --format json
 --links pagination` on the sitemap's URLs instead (the table says which). Each batch
@@ -54,7 +58,14 @@ TARGETS = {
     "memory_ratio": ("<=", 1.5),
 }
 #: Seconds each measurement may take in total before its repetitions are cut.
-CAPS = {"batch-light": 75.0, "batch-heavy": 120.0, "memory-small": 30.0, "memory-large": 180.0}
+CAPS = {
+    "batch-light": 75.0,
+    "batch-heavy": 120.0,
+    "memory-small": 30.0,
+    "memory-large": 180.0,
+    "memory-json-small": 30.0,
+    "memory-json-large": 180.0,
+}
 
 
 # --------------------------------------------------------------------------- processes
@@ -298,6 +309,17 @@ def measure_startup(ws: Workspace, one_file: Path, runs: int) -> dict[str, Any]:
     return result
 
 
+def all_audited(ws: Workspace, label: str, audits: Sequence[Audited], pages: int) -> bool:
+    """Whether every run reported every page without a failure (else a note)."""
+    complete = all(a.pages == pages and a.failed == 0 for a in audits)
+    if not complete:
+        last = audits[-1]
+        ws.notes.append(
+            f"{label}: incomplete: {last.pages} of {pages} pages reported, {last.failed} failed"
+        )
+    return complete
+
+
 def batch_runs(
     ws: Workspace, site: Path, base: str, urls: Sequence[str], runs: int, cap: float, label: str
 ) -> dict[str, Any]:
@@ -322,11 +344,7 @@ def batch_runs(
     walls = [s.wall for s in samples]
     rss = [s.peak_rss for s in samples if s.peak_rss]
     last = audits[-1]
-    complete = all(a.pages == len(urls) and a.failed == 0 for a in audits)
-    if not complete:
-        ws.notes.append(
-            f"{label}: incomplete: {last.pages} of {len(urls)} pages reported, {last.failed} failed"
-        )
+    complete = all_audited(ws, label, audits, len(urls))
     return {
         "pages": len(urls),
         "runs": len(samples),
@@ -403,15 +421,70 @@ def _paths(folder: Path) -> list[str]:
     return [p["path"] for p in manifest["pages"]]
 
 
-def measure_memory(ws: Workspace, small: int, large: int, runs: int, seed: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def json_runs(
+    ws: Workspace, base: str, urls: Sequence[str], runs: int, cap: float, label: str
+) -> dict[str, Any]:
+    """`postaudit sitemap URL/ --format json -o FILE --links pagination`: peak RSS."""
+    audits: list[Audited] = []
+
+    def once(i: int) -> Sample:
+        out = ws.root / f"{label}-{i}.json"
+        cmd = [
+            *postaudit_cmd(),
+            "sitemap",
+            f"{base}/",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--links",
+            "pagination",
+            *ws.extra,
+        ]
+        sample = run_measured(cmd, cwd=ws.root, stdout=None, stderr=ws.root / f"{label}-{i}.err")
+        if sample.returncode not in (0, 1):
+            tail = (ws.root / f"{label}-{i}.err").read_text(errors="replace")[-800:]
+            raise RuntimeError(f"{label}: postaudit exited {sample.returncode}: {tail}")
+        audits.append(read_output(out, "json"))
+        size = out.stat().st_size
+        out.unlink()
+        log(
+            f"{label} run {i + 1}: {sample.wall:.1f} s, peak RSS "
+            f"{(sample.peak_rss or 0) / 2**20:.0f} MB, {audits[-1].pages} pages, "
+            f"{size / max(audits[-1].pages, 1) / 1024:.1f} KB a page of JSON"
+        )
+        return sample
+
+    samples = repeat(label, runs, cap, once)
+    rss = [s.peak_rss for s in samples if s.peak_rss]
+    complete = all_audited(ws, label, audits, len(urls))
+    return {
+        "pages": len(urls),
+        "runs": len(samples),
+        "wall_s": round(median([s.wall for s in samples]), 3),
+        "peak_rss_runs_mb": [round(r / 2**20, 1) for r in rss],
+        "peak_rss_mb": round(median(rss) / 2**20, 1) if rss else None,
+        "complete": complete,
+    }
+
+
+def measure_memory(
+    ws: Workspace, small: int, large: int, runs: int, seed: int, *, jsonl: bool = True
+) -> dict[str, Any]:
+    """Peak RSS at `small` and `large` pages: JSONL to stdout (with `jsonl`) and one
+    JSON report to a file, on the same generated sites."""
+    out: dict[str, Any] = {"json": {}}
     for posts, key in ((small, "memory-small"), (large, "memory-large")):
         with generated(ws, "light", posts, seed) as (folder, base, urls):
-            out[str(posts)] = batch_runs(ws, folder, base, urls, runs, CAPS[key], key)
-    rss_small = out[str(small)]["peak_rss_mb"]
-    rss_large = out[str(large)]["peak_rss_mb"]
+            if jsonl:
+                out[str(posts)] = batch_runs(ws, folder, base, urls, runs, CAPS[key], key)
+            json_key = key.replace("memory", "memory-json")
+            out["json"][str(posts)] = json_runs(ws, base, urls, runs, CAPS[json_key], json_key)
     out["small"], out["large"] = small, large
-    out["ratio"] = round(rss_large / rss_small, 2) if rss_small and rss_large else None
+    for figures in ([out] if jsonl else []) + [out["json"]]:
+        rss_small = figures[str(small)]["peak_rss_mb"]
+        rss_large = figures[str(large)]["peak_rss_mb"]
+        figures["ratio"] = round(rss_large / rss_small, 2) if rss_small and rss_large else None
     return out
 
 
@@ -454,6 +527,8 @@ def verdict(name: str, value: float | None) -> bool:
 def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The table: one row per figure with its target and verdict."""
     out: list[dict[str, Any]] = []
+    if "startup" not in results:  # --only memory
+        return _memory_rows(results, out)
     s = results["startup"]
     out.append(
         {
@@ -493,21 +568,29 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "pass": b["complete"] and verdict("light_pages_per_s", b["pages_per_s"]),
                 }
             )
+    return _memory_rows(results, out)
+
+
+def _memory_rows(results: dict[str, Any], out: list[dict[str, Any]]) -> list[dict[str, Any]]:
     m = results["memory"]
-    small, large = m[str(m["small"])], m[str(m["large"])]
-    complete = small["complete"] and large["complete"]
-    out.append(
-        {
-            "figure": f"memory: peak RSS {m['large']} vs {m['small']} pages"
-            + ("" if complete else " INCOMPLETE"),
-            "postaudit": f"{small['peak_rss_mb'] or 0:.0f} MB -> {large['peak_rss_mb'] or 0:.0f} MB",
-            "floor": "",
-            "value": m["ratio"],
-            "shown": f"{m['ratio']:.2f}x" if m["ratio"] else "n/a",
-            "target": "<= 1.5x",
-            "pass": complete and verdict("memory_ratio", m["ratio"]),
-        }
-    )
+    figures = [("memory", m)] if "ratio" in m else []
+    figures.append(("memory json", m["json"]))
+    for name, f in figures:
+        small, large = f[str(m["small"])], f[str(m["large"])]
+        complete = small["complete"] and large["complete"]
+        out.append(
+            {
+                "figure": f"{name}: peak RSS {m['large']} vs {m['small']} pages"
+                + ("" if complete else " INCOMPLETE"),
+                "postaudit": f"{small['peak_rss_mb'] or 0:.0f} MB -> "
+                f"{large['peak_rss_mb'] or 0:.0f} MB",
+                "floor": "",
+                "value": f["ratio"],
+                "shown": f"{f['ratio']:.2f}x" if f["ratio"] else "n/a",
+                "target": "<= 1.5x",
+                "pass": complete and verdict("memory_ratio", f["ratio"]),
+            }
+        )
     return out
 
 
@@ -526,6 +609,9 @@ def markdown(table: Sequence[dict[str, Any]]) -> str:
 
 def print_table(table: Sequence[dict[str, Any]], results: dict[str, Any]) -> None:
     m = results["machine"]
+    if "startup" not in results:
+        print(markdown(table))
+        return
     title = (
         f"postaudit benchmark ({results['mode']}; {m['cores']} cores, Python {m['python']}, "
         f"load {m['loadavg_start'][0]:.1f})"
@@ -574,6 +660,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("auto", "sitemap", "audit-urls"), default="auto")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
+        "--only",
+        choices=("memory", "memory-json"),
+        default=None,
+        help="run only the memory rows (memory-json: only the JSON report's row)",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="exit 1 when a figure misses its target"
     )
     args = parser.parse_args(argv)
@@ -608,7 +700,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
 
         results["batch"] = {}
-        for theme in generate_site.THEMES:
+        for theme in () if args.only else generate_site.THEMES:
             with generated(ws, theme, args.posts, args.seed) as (folder, base, urls):
                 if theme == "light":  # one typical post for the startup figure
                     one = folder / _paths(folder)[min(10, len(urls) - 1)]
@@ -616,7 +708,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["batch"][theme] = measure_batch(
                     ws, theme, folder, base, urls, args.batch_runs
                 )
-        results["memory"] = measure_memory(ws, small, large, args.memory_runs, args.seed)
+        results["memory"] = measure_memory(
+            ws, small, large, args.memory_runs, args.seed, jsonl=args.only != "memory-json"
+        )
 
         results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
         results["elapsed_s"] = round(time.perf_counter() - started, 1)

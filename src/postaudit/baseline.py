@@ -100,9 +100,13 @@ class Baseline:
 
 def load(path: str | Path) -> Baseline:
     """Read and validate a baseline file; any problem is one `BaselineError` line."""
+    from postaudit.safeio import InputError, read_text_bounded
+
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_bounded(path, f"baseline {where!r}")
+    except InputError as exc:
+        raise BaselineError(str(exc)) from None
     except FileNotFoundError:
         raise BaselineError(
             f"baseline {where!r} does not exist (create it with --update-baseline)"

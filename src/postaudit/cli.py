@@ -9,6 +9,7 @@ pages); 2 usage, config or internal error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from postaudit.config import Config
     from postaudit.gate import GateResult
     from postaudit.model import Report
-    from postaudit.report.dispatch import Output
+    from postaudit.report.dispatch import JsonWriter, Output
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 
@@ -184,8 +185,11 @@ def emit(
     comparison: Comparison | None = None,
     gate: GateResult | None = None,
     outputs: Sequence[Output] | None = None,
-) -> None:
-    """Render `report` in every configured format (or only `outputs`), to stdout or files."""
+    json_writer: JsonWriter | None = None,
+) -> str | None:
+    """Render `report` in every configured format (or only `outputs`), to stdout or
+    files; `json_writer` streams the JSON outputs. Returns what could not be written
+    (one line), for `finish` to report after the baseline is written."""
     from postaudit.report import dispatch
 
     try:
@@ -198,9 +202,11 @@ def emit(
             verbose=verbose,
             quiet=quiet,
             echo=lambda text: click.echo(text, nl=False),
+            json_writer=json_writer,
         )
     except dispatch.OutputError as exc:
-        raise UsageFailure(str(exc)) from None
+        return str(exc)
+    return None
 
 
 def load_baseline(config: Config, *, update: bool) -> Baseline | None:
@@ -238,18 +244,39 @@ def judge(
     return shown, decide(report, config, shown)
 
 
-def finish(report: Report, config: Config, result: GateResult, *, update: bool) -> None:
-    """Write the new baseline when asked, say why the gate failed, exit."""
+def finish(
+    report: Report,
+    config: Config,
+    result: GateResult,
+    *,
+    update: bool,
+    failed: str | None = None,
+    json_writer: JsonWriter | None = None,
+) -> None:
+    """Write the new baseline when asked (with `json_writer` when the report is
+    streamed), say why the gate failed, exit: 2 when an output (`failed`, from `emit`)
+    or the baseline could not be written, after writing all the others."""
     from postaudit.report.ci import one_line
     from postaudit.report.dispatch import OutputError, write_file
     from postaudit.report.json import render_json
+    from postaudit.safeio import atomic_text, write_error
 
     if update and config.baseline:
         try:
-            write_file(config.baseline, render_json(report))
+            if json_writer is None:
+                write_file(config.baseline, render_json(report))
+            else:
+                with atomic_text(config.baseline) as fh:
+                    json_writer(fh, None)
         except OutputError as exc:
-            raise UsageFailure(str(exc)) from None
-        click.echo(f"postaudit: baseline written to {config.baseline}", err=True)
+            failed = f"{failed}; {exc}" if failed else str(exc)
+        except OSError as exc:
+            problem = write_error(config.baseline, exc)
+            failed = f"{failed}; {problem}" if failed else problem
+        else:
+            click.echo(f"postaudit: baseline written to {config.baseline}", err=True)
+    if failed:
+        raise UsageFailure(failed)
     text_on_stdout = any(
         o.format == "text" and o.path is None for o in plan_outputs(config, no_color=True)
     )
@@ -305,7 +332,7 @@ def audit(
         raise UsageFailure(str(exc)) from None
     left = report.summary.get("not_audited") or []
     comparison, result = judge(report, config, baseline, update=update)
-    emit(
+    failed = emit(
         report,
         config,
         no_color=no_color,
@@ -315,17 +342,20 @@ def audit(
         gate=result,
     )
     if left and max_time is not None:
-        _stopped_after(max_time, len(left))
-    finish(report, config, result, update=update)
+        _stopped_after(max_time, len(left), failed)
+    finish(report, config, result, update=update, failed=failed)
 
 
-def _stopped_after(max_time: float, left: int) -> None:
-    """`--max-time` ran out: say so, exit 1 (the same for `audit` and `sitemap`)."""
+def _stopped_after(max_time: float, left: int, failed: str | None) -> None:
+    """`--max-time` ran out: say so, exit 1 (the same for `audit` and `sitemap`); an
+    output that could not be written (`failed`) makes it exit 2 with that line."""
     click.echo(
         f"postaudit: stopped after --max-time {max_time:g} s: {left:,} "
         f"page{'s' * (left != 1)} not audited (listed in the summary)",
         err=True,
     )
+    if failed:
+        raise UsageFailure(failed)
     sys.exit(EXIT_GATE)
 
 
@@ -356,6 +386,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
     robots.txt, then /sitemap.xml) or a local sitemap file."""
     from postaudit.batch import BatchOptions
     from postaudit.content import SelectorError, check_selector
+    from postaudit.safeio import WriteError
     from postaudit.sitemap import SitemapError
     from postaudit.sitemap_run import CommandError, run_command
 
@@ -403,16 +434,51 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
             batch,
             resume=resume,
             keep_all_findings=bool(baseline is not None or update or config.baseline),
+            spool_json=update,
             progress=shown,
             say=lambda text: click.echo(f"postaudit: {text}", err=True),
             verbose=verbose,
         )
-    except (SitemapError, CommandError, SelectorError) as exc:
+    except (SitemapError, CommandError, SelectorError, WriteError) as exc:
         raise UsageFailure(str(exc)) from None
+    with contextlib.ExitStack() as stack:
+        json_writer: JsonWriter | None = None
+        if done.spool is not None:
+            spool = stack.enter_context(contextlib.closing(done.spool))
+
+            def json_writer(out: Any, comparison: Comparison | None) -> None:
+                spool.write_json(out, done.report.site_findings, done.report.summary, comparison)
+
+        _sitemap_finish(
+            done,
+            config,
+            baseline,
+            options,
+            update=update,
+            no_color=no_color,
+            quiet=quiet,
+            verbose=verbose,
+            json_writer=json_writer,
+        )
+
+
+def _sitemap_finish(
+    done: Any,
+    config: Config,
+    baseline: Baseline | None,
+    options: dict[str, Any],
+    *,
+    update: bool,
+    no_color: bool,
+    quiet: bool,
+    verbose: int,
+    json_writer: JsonWriter | None,
+) -> None:
+    """Judge, render the outputs not streamed, write the baseline, exit."""
     report, result = done.report, done.batch
     interrupted = result.stopped is not None
     comparison, gate = judge(report, config, baseline, update=update and not interrupted)
-    emit(
+    failed = emit(
         report,
         config,
         no_color=no_color,
@@ -421,7 +487,12 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
         comparison=comparison,
         gate=gate,
         outputs=done.rendered,
+        json_writer=json_writer,
     )
+    if done.failed:
+        failed = f"{done.failed}; {failed}" if failed else done.failed
+    if failed and interrupted:
+        raise UsageFailure(failed)
     left = len(result.not_audited)
     if result.stopped == "interrupted":
         click.echo(
@@ -431,8 +502,8 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
         )
         sys.exit(130)
     if result.stopped == "max-time":
-        _stopped_after(options["max_time"], left)
-    finish(report, config, gate, update=update)
+        _stopped_after(options["max_time"], left, failed)
+    finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
 
 
 @cli.command()
@@ -487,7 +558,7 @@ def merge(
         raise UsageFailure(str(exc)) from None
     report = merge_reports(loaded, config)
     comparison, gate = judge(report, config, baseline, update=update)
-    emit(
+    failed = emit(
         report,
         config,
         no_color=no_color,
@@ -496,7 +567,7 @@ def merge(
         comparison=comparison,
         gate=gate,
     )
-    finish(report, config, gate, update=update)
+    finish(report, config, gate, update=update, failed=failed)
 
 
 @cli.command("rules")
@@ -574,7 +645,9 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
             locations=("Portland", "Salem", "Eugene", "Bend"),
         )
         report = run([Target("url", f"{base}/{p}") for p in posts], config)
-    emit(report, config, no_color=no_color, quiet=False, verbose=verbose)
+    failed = emit(report, config, no_color=no_color, quiet=False, verbose=verbose)
+    if failed:
+        raise UsageFailure(failed)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,8 +1,10 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
 `run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
-page (flushed); everything else is rendered at the end from what the `Keeper` kept;
-the site summary and site findings come from a `SiteCollector` fed with every page.
+page (flushed); JSON outputs (and the baseline `--update-baseline` writes) are built at
+the end from a `JsonSpool` on disk, one page at a time, so their memory stays flat;
+everything else is rendered at the end from what the `Keeper` kept; the site summary
+and site findings come from a `SiteCollector` fed with every page.
 `--resume FILE` reads the pages already in a partial JSONL file, audits only the
 others, and appends them to the file; the finished report is the one an uninterrupted
 run would have written. `merge_reports` joins shard reports the same way.
@@ -11,7 +13,7 @@ run would have written. `merge_reports` joins shard reports the same way.
 from __future__ import annotations
 
 import asyncio
-import os
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from postaudit.config import Config
 from postaudit.model import PageResult, Report
 from postaudit.report.dispatch import Output
 from postaudit.report.jsonl import JsonlWriter
+from postaudit.report.spool import JsonSpool
+from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
 from postaudit.site import SiteCollector
 from postaudit.sitemap import SitemapOptions, SitemapResult
 
@@ -45,12 +49,15 @@ def read_resume(path: str) -> Resumed:
     lines (an old summary line and a line cut off mid-write are dropped) so that new
     pages can be appended. A missing file is an empty one."""
     from postaudit.report.load import ReportError, read_jsonl_text
+    from postaudit.safeio import InputError, read_text_bounded
 
     file = Path(path)
     if not file.exists():
         return Resumed(path, [], 0)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_bounded(file, f"--resume {path}")
+    except InputError as exc:
+        raise CommandError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise CommandError(f"--resume {path}: cannot read: {reason}") from None
@@ -60,10 +67,8 @@ def read_resume(path: str) -> Resumed:
         raise CommandError(f"--resume {path}: {exc}") from None
     if text.strip() and not content.pages and content.summary is None:
         raise CommandError(f"--resume {path} is not a postaudit JSONL report")
-    temporary = file.with_name(file.name + ".tmp")
     try:
-        temporary.write_text("".join(line + "\n" for line in content.lines), encoding="utf-8")
-        os.replace(temporary, file)
+        write_text_atomic(file, "".join(line + "\n" for line in content.lines))
     except OSError as exc:
         raise CommandError(f"--resume {path}: cannot rewrite: {exc.strerror}") from None
     return Resumed(path, content.pages, content.damaged)
@@ -85,16 +90,29 @@ class Outputs:
     rendered: list[Output]
 
     def close(self) -> None:
+        """End every stream (a JSONL file moves into place, also after an interrupt:
+        its complete lines are what `--resume` continues from); one that fails does
+        not stop the others, then one `WriteError` names them all."""
+        failed = []
         for writer in self.writers:
-            writer.close()
+            try:
+                writer.close()
+            except WriteError as exc:
+                failed.append(str(exc))
+        if failed:
+            raise WriteError("; ".join(failed))
 
 
 def open_outputs(outputs: Sequence[Output], resume: str | None) -> Outputs:
-    """Open every JSONL output (the --resume file in append mode) before the run."""
+    """Open every JSONL output before the run: a file as a temporary file beside it
+    (moved into place at the end), the --resume file in append mode (appending never
+    cuts what is there)."""
     writers: list[JsonlWriter] = []
     resume_writer: JsonlWriter | None = None
     rendered: list[Output] = []
+    pending: list[PendingFile] = []
     streams: list[IO[str]] = []
+    path = ""
     try:
         for out in outputs:
             if out.format != "jsonl":
@@ -105,18 +123,24 @@ def open_outputs(outputs: Sequence[Output], resume: str | None) -> Outputs:
             elif resume is not None and _same_file(out.path, resume):
                 continue  # the resume file is opened below
             else:
-                stream = open(out.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Outputs
-                streams.append(stream)
-                writers.append(JsonlWriter(stream, close=True))
+                path = out.path
+                file = PendingFile(path)
+                pending.append(file)
+                writers.append(
+                    JsonlWriter(file.stream, on_close=file.commit, discard=file.discard, name=path)
+                )
         if resume is not None:
+            path = resume
             appended = open(resume, "a", encoding="utf-8")  # noqa: SIM115
             streams.append(appended)
-            resume_writer = JsonlWriter(appended, close=True)
+            resume_writer = JsonlWriter(appended, close=True, name=resume)
             writers.append(resume_writer)
     except OSError as exc:
+        for file in pending:
+            file.discard()
         for opened in streams:
             opened.close()
-        raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
+        raise CommandError(write_error(path, exc)) from None
     return Outputs(writers, resume_writer, rendered)
 
 
@@ -125,6 +149,8 @@ class CommandResult:
     report: Report
     batch: BatchResult
     rendered: list[Output]  # the outputs still to render (all but JSONL)
+    spool: JsonSpool | None = None  # every page, for the JSON outputs and the baseline
+    failed: str | None = None  # the JSONL outputs that could not be written (one line)
 
 
 def run_command(
@@ -136,18 +162,24 @@ def run_command(
     *,
     resume: str | None = None,
     keep_all_findings: bool = False,
+    spool_json: bool = False,
     progress: Any = None,
     say: Say,
     verbose: int = 0,
 ) -> CommandResult:
-    """Run the batch with its outputs (see the module docstring). Raises `SitemapError`
-    when no sitemap can be read, `CommandError` for unusable files."""
+    """Run the batch with its outputs (see the module docstring). `spool_json`: keep
+    every page in the JSON spool even without a JSON output (for --update-baseline).
+    Raises `SitemapError` when no sitemap can be read, `CommandError` for unusable
+    files. The caller closes `CommandResult.spool`."""
     from postaudit.batch import run_sitemap
 
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)
     collector = SiteCollector()
-    needs_full = bool(opened.rendered) or keep_all_findings
+    spool = JsonSpool() if spool_json or any(o.format == "json" for o in outputs) else None
+    # the formats rendered from a `Report` need every page in full; JSON reads the
+    # spool, and the gate and a baseline comparison read scores and findings only
+    needs_full = any(o.format != "json" for o in opened.rendered)
     keeper = Keeper(
         "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
     )
@@ -155,6 +187,8 @@ def run_command(
     for page in resumed.pages:
         collector.add(page)
         keeper.add(page)
+        if spool is not None:
+            spool.add(page)
         for writer in opened.writers:
             if writer is not opened.resume_writer:
                 writer.page(page)
@@ -169,6 +203,8 @@ def run_command(
     def on_result(result: PageResult) -> None:
         collector.add(result)
         keeper.add(result)
+        if spool is not None:
+            spool.add(result)
         for writer in opened.writers:
             writer.page(result)
 
@@ -201,7 +237,10 @@ def run_command(
             )
         )
     except BaseException:
-        opened.close()
+        with contextlib.suppress(WriteError):  # the first problem is the one to tell
+            opened.close()
+        if spool is not None:
+            spool.close()
         raise
     finally:
         if progress is not None:
@@ -210,7 +249,11 @@ def run_command(
     summary = batch_summary(collector.summary(site_findings), result)
     for writer in opened.writers:
         writer.summary(summary, site_findings)
-    opened.close()
+    failed = None
+    try:
+        opened.close()
+    except WriteError as exc:
+        failed = str(exc)
     rate = result.audited / result.elapsed if result.elapsed > 0 else 0.0
     skipped = describe_skips(summary["skipped"])
     say(
@@ -223,7 +266,7 @@ def run_command(
         site_findings=site_findings,
         summary=summary,
     )
-    return CommandResult(report, result, opened.rendered)
+    return CommandResult(report, result, opened.rendered, spool, failed)
 
 
 # --------------------------------------------------------------------------- merge

@@ -7,7 +7,9 @@ else `text`, which rich colours on a terminal only (and never with --no-color or
 NO_COLOR). When the `github` format runs and
 GITHUB_STEP_SUMMARY names a file, the Markdown summary is appended to it.
 
-Renderers are imported lazily, so machine formats never pay for rich.
+Renderers are imported lazily, so machine formats never pay for rich. Files are
+written whole or not at all (`postaudit.safeio`); one output that cannot be written
+does not stop the others.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from postaudit.config import FORMATS
 from postaudit.gate import GateResult
 from postaudit.model import Report
+from postaudit.safeio import atomic_text, silence_stdout, write_error, write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -162,6 +164,10 @@ def render(
     raise OutputError(f"unknown format {fmt!r}")
 
 
+#: Writes the JSON report to a stream (a streamed JSON, e.g. `JsonSpool.write_json`).
+JsonWriter = Callable[[TextIO, "Comparison | None"], None]
+
+
 def emit(
     outputs: Sequence[Output],
     report: Report,
@@ -173,43 +179,84 @@ def emit(
     quiet: bool = False,
     env: Mapping[str, str] | None = None,
     echo: Callable[[str], object] | None = None,
+    json_writer: JsonWriter | None = None,
 ) -> None:
     """Render every output to its file or to stdout (`echo`); then append the
-    Markdown job summary when a github output ran and GITHUB_STEP_SUMMARY is set."""
+    Markdown job summary when a github output ran and GITHUB_STEP_SUMMARY is set.
+    `json_writer` writes the JSON outputs instead of `render` (a streamed report).
+
+    Each file is written whole or not at all (`write_file`). An output that fails does
+    not stop the others: they are all written, then one `OutputError` names every
+    output that failed."""
     env = os.environ if env is None else env
     write_stdout = echo or sys.stdout.write
+    failed: list[str] = []
     for out in outputs:
-        if out.path is None and out.format == "text":
-            console = text_console(color=out.color)
-            print_text(
-                console, report, comparison=comparison, gate=gate, verbose=verbose, quiet=quiet
+        try:
+            if out.path is None and out.format == "text":
+                console = text_console(color=out.color)
+                print_text(
+                    console, report, comparison=comparison, gate=gate, verbose=verbose, quiet=quiet
+                )
+                flush_stdout()
+                continue
+            if out.format == "json" and json_writer is not None:
+                if out.path is None:
+                    json_writer(sys.stdout, comparison)
+                    flush_stdout()
+                else:
+                    with atomic_text(out.path) as fh:
+                        json_writer(fh, comparison)
+                continue
+            text = render(
+                out.format,
+                report,
+                comparison=comparison,
+                gate=gate,
+                fail_on=fail_on,
+                verbose=verbose,
+                quiet=quiet,
             )
-            continue
-        text = render(
-            out.format,
-            report,
-            comparison=comparison,
-            gate=gate,
-            fail_on=fail_on,
-            verbose=verbose,
-            quiet=quiet,
-        )
-        if out.path is None:
-            write_stdout(text)
-        else:
-            write_file(out.path, text)
+            if out.path is None:
+                write_stdout(text)
+                flush_stdout()
+            else:
+                write_file(out.path, text)
+        except OutputError as exc:
+            failed.append(str(exc))
+        except OSError as exc:
+            failed.append(stdout_error(exc) if out.path is None else write_error(out.path, exc))
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary and any(o.format == "github" for o in outputs):
         from postaudit.report.markdown import render_markdown
 
-        append_file(summary, render_markdown(report, comparison=comparison, gate=gate))
+        try:
+            append_file(summary, render_markdown(report, comparison=comparison, gate=gate))
+        except OutputError as exc:
+            failed.append(str(exc))
+    if failed:
+        raise OutputError("; ".join(failed))
+
+
+def flush_stdout() -> None:
+    """Flush stdout now, so that a full or closed stdout is an `OSError` here."""
+    sys.stdout.flush()
+
+
+def stdout_error(exc: OSError) -> str:
+    """The message for a stdout that cannot be written; stdout is pointed at
+    /dev/null so that Python's own flush at exit does not fail again."""
+    silence_stdout()
+    return f"cannot write to stdout: {exc.strerror or exc}"
 
 
 def write_file(path: str, text: str) -> None:
+    """`text` as the new content of `path`, written whole or not at all (a temporary
+    file beside it, moved into place)."""
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        write_text_atomic(path, text)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        raise OutputError(write_error(path, exc)) from None
 
 
 def append_file(path: str, text: str) -> None:
@@ -217,4 +264,4 @@ def append_file(path: str, text: str) -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        raise OutputError(write_error(path, exc)) from None

@@ -15,12 +15,13 @@ complete lines behind; `postaudit sitemap --resume FILE` continues from such a f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from postaudit import __version__
 from postaudit.model import Finding, PageResult, Report
 from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
+from postaudit.safeio import WriteError, silence_stdout
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -53,16 +54,42 @@ def render_jsonl(report: Report) -> str:
 
 
 class JsonlWriter:
-    """Streams page lines to an open text stream, flushing after each line."""
+    """Streams page lines to an open text stream, flushing after each line. `close`:
+    close the stream at the end; `on_close` instead: what ends it (e.g. moving a
+    temporary file into place). A stream that cannot be written is a `WriteError`
+    naming `name`: at once on stdout (`name="stdout"`: there is no point going on);
+    for a file, at `close`, the lines after the failure are dropped so that the other
+    outputs of the run are still written, and `discard` (then) undoes the file."""
 
-    def __init__(self, stream: TextIO, *, close: bool = False) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        close: bool = False,
+        on_close: Callable[[], None] | None = None,
+        name: str = "stdout",  # the name in messages
+        discard: Callable[[], None] | None = None,
+    ) -> None:
         self.stream = stream
         self._close = close
+        self._on_close = on_close
+        self._discard = discard
+        self.name = name
         self.pages = 0
+        self.failed: str | None = None
 
     def write_line(self, line: str) -> None:
-        self.stream.write(line + "\n")
-        self.stream.flush()
+        if self.failed is not None:
+            return
+        try:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+        except OSError as exc:
+            where = "to stdout" if self.name == "stdout" else self.name
+            self.failed = f"cannot write {where}: {exc.strerror or exc}"
+            if self.name == "stdout":
+                silence_stdout()
+                raise WriteError(self.failed) from None
 
     def page(self, page: PageResult) -> None:
         self.write_line(page_line(page))
@@ -72,7 +99,19 @@ class JsonlWriter:
         self.write_line(summary_line(summary, site_findings))
 
     def close(self) -> None:
-        if self._close:
+        callback, self._on_close = self._on_close, None
+        if self.failed is not None:
+            if self._discard is not None:
+                self._discard()
+            elif self._close:
+                self.stream.close()
+            raise WriteError(self.failed)
+        if callback is not None:
+            try:
+                callback()
+            except OSError as exc:
+                raise WriteError(f"cannot write {self.name}: {exc.strerror or exc}") from None
+        elif self._close:
             self.stream.close()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
@@ -141,9 +140,14 @@ def load_report(data: Any, source: str) -> Report:
 
 
 def read_report(path: str) -> Report:
-    """Read a JSON report file (`--format json`), or a JSONL one (`--format jsonl`)."""
+    """Read a JSON report file (`--format json`), or a JSONL one (`--format jsonl`),
+    of at most the report cap (`postaudit.safeio`)."""
+    from postaudit.safeio import InputError, read_text_bounded
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_bounded(path, path)
+    except InputError as exc:
+        raise ReportError(str(exc)) from None
     except FileNotFoundError:
         raise ReportError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
