@@ -5,7 +5,6 @@ never requested."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 import zlib
 
@@ -40,9 +39,7 @@ REFUSED_DTD = (
 
 def test_gzip_bomb_sitemap_is_refused(fault: FaultServer) -> None:
     url = fault.page("/sitemap.xml.gz", sitemap_bomb(300), content_type="application/gzip")
-    started = time.monotonic()
     run = run_cli("sitemap", url, "--format", "json")
-    assert time.monotonic() - started < 20
     assert run.code == 2 and run.stdout == ""
     assert run.stderr == (
         f"postaudit: error: cannot read sitemap {url}: sitemap inflates to more than 50 MB "
