@@ -203,6 +203,49 @@ def test_complete_open_graph_needs_no_twitter_tags() -> None:
     assert hits("S701", doc(OG)) == []
 
 
+def test_one_finding_for_one_open_graph_fix() -> None:
+    # no Open Graph at all: S701 names X's missing card too, S707 does not repeat it
+    (hit,) = hits("S701", doc())
+    assert "X shows no card" in hit.message
+    assert hits("S707", doc()) == [] and hits("S702", doc()) == []
+    # a twitter:card means X has its card: S701 does not speak for X
+    card = '<meta name="twitter:card" content="summary">'
+    (hit,) = hits("S701", doc(card))
+    assert "X shows no card" not in hit.message
+    # og:type and og:title there, og:description missing and no twitter:card: one
+    # finding (S707, the warning) that names both consequences, not S702 as well
+    head = OG.replace('<meta property="og:description" content="About the post">', "")
+    (hit,) = hits("S707", doc(head))
+    assert "no card on X" in hit.message and "title only" in hit.message
+    assert hits("S702", doc(head)) == [] and hits("S701", doc(head)) == []
+    # with a twitter:card, the missing description is S702's alone
+    assert len(hits("S702", doc(head + card))) == 1 and hits("S707", doc(head + card)) == []
+    # og:type missing as well: S701 (with X) and S702 (the description), no S707
+    no_type = head.replace('<meta property="og:type" content="article">', "")
+    assert "X shows no card" in hits("S701", doc(no_type))[0].message
+    assert len(hits("S702", doc(no_type))) == 1 and hits("S707", doc(no_type)) == []
+
+
+def test_article_url_and_main_entity_with_one_address_are_one_finding() -> None:
+    def article(url: str, main: str) -> str:
+        return ld(
+            {
+                "@context": "https://schema.org",
+                "@type": "BlogPosting",
+                "headline": "Post",
+                "url": url,
+                "mainEntityOfPage": {"@type": "WebPage", "@id": main},
+            }
+        )
+
+    local = "http://localhost:4000/blog/post/"
+    (hit,) = hits("S720", doc(article(local, local)), url="_site/blog/post/index.html")
+    assert "url and mainEntityOfPage" in hit.message and "development address" in hit.message
+    other = "https://example.com/"
+    found = hits("S720", doc(article(local, other)), url="_site/blog/post/index.html")
+    assert sorted(h.message.split(" ")[2] for h in found) == ["mainEntityOfPage", "url"]
+
+
 def test_featured_image_above_the_article_is_not_a_logo() -> None:
     # Casper and many themes put the feature image outside the article text
     og = OG.replace("blog/post/cover.jpg", "content/images/cover.jpg")
@@ -221,6 +264,8 @@ def test_featured_image_above_the_article_is_not_a_logo() -> None:
     logo = html.replace('content/images/cover.jpg">', 'content/images/brand.png">', 1)
     (hit,) = hits("S704", logo)
     assert "brand.png" in hit.message and "diagram.png" in hit.message
+    # the post's image is named by its file, not the address it resolves to
+    assert "/content/images/diagram.png" not in hit.message
 
 
 def test_og_url_matches_despite_index_html_and_case() -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from postaudit.model import Category, Hit, Severity
 from postaudit.page import Image, Page
+from postaudit.rules.alt_text import short_src
 from postaudit.rules.base import Options, rule
 from postaudit.rules.headings import is_redirect_stub
 
@@ -252,6 +253,22 @@ def content_images(page: Page) -> list[Image]:
 # --------------------------------------------------------------------------- Open Graph
 
 _OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")
+#: What X falls back on for a summary card when there is no `twitter:card`.
+_X_FALLBACK = ("og:type", "og:title", "og:description")
+
+
+def _x_fallback_missing(page: Page) -> list[str]:
+    """The Open Graph tags X would fall back on that are missing, when the page has no
+    `twitter:card` ([] when it has one, or when the fallback is complete)."""
+    if meta_value(page, "twitter:card") is not None:
+        return []
+    return [key for key in _X_FALLBACK if not meta_value(page, key)]
+
+
+def _x_left_to_s707(page: Page) -> bool:
+    """X's card fails for want of og:description alone (og:type and og:title are there,
+    so S701 does not speak for X): S707 reports it, and S702 leaves it to S707."""
+    return _x_fallback_missing(page) == ["og:description"]
 
 
 @rule(
@@ -271,6 +288,9 @@ def og_missing(page: Page, options: Options) -> Iterator[Hit]:
     them; without og:image the card has no picture (or one the scraper picked), and
     without og:url shares of the same post under different URLs are counted apart.
     X's own `twitter:*` tags do not help these sites, so they are not counted here.
+    When og:title or og:type is missing and there is no `twitter:card` either, the
+    message adds that X shows no card: that is the same fix, so S707 does not report
+    it again.
 
     Fails: <meta property="og:title" content="Post"> (no og:type, og:image, og:url)
     Passes: <meta property="og:title" ...> <meta property="og:type" content="article">
@@ -279,8 +299,13 @@ def og_missing(page: Page, options: Options) -> Iterator[Hit]:
     missing = [key for key in _OG_REQUIRED if not meta_value(page, key)]
     if missing:
         topic = "image" if missing == ["og:image"] else "og"
+        x_card = (
+            ", and with no twitter:card either X shows no card"
+            if {"og:title", "og:type"} & set(missing) and _x_fallback_missing(page)
+            else ""
+        )
         yield Hit(
-            f"no {', '.join(missing)}: share cards are built from these{hint(page, topic)}",
+            f"no {', '.join(missing)}: share cards are built from these{x_card}{hint(page, topic)}",
             page.locate("head"),
             key="og-missing",
         )
@@ -294,7 +319,9 @@ def og_missing(page: Page, options: Options) -> Iterator[Hit]:
     fix='add <meta property="og:description" content="..."> (the post\'s summary)',
     severity=Severity.INFO,
     applies=lambda page, options: (
-        applies_to_page(page, options) and bool(meta_value(page, "og:title"))
+        applies_to_page(page, options)
+        and bool(meta_value(page, "og:title"))
+        and not _x_left_to_s707(page)
     ),
 )
 def og_description_missing(page: Page, options: Options) -> Iterator[Hit]:
@@ -303,7 +330,9 @@ def og_description_missing(page: Page, options: Options) -> Iterator[Hit]:
     The protocol makes it optional and some sites fall back to the meta description,
     but X needs og:description (or twitter:description) to render a card without a
     `twitter:card` tag, and LinkedIn and messengers show it under the title. Pages
-    without any Open Graph are reported by S701 instead.
+    without any Open Graph are reported by S701 instead, and a page whose X card
+    fails for want of og:description alone (no twitter:card) by S707, which names
+    both consequences.
 
     Fails: <meta property="og:title" content="Post"> (and no og:description)
     Passes: <meta property="og:description" content="What the post is about">
@@ -428,7 +457,7 @@ def og_image_logo(page: Page, options: Options) -> Iterator[Hit]:
         first = content_images(page)[0]
         yield Hit(
             f"og:image {name or url!r} looks like the site logo, while the post has "
-            f"{len(own)} image(s) of its own (first: {(first.src or '')[:100]})"
+            f"{len(own)} image(s) of its own (first: {short_src(first)})"
             f"{hint(page, 'image')}",
             page.locate("og:image"),
             key="og:image",
@@ -451,8 +480,10 @@ def og_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
 
     Facebook and LinkedIn count shares and cache the card under og:url: one that
     differs from the canonical splits the counts, and one on a development address
-    (localhost, 0.0.0.0) makes the card link to a machine nobody can reach. Scheme
-    and host case, the fragment and a trailing slash are not counted as differences.
+    (localhost, 0.0.0.0) makes the card link to a machine nobody can reach. A
+    relative og:url is not an address at all to a scraper (the protocol asks for a
+    full URL, as for og:image). Scheme and host case, the fragment and a trailing
+    slash are not counted as differences.
 
     Fails: <link rel="canonical" href="https://example.com/post/">
            <meta property="og:url" content="http://0.0.0.0:4000/post/">
@@ -463,6 +494,14 @@ def og_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
     if dev_address(page, url):
         yield Hit(
             f"og:url {url[:120]!r} is a development address{hint(page, 'url')}",
+            where,
+            key="og:url",
+        )
+        return
+    if not url.strip().lower().startswith(("http://", "https://")):
+        yield Hit(
+            f"og:url {url[:120]!r} is not an absolute URL: scrapers need the full https:// "
+            f"address{hint(page, 'url')}",
             where,
             key="og:url",
         )
@@ -524,9 +563,12 @@ def twitter_card_missing(page: Page, options: Options) -> Iterator[Hit]:
     X's markup reference: without `twitter:card`, a summary card may still be rendered
     when og:type, og:title and og:description are all there; twitter:title,
     twitter:description and twitter:image fall back to their og: twins. So only a
-    page with neither is reported, and a card type X does not know.
+    page with neither is reported, and a card type X does not know. When og:title or
+    og:type is missing too, S701 reports it and says X shows no card: one fix, one
+    finding, so this rule speaks only when og:description is all X lacks.
 
-    Fails: <meta property="og:title" content="Post"> (no twitter:card, no og:description)
+    Fails: <meta property="og:type" content="article"> <meta property="og:title"
+           content="Post"> (no twitter:card, no og:description)
     Passes: <meta name="twitter:card" content="summary_large_image">
     Passes: <meta property="og:type" ...> <meta property="og:title" ...>
             <meta property="og:description" ...>
@@ -541,11 +583,11 @@ def twitter_card_missing(page: Page, options: Options) -> Iterator[Hit]:
                 key="twitter:card",
             )
         return
-    missing = [k for k in ("og:type", "og:title", "og:description") if not meta_value(page, k)]
-    if missing:
+    if _x_left_to_s707(page):
         yield Hit(
-            f"no twitter:card, and no {', '.join(missing)} for X to fall back on: links to "
-            f"this page show no card on X{hint(page, 'og')}",
+            "no twitter:card, and no og:description for X to fall back on: links to "
+            "this page show no card on X, and other share cards a title only"
+            f"{hint(page, 'og')}",
             page.locate("head"),
             key="twitter:card",
         )

@@ -48,7 +48,7 @@ def _unsized(page: Page) -> tuple[list[Image], int]:
     category=Category.APPEARANCE,
     title="Content images have width and height",
     fix='add width="..." height="..." (the image\'s pixel size) to the <img>',
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
     applies=lambda page, options: applies_to_page(page, options) and _unsized(page)[1] > 0,
 )
 def img_unsized(page: Page, options: Options) -> Iterator[Hit]:
@@ -61,6 +61,12 @@ def img_unsized(page: Page, options: Options) -> Iterator[Hit]:
     the attributes set. Icons (32 px or less), SVGs, data: URIs, images positioned
     absolute or fixed and WordPress emoji are left out. Scored as the share of sized
     images.
+
+    An info, not a warning: the shift is real but small next to a broken card or
+    invalid data, and Lighthouse lists unsized images as a diagnostic, not a failed
+    audit. Markdown writes no image sizes, so a post of screenshots reports every
+    one: a finding per image (as the alt-text rules do), so that an ignore or a
+    baseline can name one image and a newly added one shows up as new.
 
     Fails: <article><img src="/photo.jpg" alt="The harbour"></article>
     Passes: <article><img src="/photo.jpg" alt="The harbour" width="1200" height="800"></article>

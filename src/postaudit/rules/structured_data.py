@@ -543,6 +543,9 @@ def article_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
         and page.final_url.startswith(("http://", "https://"))
     ):
         target = page.final_url
+    # (problem, url) -> the properties that have it: url and mainEntityOfPage with the
+    # same wrong address are one fix, reported once
+    problems: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for key in ("url", "mainEntityOfPage"):
         value = art.node.get(key)
         if isinstance(value, dict):
@@ -550,18 +553,20 @@ def article_url_mismatch(page: Page, options: Options) -> Iterator[Hit]:
         for url in _urls_of(value)[:1]:
             full = absolute(page, url)
             if dev_address(page, full):
-                yield Hit(
-                    f"the {art.type} {key} {url[:100]!r} is a development address"
-                    f"{hint(page, 'url')}",
-                    art.location(),
-                    key=key,
-                )
+                problems.setdefault(("dev", full), (url, []))[1].append(key)
             elif target and not is_local(target) and not same_url(full, target):
-                yield Hit(
-                    f"the {art.type} {key} {url[:100]!r} is not this page ({target[:100]!r})",
-                    art.location(),
-                    key=key,
-                )
+                problems.setdefault(("other", full), (url, []))[1].append(key)
+    for (problem, _full), (url, keys) in problems.items():
+        verb = "are" if len(keys) > 1 else "is"
+        if problem == "dev":
+            what = f"{url[:100]!r} {verb} a development address{hint(page, 'url')}"
+        else:
+            what = f"{url[:100]!r} {verb} not this page ({(target or '')[:100]!r})"
+        yield Hit(
+            f"the {art.type} {' and '.join(keys)} {what}",
+            art.location(),
+            key=keys[0],
+        )
 
 
 RULES = (
