@@ -484,3 +484,31 @@ def test_a_lazy_location_equals_the_location_it_works_out_to() -> None:
     assert {h1.location: "h1"}[block.location] == "h1"
     assert Location("a", 1, "x", frozenset({"A101"})) == Location("a", 1, "x")
     assert Location("a", 1, "x") != Location("a", 2, "x")
+
+
+#: A theme that leaves a hidden summary paragraph open before the article (Zola tabi writes
+#: `<p class=p-summary hidden>` straight before `<section>`): a browser closes the <p> at
+#: <section>; libxml2 would keep the article inside the hidden paragraph.
+OPEN_HIDDEN_P = """<!doctype html><html lang="en"><head><title>An open summary</title></head>
+<body><main><article>
+<h1>Potting a fern</h1>
+<p class="p-summary" hidden>A short summary for feeds.
+<section class="body">
+<h2>Soil</h2>
+<p>Ferns like loose soil that stays damp but never wet.</p>
+<img src="fern.jpg">
+</section>
+<nav><a href="/older/">Older</a></nav>
+</article></main></body></html>
+"""
+
+
+def test_block_content_closes_an_open_paragraph_as_a_browser_does() -> None:
+    page = parse_page(OPEN_HIDDEN_P, "https://example.com/fern/")
+    assert [h.text for h in page.headings] == ["Potting a fern", "Soil"]
+    (image,) = page.images
+    assert not image.aria_hidden and image.in_article
+    assert image.location.line == 8, "source lines are unchanged"
+    hidden = {b.text.split(".")[0]: b.hidden for b in page.blocks}
+    assert hidden["Ferns like loose soil that stays damp but never wet"] is False
+    assert hidden["A short summary for feeds"] is True, "the <p> itself stays hidden"

@@ -1408,6 +1408,37 @@ _LINE_TAGS = (
 )
 
 
+#: Start tags that close an open <p> in HTML5 (the spec's "close a p element"). libxml2's
+#: HTML parser knows the HTML 4 ones but not section, article, aside, nav, header,
+#: footer, main, figure, details, dialog, ...: it leaves them inside the <p>, so a
+#: `<p hidden>` left open by a theme would hide the whole article after it.
+_CLOSES_P = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "details", "dialog", "div", "dl",
+        "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "hr",
+        "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul", *HEADING_TAGS,
+    }
+)  # fmt: skip
+
+
+def close_paragraphs(paragraphs: Iterable[Tag]) -> bool:
+    """Move block content out of each `<p>` that holds it, as a browser's parser does:
+    the block and everything after it inside the `<p>` become the paragraph's following
+    siblings (document order unchanged). True when the tree changed."""
+    changed = False
+    for p in list(paragraphs):
+        kids = p.contents
+        cut = next(
+            (i for i, n in enumerate(kids) if isinstance(n, Tag) and n.name in _CLOSES_P), None
+        )
+        if cut is None:
+            continue
+        for node in reversed([n.extract() for n in list(kids[cut:])]):
+            p.insert_after(node)
+        changed = True
+    return changed
+
+
 def parse_page(
     html: str,
     url: str,
@@ -1424,6 +1455,8 @@ def parse_page(
     final = final_url or url
     soup = BeautifulSoup(html, "lxml")
     index = TagIndex(soup)
+    if close_paragraphs(index.named("p")):
+        index = TagIndex(soup)
     lines = SourceLines(html, _LINE_TAGS)
     lines.bind(index)
     scope = find_scope(soup, content_selector, tags=index.all)
