@@ -69,6 +69,7 @@ def test_every_theme_fixture_is_covered() -> None:
         "eleventy-base-blog",
         "gatsby-starter-blog",
         "zola-tabi",
+        "mkdocs-material",
     ):
         assert theme in names
 
