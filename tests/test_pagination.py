@@ -60,9 +60,21 @@ def test_every_theme_fixture_is_covered() -> None:
         "minimal-mistakes",
         "hugo-even",
         "landscape",
+        "jekyll-chirpy",
+        "jekyll-chirpy-prompt",
+        "hexo-butterfly",
+        "hugo-papermod",
+        "docusaurus-blog",
+        "vitepress",
+        "eleventy-base-blog",
+        "gatsby-starter-blog",
+        "zola-tabi",
+        "mkdocs-material",
     ):
         assert theme in names
 
+
+CHIRPY = "chirpy .post-navigation a.btn"
 
 #: What each real page of fixtures/corpus matches: (prev markup, next markup, disabled).
 CORPUS_EXPECTED: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
@@ -135,13 +147,13 @@ CORPUS_EXPECTED: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {
     "hugo-gokarna_scorpiosec_htb-boardlight.html": ("generic .prev-post", "generic .next-post", ()),
     # PaperMod with ShowPostNavLinks off: no prev/next block.
     "hugo-papermod_binjang_starting-dev-blog.html": (None, None, ()),
-    # Chirpy: nav.post-navigation > a.btn (aria-label "이전 글" / prompt "Bisherige") and a
-    # disabled div.btn for the missing side. Not recognised yet: see CORPUS_MISSED.
-    "jekyll-chirpy_eltako_access-point.html": (None, None, ()),
-    "jekyll-chirpy_eltako_alarm-beispiel.html": (None, None, ()),
-    "jekyll-chirpy_jhhan87_auth-header-not-found.html": (None, None, ()),
-    "jekyll-chirpy_jhhan87_jekyll-management.html": (None, None, ()),
-    "jekyll-chirpy_jhhan87_out-of-memory-error.html": (None, None, ()),
+    # Chirpy: nav.post-navigation > a.btn (aria-label "이전 글" / prompt "Bisherige"), the
+    # previous one first, and a disabled div.btn in the missing side's place.
+    "jekyll-chirpy_eltako_access-point.html": (CHIRPY, CHIRPY, ()),
+    "jekyll-chirpy_eltako_alarm-beispiel.html": (CHIRPY, CHIRPY, ()),
+    "jekyll-chirpy_jhhan87_auth-header-not-found.html": (CHIRPY, None, ("next",)),
+    "jekyll-chirpy_jhhan87_jekyll-management.html": (None, CHIRPY, ("prev",)),
+    "jekyll-chirpy_jhhan87_out-of-memory-error.html": (CHIRPY, CHIRPY, ()),
     # minima (single post): no prev/next block.
     "jekyll-minima_3liasp_intro.html": (None, None, ()),
     # MkDocs Material blog: only <link rel=prev|next> in <head>; the footer has no links.
@@ -167,16 +179,6 @@ CORPUS_HEAD_LINKS = {
     "mkdocs-material_apurvamisra_seo-in-the-age-of-ai.html",
 }
 
-#: Real prev/next markup the detector does not recognise yet (page -> (selector, sides)).
-#: The test checks the markup is there, so a fix shows up as a failure to update.
-CORPUS_MISSED: dict[str, tuple[str, int]] = {
-    "jekyll-chirpy_eltako_access-point.html": (".post-navigation a.btn", 2),
-    "jekyll-chirpy_eltako_alarm-beispiel.html": (".post-navigation a.btn", 2),
-    "jekyll-chirpy_jhhan87_auth-header-not-found.html": (".post-navigation a.btn", 1),
-    "jekyll-chirpy_jhhan87_jekyll-management.html": (".post-navigation a.btn", 1),
-    "jekyll-chirpy_jhhan87_out-of-memory-error.html": (".post-navigation a.btn", 2),
-}
-
 
 def corpus_pages() -> list[Path]:
     return sorted(CORPUS.glob("*.html"))
@@ -192,19 +194,6 @@ def test_corpus_markup(path: Path) -> None:
     assert (got.next.markup if got.next else None) == nxt
     assert got.disabled == disabled
     assert bool(got.head_links) == (path.name in CORPUS_HEAD_LINKS)
-
-
-@pytest.mark.parametrize("name", sorted(CORPUS_MISSED))
-def test_corpus_markup_not_recognised_yet(name: str) -> None:
-    """Chirpy's `.post-navigation` buttons are real prev/next links the detector misses."""
-    from bs4 import BeautifulSoup
-
-    selector, count = CORPUS_MISSED[name]
-    text, _, _ = decode_html((CORPUS / name).read_bytes())
-    links = BeautifulSoup(text, "lxml").select(selector)
-    assert len(links) == count and all(a.get("href") for a in links)
-    got = pagination(text, "https://example.com/some/post/")
-    assert not got.found, "recognised now: move the page's expectation into CORPUS_EXPECTED"
 
 
 def test_corpus_directions_and_titles() -> None:
@@ -226,6 +215,22 @@ def test_corpus_directions_and_titles() -> None:
     land = load("jekyll-landscape_briangenisio_rise-of-the-nodebots.html")
     assert land.prev is not None
     assert land.prev.title == "Bootstrapping your Arduino with Firmata and Johnny-Five"
+    # Chirpy: two identical a.btn links, told apart by their place
+    chirpy = load("jekyll-chirpy_jhhan87_out-of-memory-error.html")
+    assert chirpy.prev is not None and chirpy.next is not None
+    assert chirpy.prev.href == "/posts/stream-portfolio-management/"
+    assert chirpy.prev.title == "Jekyll 간편하게 관리할 수 있는 방법들"
+    assert chirpy.prev.direction == "older"
+    assert chirpy.next.href == "/posts/auth-header-not-found-error/"
+    assert chirpy.next.title == "auth header not found"
+    # Butterfly: the post title, not "cover of previous post 上一篇 ..."
+    butterfly = load("hexo-butterfly_3em0_about-new-blog.html")
+    assert butterfly.prev is not None and butterfly.prev.title == "Dem0のdiary"
+    assert butterfly.next is not None and butterfly.next.title == "MRCTF-java部分"
+    # tabi: the title is the paragraph aria-describedby names
+    tabi = load("zola-tabi_ogobrecht_d3js-force-network-chart.html")
+    assert tabi.prev is not None
+    assert tabi.prev.title == "Double click on APEX report row opens first link target"
 
 
 def test_in_sentence_and_widget_links_are_not_pagination() -> None:
@@ -293,3 +298,44 @@ def test_classification_kept_across_pages_gives_the_same_answers() -> None:
         f.pagination for f, p in zip(first, pages, strict=True) if "minimalmistakes" in p.name
     ]
     assert any(pg.prev and pg.next and pg.prev.markup == pg.next.markup for pg in pagers)
+
+
+def test_docusaurus_v2_items_and_label_only_blocks() -> None:
+    """Docusaurus v2 wraps plain `a.pagination-nav__link`s in `.pagination-nav__item`
+    (`--next` for the second); the `«` in the label is not part of the title."""
+    html = (
+        '<html><body><nav class="pagination-nav"><div class="pagination-nav__item">'
+        '<a class="pagination-nav__link" href="/blog/newer"><div class="pagination-nav__sublabel">'
+        'Newer Post</div><div class="pagination-nav__label">&laquo; Spring cleaning</div></a></div>'
+        '<div class="pagination-nav__item pagination-nav__item--next">'
+        '<a class="pagination-nav__link" href="/blog/older"><div class="pagination-nav__sublabel">'
+        'Older Post</div><div class="pagination-nav__label">Winter notes &raquo;</div></a></div>'
+        "</nav></body></html>"
+    )
+    got = pagination(html)
+    assert got.prev is not None and got.prev.markup == "docusaurus .pagination-nav__item a"
+    assert got.prev.href == "/blog/newer" and got.prev.title == "Spring cleaning"
+    assert got.next is not None and got.next.href == "/blog/older"
+    assert got.next.title == "Winter notes"
+
+
+def test_a_cover_alt_is_the_title_only_without_text() -> None:
+    html = (
+        '<html><body><nav class="post-pager">'
+        '<a class="prev-post" href="/a"><img src="/c.png" alt="cover of previous post">'
+        "<span>Previous</span><span>Quiet mornings</span></a>"
+        '<a class="next-post" href="/b"><img src="/d.png" alt="Loud evenings"></a>'
+        "</nav></body></html>"
+    )
+    got = pagination(html)
+    assert got.prev is not None and got.prev.title == "Quiet mornings"
+    assert got.next is not None and got.next.title == "Loud evenings"
+
+
+def test_chirpy_needs_its_two_buttons() -> None:
+    """A lone `.btn` in a `.post-navigation` block gives no side by place."""
+    html = (
+        '<html><body><div class="post-navigation">'
+        '<a class="btn" href="/somewhere"><p>Somewhere</p></a></div></body></html>'
+    )
+    assert not pagination(html).found

@@ -16,6 +16,13 @@ minimal-mistakes .pagination--pager Jekyll Minimal Mistakes (side from the text)
 hugo-even .post-nav a.prev/a.next   Hugo theme even
 landscape #article-nav-...          Hexo/Jekyll "landscape" `#article-nav-newer/-older`
 ghost .read-next-story              Ghost Casper 1.x `a.read-next-story(.prev)`
+chirpy .post-navigation a.btn       Jekyll Chirpy `.post-navigation > a.btn` (side from
+                                    the button's place: first previous, second next)
+eleventy .links-nextprev-...        eleventy-base-blog `li.links-nextprev-prev/-next > a`
+docusaurus .pagination-nav__...     Docusaurus `a.pagination-nav__link--prev/--next`
+                                    (and v2's `.pagination-nav__item(--next) > a`)
+vitepress .pager-link.prev/.next    VitePress `VPDocFooter` `a.pager-link.prev/.next`
+papermod .paginav a.prev/a.next     Hugo PaperMod (its prev is the newer post)
 a[rel=prev] / a[rel=next]           any other link marked with rel
 generic .<class>                    class/id words prev/previous/next/older/newer on the
                                     link or its parents inside a nav/pagination block
@@ -36,7 +43,14 @@ Hexo NexT's rel="next" is the OLDER post, WordPress's previous is the older one.
 
 Disabled links (Minimal Mistakes' `<a href="#" class="disabled">Next</a>` on the newest
 post, `aria-disabled`, empty or `#` hrefs) are not links: their side is listed in
-`disabled` and never checked or reported as a self link.
+`disabled` and never checked or reported as a self link. Chirpy writes its missing side
+as a `<div class="btn ... disabled">` (older releases a `<span>`) in the link's place;
+that side is listed in `disabled` too.
+
+Titles. A theme's title element (`.prev_info`, `.pagination-nav__label`, ...) or a
+heading names the target; else the link's text without its label chunks ("上一篇",
+"Previous page") and, when the link has text, without its images' alt ("cover of
+previous post" is Butterfly's, not the post's title).
 """
 
 from __future__ import annotations
@@ -152,6 +166,7 @@ _WIDGET_WORDS = frozenset(
 _PREV_LABELS = (
     "previous article",
     "previous entry",
+    "previous page",
     "previous post",
     "previous story",
     "older entries",
@@ -159,6 +174,7 @@ _PREV_LABELS = (
     "older post",
     "previous",
     "older",
+    "prev page",
     "prev",
     "anterior",
     "précédent",
@@ -178,6 +194,7 @@ _NEXT_LABELS = (
     "newer post",
     "next article",
     "next entry",
+    "next page",
     "next post",
     "next story",
     "newer",
@@ -209,6 +226,9 @@ _TITLE_CLASSES = (
     "read-next-title",
     "post-card-title",
     "nav-default",
+    "prev_info",  # Hexo Butterfly layout/includes/pagination.pug
+    "next_info",
+    "pagination-nav__label",  # Docusaurus theme-classic PaginatorNavLink
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _DISABLED_HREFS = frozenset(
@@ -224,6 +244,9 @@ class _Match:
     side: str
     markup: str
     direction: str | None
+    #: The side comes from the link's place among its siblings, so the answer is not
+    #: kept for other links with the same markup (`_classify_known`).
+    positional: bool = False
 
 
 def _classes(tag: Tag) -> list[str]:
@@ -440,7 +463,7 @@ def _classify_known(a: Tag, text: Callable[[], str], memo: _Memo) -> _Match | No
         return text()
 
     match = _classify(a, reading, memo)
-    if not read:
+    if not read and not (match is not None and match.positional):
         if len(_CLASSIFIED) >= _CLASSIFIED_LIMIT:
             _CLASSIFIED.clear()
         _CLASSIFIED[key] = match
@@ -503,15 +526,65 @@ def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Ma
         if "prev" in own:
             return _Match(7, "prev", "ghost .read-next-story.prev", "older")
         return _Match(7, "next", "ghost .read-next-story", "newer")
+    # Jekyll Chirpy _includes/post-nav.html: .post-navigation > a.btn, previous first;
+    # Jekyll's page.previous is the older post
+    if "btn" in own and parents and "post-navigation" in parent_classes[0]:
+        placed = _chirpy_side(a, memo)
+        if placed is not None:
+            direction = "older" if placed == "prev" else "newer"
+            return _Match(8, placed, "chirpy .post-navigation a.btn", direction, positional=True)
+    # eleventy-base-blog _includes/layouts/post.njk: li.links-nextprev-prev > a (the
+    # label is outside the link); previousPost is the older one
+    if parents:
+        for side, age in (("prev", "older"), ("next", "newer")):
+            if f"links-nextprev-{side}" in parent_classes[0]:
+                return _Match(9, side, f"eleventy .links-nextprev-{side}", age)
+    # Docusaurus theme-classic PaginatorNavLink: a.pagination-nav__link--prev/--next;
+    # v2 wrapped each link in .pagination-nav__item(--next)
+    if "pagination-nav__link" in own:
+        for side in SIDES:
+            if f"pagination-nav__link--{side}" in own:
+                return _Match(10, side, f"docusaurus .pagination-nav__link--{side}", None)
+        if parents and "pagination-nav__item" in parent_classes[0]:
+            side = "next" if "pagination-nav__item--next" in parent_classes[0] else "prev"
+            return _Match(10, side, "docusaurus .pagination-nav__item a", None)
+    # VitePress VPDocFooter.vue: a.pager-link.prev / a.pager-link.next
+    if "pager-link" in own:
+        for side in SIDES:
+            if side in own:
+                return _Match(11, side, f"vitepress .pager-link.{side}", None)
+    # Hugo PaperMod layouts/partials/post_nav_links.html: nav.paginav > a.prev is
+    # $pages.Next (the newer post), a.next the older one
+    if parents and "paginav" in parent_classes[0]:
+        for side, age in (("prev", "newer"), ("next", "older")):
+            if side in own:
+                return _Match(12, side, f"papermod .paginav a.{side}", age)
     # Any other rel=prev/next
     rel_side = _rel_side(a)
     if rel_side:
-        return _Match(8, rel_side, f"a[rel={rel_side}]", None)
+        return _Match(13, rel_side, f"a[rel={rel_side}]", None)
     # Generic class/id words inside a navigation block
     generic = _generic(a, own, el_id, parents, parent_classes, memo)
     if generic:
         return generic
     return None
+
+
+def _chirpy_buttons(block: Tag, memo: _Memo) -> list[Tag]:
+    """The `.btn` children of Chirpy's `.post-navigation`, links and disabled ones."""
+    return [c for c in block.children if isinstance(c, Tag) and "btn" in memo.classes(c)]
+
+
+def _chirpy_side(a: Tag, memo: _Memo) -> str | None:
+    """Chirpy writes the previous button first and the next one second (a disabled
+    `div`/`span` stands in for a missing side), so the place gives the side."""
+    parent = a.parent
+    if not isinstance(parent, Tag):
+        return None
+    buttons = _chirpy_buttons(parent, memo)
+    if len(buttons) != 2:
+        return None
+    return "prev" if buttons[0] is a else "next" if buttons[1] is a else None
 
 
 def _token_side(values: Iterable[str]) -> str | None:
@@ -558,7 +631,7 @@ def _generic(
         postish = bool(wordset & _POSTISH) or bool(wordset & _NAV_WORDS)
         if postish or any(memo.nav(p) for p in parents):
             shown = f"#{value}" if value == el_id else f".{value}"
-            return _Match(9, side, f"generic {shown}", direction)
+            return _Match(14, side, f"generic {shown}", direction)
     return None
 
 
@@ -589,24 +662,45 @@ def _strip_marked_label(text: str) -> str:
     return out.strip(_ARROWS + " \t")
 
 
+#: Elements whose children are chunks of their own when they hold block elements
+#: (Butterfly's `div.pagination-info > div.label + div.prev_info`).
+_BLOCKS = frozenset({"div", "p", "section", "header", "footer", "figure", "figcaption"})
+
+
 def _chunks(a: Tag, text_of: TextOf) -> list[str]:
-    """The link's visible text split by its child elements ("Previous" | "Title")."""
+    """The link's visible text split by its child elements ("Previous" | "Title"), and
+    by the children of a block that holds blocks. Images' alt texts are the chunks only
+    when the link has no text (a cover's alt is not the target's title)."""
     from postaudit.page import is_hidden  # page imports this module
 
     out: list[str] = []
-    for child in a.children:
-        if isinstance(child, Comment):
-            continue
-        if isinstance(child, NavigableString):
-            out.append(" ".join(str(child).split()))
-        elif isinstance(child, Tag) and not is_hidden(child):
-            out.append(text_of(child) if child.name != "img" else (_attr(child, "alt") or ""))
-    return [c for c in out if c]
+    alts: list[str] = []
+
+    def walk(el: Tag) -> None:
+        for child in el.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                out.append(" ".join(str(child).split()))
+            elif isinstance(child, Tag) and not is_hidden(child):
+                if child.name == "img":
+                    alts.append(" ".join((_attr(child, "alt") or "").split()))
+                elif child.name in _BLOCKS and any(
+                    isinstance(c, Tag) and c.name in _BLOCKS for c in child.children
+                ):
+                    walk(child)
+                else:
+                    out.append(text_of(child))
+
+    walk(a)
+    return [c for c in out if c] or [c for c in alts if c]
 
 
-def _title_of(a: Tag, text: str, text_of: TextOf) -> str | None:
+def _title_of(a: Tag, text: str, text_of: TextOf, soup: BeautifulSoup | None = None) -> str | None:
     """The target's title as the link shows it: a theme's title element, a heading,
-    the text without its previous/next labels, else the title attribute."""
+    the text without its previous/next labels, the element `aria-describedby` names
+    (Zola tabi's `<a aria-describedby="left_title">← Prev</a><p id="left_title">`),
+    else the title attribute."""
     # one walk of the link's elements instead of a bs4 `find` (and its filter) per class
     inside = [d for d in a.descendants if isinstance(d, Tag)]
     classes = [d.get_attribute_list("class") for d in inside]
@@ -625,6 +719,15 @@ def _title_of(a: Tag, text: str, text_of: TextOf) -> str | None:
     title = _strip_marked_label(" ".join(kept)) if kept else ""
     if title:
         return title
+    described = (_attr(a, "aria-describedby") or "").split()
+    if soup is not None and described:
+        # read as written: tabi hides the paragraph from screen readers (aria-hidden)
+        # because the link already points at it
+        found = soup.find(id=described[0])
+        if isinstance(found, Tag):
+            title = " ".join(found.get_text(" ").split())
+            if title:
+                return title
     attr_title = " ".join((_attr(a, "title") or "").split())
     return attr_title or None
 
@@ -731,6 +834,11 @@ def find_pagination(
         if match.rank < best_rank:
             best.clear()
             best_rank = match.rank
+        if match.positional and isinstance(a.parent, Tag):
+            # Chirpy's missing side is a disabled button, not a link
+            for side, button in zip(SIDES, _chirpy_buttons(a.parent, memo), strict=False):
+                if "disabled" in memo.classes(button) and button.name != "a":
+                    disabled_by_rank.setdefault(match.rank, set()).add(side)
         best.setdefault(match.side, (match, a, href, lazy_text()))
     sides: dict[str, PagerLink] = {}
     for side, (match, a, href, text) in best.items():
@@ -738,7 +846,7 @@ def find_pagination(
             side=side,
             href=href,
             url=resolve(href),
-            title=_title_of(a, text, text_of),
+            title=_title_of(a, text, text_of, soup),
             text=text,
             markup=match.markup,
             direction=match.direction,
@@ -764,7 +872,7 @@ def find_pagination(
                 side=side,
                 href=href,
                 url=resolve(href),
-                title=_title_of(a, shown, text_of),
+                title=_title_of(a, shown, text_of, soup),
                 text=shown,
                 markup=f"text {_label_shown(shown, label)!r}",
                 direction=_time_of(label),

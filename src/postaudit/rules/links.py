@@ -383,8 +383,9 @@ def pagination_missing(page: Page, options: Options) -> Iterator[Hit]:
     rule applies to pages with at least `min_words` article words and a sign of being
     a post (og:type=article, article:published_time, JSON-LD BlogPosting or Article,
     or a blog engine's article container). The links are recognised in the markup of
-    Squarespace, WordPress, Ghost, Hexo, Jekyll and Hugo themes, by rel=prev/next, and
-    by their text ("Previous", "Next", "Older", "Newer", "«", "»").
+    Squarespace, WordPress, Ghost, Hexo, Jekyll (Chirpy and Minimal Mistakes among
+    them) and Hugo themes, Docusaurus, VitePress and the Eleventy base blog, by
+    rel=prev/next, and by their text ("Previous", "Next", "Older", "Newer", "«", "»").
 
     Fails: a post whose theme shows no previous/next links
     Passes: <nav class="post-navigation"><div class="nav-previous"><a href="/older">Older</a></div></nav>
