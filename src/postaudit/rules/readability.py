@@ -8,7 +8,12 @@ it), list items that are fragments, tables, bylines, author boxes or alt text
 textstat in the page language (`<html lang>`, overridden by `--lang`; English when
 neither is given), computed offline (`postaudit.syllables`). A language textstat has no
 formulas for is not scored; the readability facts say so (`not_scored`): a note about
-the tool, not a finding (R309 readability-language-unsupported, retired). Thresholds start from
+the tool, not a finding (R309 readability-language-unsupported, retired). Prose that is
+clearly in another language than the one measured in (a French post under a theme's
+`lang="en"`, `postaudit.language`) is not scored either: the formulas (R301-R303) and
+the English-only passive check (R306) do not apply, the facts say why, and
+`html-lang-mismatch` (M614) reports the wrong declaration; the word counts (R304, R305,
+R307, R308) still apply. Thresholds start from
 Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
 loaded only when a rule of this family runs.
 """
@@ -34,12 +39,12 @@ def _measured(page: Page, options: Options) -> Measurement:
 def _has_words(page: Page, options: Options) -> bool:
     """A formula applies from `min_words` words of prose in a supported language."""
     m = _measured(page, options)
-    return m.supported and m.words > 0 and m.words >= int(options.get("min_words", 1))
+    return m.scored and m.words > 0 and m.words >= int(options.get("min_words", 1))
 
 
 def _english(page: Page, options: Options) -> bool:
     m = _measured(page, options)
-    return m.english and m.supported and len(m.sentences) > 0
+    return m.english and m.scored and len(m.sentences) > 0
 
 
 def _english_with_words(page: Page, options: Options) -> bool:
@@ -69,7 +74,7 @@ def _lang_note(m: Measurement) -> str:
     fix="shorten sentences and prefer short, common words; aim for one idea per sentence",
     severity=Severity.WARNING,
     weight=2,
-    defaults={"min_score": 60, "min_words": 100},
+    defaults={"min_score": 60, "min_words": 100, "very_difficult": 30},
     applies=_has_words,
 )
 def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
@@ -80,23 +85,26 @@ def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
     syllables per word; textstat applies the page language's own constants (German,
     Spanish, French, Italian, Dutch, Russian, Hungarian). Yoast's old Flesch check
     rated 60+ good, 30-60 orange and under 30 red; postaudit splits that into this
-    warning and `reading-ease-very-difficult` (R302, an error under 30). A page
-    under 30 fails both: each rule is one threshold, so each can be re-graded or
-    ignored on its own, and the readability score falls further for the harder
-    page.
+    warning and `reading-ease-very-difficult` (R302, under `very_difficult`,
+    default 30). The two are bands of one scale: a page under 30 is reported once,
+    by R302, not by both (one fact, "the prose is hard", one finding); set
+    `very_difficult` to -100 to have R301 report every score under `min_score`.
 
     Like R302 and R303 it applies from `min_words` words of prose (default 100:
     Flesch normed his formula on 100-word samples; on a few lines it swings
     wildly).
 
+    Grade levels (R303) are judged only against a target the user sets, so a hard
+    page is not reported a third time.
+
     Fails: 30-word sentences full of three-syllable terms (FRE 35)
-    Passes: short sentences in everyday words (FRE 65)
-    Options: min_score (60), min_words (100)
+    Passes: short sentences in everyday words (FRE 65); a page under 30 (R302 reports it)
+    Options: min_score (60), min_words (100), very_difficult (30)
     """
     m = _measured(page, options)
     score = m.figures.get("flesch_reading_ease")
     limit = float(options["min_score"])
-    if score is not None and score < limit:
+    if score is not None and float(options["very_difficult"]) <= score < limit:
         yield Hit(
             f"Flesch Reading Ease is {score:.0f}; aim for {limit:g} or more{_lang_note(m)}",
             _article_location(page, m),
@@ -121,10 +129,10 @@ def reading_ease_very_difficult(page: Page, options: Options) -> Iterator[Hit]:
 
     Under 30 is "very difficult", the band of academic papers and legal text
     (Flesch's own scale; Yoast's old check rated it red). See `reading-ease` (R301)
-    for the warning band.
+    for the band above; a page is reported by one of the two, not both.
 
     Fails: an article written in 40-word sentences of technical terms (FRE 20)
-    Passes: an article with FRE 45 (R301 still warns)
+    Passes: an article with FRE 45 (R301 reports it instead)
     Options: min_score (30), min_words (100)
     """
     m = _measured(page, options)
@@ -155,11 +163,19 @@ _GRADE_FORMULAS = {
     title="The article reads at or below the target school grade",
     fix="aim for shorter sentences and fewer long words until the grade reaches the target",
     severity=Severity.WARNING,
-    defaults={"max_grade": 9, "formula": "flesch_kincaid", "min_words": 100},
-    applies=_english_with_words,
+    defaults={"max_grade": 0, "formula": "flesch_kincaid", "min_words": 100},
+    applies=lambda page, options: (
+        float(options.get("max_grade", 0)) > 0 and _english_with_words(page, options)
+    ),
 )
 def grade_level(page: Page, options: Options) -> Iterator[Hit]:
-    """The article's US school grade is at most `max_grade` (default 9).
+    """The article's US school grade is at most `max_grade`: judged only when the
+    project sets one above 0 (`--rule-option grade-level.max_grade=9`, or in the config).
+
+    By default the rule does not apply: a grade level restates what Flesch Reading
+    Ease (R301/R302) already reports ("the prose is hard"), and one problem gets one
+    finding. A grade target is the audience's, and only the editor knows it (grade
+    8-9 for a general audience, higher for a technical one).
 
     `formula` picks the grade: "flesch_kincaid" (default; the one word processors
     show), "consensus" (textstat's text_standard, the rounded agreement of several
@@ -168,9 +184,9 @@ def grade_level(page: Page, options: Options) -> Iterator[Hit]:
     check; grade 9 is the common target for a general audience (plain-language
     guidance asks for grade 8-9).
 
-    Fails: an English article at Flesch-Kincaid grade 12
-    Passes: an English article at grade 8
-    Options: max_grade (9), formula ("flesch_kincaid"), min_words (100)
+    Fails: with max_grade 9, an English article at Flesch-Kincaid grade 12
+    Passes: with max_grade 9, an English article at grade 8; any article when no max_grade is set
+    Options: max_grade (0: not judged), formula ("flesch_kincaid"), min_words (100)
     """
     m = _measured(page, options)
     formula = str(options["formula"])
