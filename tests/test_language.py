@@ -83,7 +83,6 @@ def test_readability_does_not_score_prose_in_another_language() -> None:
     assert hits("R301", html, options=low) == []
     assert hits("R302", html, options={"min_score": 101}) == []
     assert hits("R303", html, options={"max_grade": 1}) == []
-    assert hits("R306", html, options={"max_share": 0}) == []
     facts = readability.facts(page, {"lang": None})["readability"]
     assert facts["prose_lang"] == "fr" and facts["flesch_reading_ease"] is None
     assert facts["passive_voice"] is None

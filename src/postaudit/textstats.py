@@ -142,22 +142,27 @@ class Measurement:
     def long_sentences(self, max_words: int) -> list[Sentence]:
         return [s for s in self.sentences if s.words > max_words]
 
-    def repeated_beginnings(self, min_run: int) -> list[tuple[str, int, int]]:
+    def repeated_beginnings(
+        self, min_run: int, skip_kinds: frozenset[str] = frozenset()
+    ) -> list[tuple[str, int, int]]:
         """(beginning, run length, index of the first sentence) for every run of
-        `min_run`+ consecutive sentences of one section that start the same way."""
+        `min_run`+ consecutive sentences of one section that start the same way.
+        Sentences of blocks of `skip_kinds` start no run and break one."""
         runs: list[tuple[str, int, int]] = []
         i = 0
         sents = self.sentences
+        blocks = self.prose.blocks
+        starts = ["" if blocks[s.block].kind in skip_kinds else s.beginning for s in sents]
         while i < len(sents):
             j = i + 1
             while (
                 j < len(sents)
-                and sents[j].beginning
-                and sents[j].beginning == sents[i].beginning
+                and starts[j]
+                and starts[j] == starts[i]
                 and sents[j].section == sents[i].section
             ):
                 j += 1
-            if sents[i].beginning and j - i >= min_run:
+            if starts[i] and j - i >= min_run:
                 runs.append((sents[i].beginning, j - i, i))
             i = j
         return runs

@@ -123,14 +123,12 @@ def test_long_paragraphs_one_hit_each_with_partial_score() -> None:
     assert hits("R305", article(long), options={"max_words": 160}) == []
 
 
-def test_passive_voice_share() -> None:
+def test_passive_voice_is_a_fact_not_a_rule() -> None:
+    # R306 passive-voice is retired; the share stays in the readability facts
     html = article("The form was sent by the office. We met. It went well. Then we talked.")
-    (msg,) = messages("R306", html)
-    assert msg == (
-        '1 of 4 sentences (25%) are passive; keep it under 10% (first: "The form was sent by '
-        'the office.")'
-    )
-    assert messages("R306", html, max_share=25) == []
+    facts = readability.facts(make_page(html), {"lang": None})["readability"]
+    assert facts["passive_voice"] == {"count": 1, "share": 25.0}
+    assert "R306" not in {r.code for r in readability.RULES}
 
 
 def test_repeated_sentence_starts_reset_at_headings() -> None:
@@ -142,6 +140,21 @@ def test_repeated_sentence_starts_reset_at_headings() -> None:
     )
     assert messages("R307", split) == []
     assert messages("R307", article("The cat sat. The dog ran. The bird sang.")) == []
+
+
+def test_repeated_sentence_starts_leave_out_lists_and_quotes() -> None:
+    items = "".join(
+        f"<li>We have {n} bytes left to work with in this buffer now.</li>" for n in (63, 40, 8)
+    )
+    assert messages("R307", article("Here is the plan.", extra=f"<ul>{items}</ul>")) == []
+    quote = (
+        "<blockquote><p>You are given a binary. You must find the flag. You win.</p></blockquote>"
+    )
+    assert messages("R307", article("Read the task.", extra=quote)) == []
+    # a list between two paragraphs breaks their run
+    broken = article("You can rest.", extra=f"<ul>{items}</ul><p>You can walk. You can read.</p>")
+    assert messages("R307", broken) == []
+    assert messages("R307", article("You can rest. You can walk. You can read.")) != []
 
 
 def test_article_too_short_counts_prose_only() -> None:
@@ -187,7 +200,7 @@ def test_german_uses_german_constants_and_no_english_grades() -> None:
     finally:
         textstat.set_lang("en_US")
     assert m.figures["flesch_kincaid_grade"] is None and m.figures["text_standard"] is None
-    assert hits("R303", de) == [] and hits("R306", de) == []  # English-only rules do not apply
+    assert hits("R303", de) == []  # English-only rules do not apply
 
 
 def test_unsupported_language_is_a_fact_not_a_finding() -> None:

@@ -10,8 +10,8 @@ neither is given), computed offline (`postaudit.syllables`). A language textstat
 formulas for is not scored; the readability facts say so (`not_scored`): a note about
 the tool, not a finding (R309 readability-language-unsupported, retired). Prose that is
 clearly in another language than the one measured in (a French post under a theme's
-`lang="en"`, `postaudit.language`) is not scored either: the formulas (R301-R303) and
-the English-only passive check (R306) do not apply, the facts say why, and
+`lang="en"`, `postaudit.language`) is not scored either: the formulas (R301-R303) do
+not apply, the facts say why (and leave out the English-only passive share), and
 `html-lang-mismatch` (M614) reports the wrong declaration; the word counts (R304, R305,
 R307, R308) still apply. Thresholds start from
 Yoast's readability bands (see each rule). textstat, NLTK and the CMU dictionary are
@@ -287,44 +287,8 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
-@rule(
-    code="R306",
-    name="passive-voice",
-    category=Category.READABILITY,
-    title="At most 10% of sentences are in the passive voice",
-    fix='name who does what: turn "the form was sent by the office" into "the office sent the form"',
-    severity=Severity.INFO,  # a style suggestion from a heuristic detector (was warning)
-    defaults={"max_share": 10},
-    applies=_english,
-)
-def passive_voice(page: Page, options: Options) -> Iterator[Hit]:
-    """At most `max_share` percent (default 10) of the sentences use the passive voice
-    (English only).
-
-    Yoast's passive-voice check (good up to 10%). A passive is a form of "be" or
-    "get" followed by a past participle ("was taken", "is being read", "got
-    stuck"), with up to two adverbs between; common adjectives in -ed ("tired",
-    "interested") are not counted. The finding points at the first passive
-    sentence.
-
-    Fails: 6 of 30 sentences like "the decision was made by the board"
-    Passes: 2 of 30
-    Options: max_share (10)
-    """
-    m = _measured(page, options)
-    passive = [s for s in m.sentences if s.passive]
-    total = len(m.sentences)
-    share = 100 * len(passive) / total
-    limit = float(options["max_share"])
-    if share > limit:
-        first = passive[0]
-        yield Hit(
-            f"{len(passive)} of {total} sentences ({share:.0f}%) are passive; keep it under "
-            f'{limit:g}% (first: "{_cut(first.text)}")',
-            m.block_location(first.block),
-            score=1 - len(passive) / total,
-            key="article",
-        )
+#: Block kinds whose sentences are not the author's running prose (R307).
+_NOT_RUNNING_PROSE = frozenset({"li", "blockquote"})
 
 
 @rule(
@@ -345,16 +309,19 @@ def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
 
     Yoast's consecutive-sentences check. After an article, a demonstrative or a
     number, the first two words are compared ("The cat …" and "The dog …" differ).
-    Runs are counted inside a section (a heading starts a new one); list items
-    written as sentences count as sentences, so three bullets starting with "Use the"
-    are a run too (fragments of under five words, such as "Use tabs", are not).
+    Runs are counted in the author's running prose, inside a section (a heading
+    starts a new one). List items and quotes are left out and break a run: list
+    items that start alike are parallel structure, which style guides ask for
+    (three bullets starting "Write …"), and a quote is someone else's text. On the
+    corpus every run the rule found in lists or a quoted challenge text was judged
+    false.
 
-    Fails: "You can… You might… You should…"
-    Passes: "You can… Then try… If that fails, you…"
+    Fails: "You can… You might… You should…" in a paragraph
+    Passes: "You can… Then try… If that fails, you…" ; three list items starting "Write"
     Options: min_run (3)
     """
     m = _measured(page, options)
-    runs = m.repeated_beginnings(int(options["min_run"]))
+    runs = m.repeated_beginnings(int(options["min_run"]), _NOT_RUNNING_PROSE)
     for word, length, first in runs:
         s = m.sentences[first]
         yield Hit(
@@ -485,7 +452,6 @@ RULES = (
     grade_level,
     long_sentences,
     long_paragraphs,
-    passive_voice,
     repeated_sentence_starts,
     article_too_short,
     code_in_paragraph,
