@@ -171,6 +171,33 @@ def test_article_too_short_counts_prose_only() -> None:
     assert messages("R308", html, min_words=10) == []
 
 
+def test_article_too_short_holds_code_heavy_how_tos_to_150_words() -> None:
+    step = "Run the next command in a terminal and check that it prints no error at all."
+    code = f"<pre><code>sudo apt-get install certbot</code></pre><p>{step}</p>"
+    howto = article(*[step] * 11, extra=code * 3)  # 224 words of prose, three code blocks
+    assert messages("R308", howto) == []
+    assert messages("R308", article(*[step] * 12, extra=code * 2)) == [
+        "the article has 224 words of prose; aim for at least 300"
+    ]
+    thin = article(*[step] * 2, extra=code * 4)
+    assert messages("R308", thin) == [
+        "the article has 96 words of prose (with 4 code blocks); aim for at least 150"
+    ]
+    # a highlighter's gutter and code are one block
+    gutter = "<figure><table><tr><td><pre>1</pre></td><td><pre>ls</pre></td></tr></table></figure>"
+    page = make_page(article(step, extra=f"{gutter}<p>{step}</p>{gutter}"))
+    assert readability.code_blocks(page) == 2
+
+
+def test_article_too_short_does_not_judge_a_redirect_stub() -> None:
+    stub = (
+        '<!doctype html><html lang="en"><head><meta http-equiv="refresh" content="0; url=/new">'
+        "</head><body><p>You are being redirected to the new page.</p></body></html>"
+    )
+    assert hits("R308", stub) == []
+    assert hits("R308", stub.replace('<meta http-equiv="refresh" content="0; url=/new">', ""))
+
+
 def test_language_comes_from_the_option_then_the_page_then_english() -> None:
     page = make_page(article(HARD, lang="de"))
     assert measure(page.blocks, None, page.lang).lang == "de"
