@@ -147,12 +147,16 @@ class Measurement:
     ) -> list[tuple[str, int, int]]:
         """(beginning, run length, index of the first sentence) for every run of
         `min_run`+ consecutive sentences of one section that start the same way.
-        Sentences of blocks of `skip_kinds` start no run and break one."""
+        Sentences of blocks of `skip_kinds`, and lines carrying a web address (a
+        reference list written as paragraphs), start no run and break one."""
         runs: list[tuple[str, int, int]] = []
         i = 0
         sents = self.sentences
         blocks = self.prose.blocks
-        starts = ["" if blocks[s.block].kind in skip_kinds else s.beginning for s in sents]
+        starts = [
+            "" if blocks[s.block].kind in skip_kinds or "://" in s.text else s.beginning
+            for s in sents
+        ]
         while i < len(sents):
             j = i + 1
             while (

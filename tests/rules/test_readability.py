@@ -154,6 +154,8 @@ def test_repeated_sentence_starts_leave_out_lists_and_quotes() -> None:
     # a list between two paragraphs breaks their run
     broken = article("You can rest.", extra=f"<ul>{items}</ul><p>You can walk. You can read.</p>")
     assert messages("R307", broken) == []
+    refs = [f"Google Maps {n} http://code.google.com/apis/maps/{n}" for n in ("a", "b", "c")]
+    assert messages("R307", article(*refs)) == []
     assert messages("R307", article("You can rest. You can walk. You can read.")) != []
 
 

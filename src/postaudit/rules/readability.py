@@ -313,9 +313,10 @@ def repeated_sentence_starts(page: Page, options: Options) -> Iterator[Hit]:
     Runs are counted in the author's running prose, inside a section (a heading
     starts a new one). List items and quotes are left out and break a run: list
     items that start alike are parallel structure, which style guides ask for
-    (three bullets starting "Write …"), and a quote is someone else's text. On the
-    corpus every run the rule found in lists or a quoted challenge text was judged
-    false.
+    (three bullets starting "Write …"), and a quote is someone else's text. A line
+    carrying a web address ("Google Maps API Reference http://…") is a reference, not
+    a sentence, and is left out too. On the corpus all 4 runs the rule found were of
+    these kinds and judged false.
 
     Fails: "You can… You might… You should…" in a paragraph
     Passes: "You can… Then try… If that fails, you…" ; three list items starting "Write"
