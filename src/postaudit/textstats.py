@@ -19,6 +19,7 @@ from itertools import compress
 from operator import itemgetter, mul
 from typing import Any
 
+from postaudit.language import Detection, mismatch
 from postaudit.model import Location
 from postaudit.page import Block
 from postaudit.prose import (
@@ -102,6 +103,9 @@ class Measurement:
     figures: dict[str, float | None]  # textstat's figures (None where not applicable)
     #: `paragraphs()`, counted once (R305 and the facts read them)
     paragraph_words: tuple[tuple[int, Block], ...]
+    #: The language the prose is clearly written in when it is not the one measured in
+    #: (`postaudit.language.mismatch`); never judged against `--lang`.
+    foreign: Detection | None = None
 
     @property
     def english(self) -> bool:
@@ -110,6 +114,12 @@ class Measurement:
     @property
     def supported(self) -> bool:
         return self.locale is not None
+
+    @property
+    def scored(self) -> bool:
+        """Whether the formulas and the English-only detectors apply: textstat knows
+        the language and the prose is not clearly in another one."""
+        return self.supported and self.foreign is None
 
     @property
     def spaced(self) -> bool:
@@ -132,22 +142,31 @@ class Measurement:
     def long_sentences(self, max_words: int) -> list[Sentence]:
         return [s for s in self.sentences if s.words > max_words]
 
-    def repeated_beginnings(self, min_run: int) -> list[tuple[str, int, int]]:
+    def repeated_beginnings(
+        self, min_run: int, skip_kinds: frozenset[str] = frozenset()
+    ) -> list[tuple[str, int, int]]:
         """(beginning, run length, index of the first sentence) for every run of
-        `min_run`+ consecutive sentences of one section that start the same way."""
+        `min_run`+ consecutive sentences of one section that start the same way.
+        Sentences of blocks of `skip_kinds`, and lines carrying a web address (a
+        reference list written as paragraphs), start no run and break one."""
         runs: list[tuple[str, int, int]] = []
         i = 0
         sents = self.sentences
+        blocks = self.prose.blocks
+        starts = [
+            "" if blocks[s.block].kind in skip_kinds or "://" in s.text else s.beginning
+            for s in sents
+        ]
         while i < len(sents):
             j = i + 1
             while (
                 j < len(sents)
-                and sents[j].beginning
-                and sents[j].beginning == sents[i].beginning
+                and starts[j]
+                and starts[j] == starts[i]
                 and sents[j].section == sents[i].section
             ):
                 j += 1
-            if sents[i].beginning and j - i >= min_run:
+            if starts[i] and j - i >= min_run:
                 runs.append((sents[i].beginning, j - i, i))
             i = j
         return runs
@@ -559,6 +578,7 @@ def _measure(blocks: tuple[Block, ...], lang: str, source: str) -> Measurement:
         sentences=sentences,
         figures=_figures(prose.text, locale),
         paragraph_words=paragraph_words,
+        foreign=None if source == "option" else mismatch(prose.text, language_root(lang)),
     )
 
 
@@ -596,6 +616,13 @@ def _edge_words(text: str, n: int, *, last: bool = False) -> str:
 def not_scored(m: Measurement) -> str | None:
     """Why the readability rules did not score the page's prose, or None when they did
     (or there was no prose): a fact about the tool, not a finding."""
+    if m.foreign is not None:
+        declared = "declared" if m.lang_source == "page" else "assumed (no lang declared)"
+        return (
+            f"readability is not scored: the prose reads as {m.foreign.name} "
+            f"({m.foreign.share:.0%} of its {m.foreign.words} words are {m.foreign.name} "
+            f"function words), not {m.lang!r} as {declared}"
+        )
     if m.supported or not m.prose.blocks:
         return None
     source = " (from --lang)" if m.lang_source == "option" else ""
@@ -619,6 +646,7 @@ def facts(
         "lang": m.lang,
         "lang_source": m.lang_source,
         "supported": m.supported,
+        "prose_lang": m.foreign.lang if m.foreign is not None else None,
         "not_scored": not_scored(m),
         "measured": {
             "words": words,
@@ -633,7 +661,7 @@ def facts(
         "reading_time_minutes": round(words / WORDS_PER_MINUTE, 1),
     }
     for name in (*_FIGURES, "text_standard"):
-        out[name] = _round(m.figures.get(name))
+        out[name] = _round(m.figures.get(name)) if m.foreign is None else None
     long_n = len(m.long_sentences(long_sentence_words))
     out["long_sentences"] = {
         "over_words": long_sentence_words,
@@ -649,7 +677,7 @@ def facts(
         }
         for n, _i, b in paragraphs
     ]
-    if m.english:
+    if m.english and m.foreign is None:
         passive = sum(1 for s in m.sentences if s.passive)
         transition = sum(1 for s in m.sentences if s.transition)
         out["passive_voice"] = {"count": passive, "share": _share(passive, sents)}

@@ -194,15 +194,24 @@ def test_h406_needs_body_text_after() -> None:
 
 
 def test_h407_long_section_and_introduction() -> None:
-    words = " ".join(["word"] * 320)
+    words = " ".join(["word"] * 360)
     (hit,) = hits("H407", page_html(f"<h1>T</h1><p>{words}</p><h2>Short</h2><p>Some text.</p>"))
     assert (
         hit.message
-        == "the introduction runs 320 words without a subheading; add one at least every 300 words"
+        == "the introduction runs 360 words without a subheading; add one at least every 350 words"
     )
     assert hit.score == pytest.approx(1 / 2)
-    (hit,) = hits("H407", page_html(f"<h1>T</h1><p>{words}</p>"))
-    assert hit.message.startswith("the article runs 320 words")
+    just_over = " ".join(["word"] * 330)
+    assert hits("H407", page_html(f"<h1>T</h1><p>{just_over}</p><h2>S</h2><p>Text.</p>")) == []
+
+
+def test_h407_a_short_post_without_subheadings_is_judged_at_500_words() -> None:
+    assert hits("H407", page_html(f"<h1>T</h1><p>{' '.join(['word'] * 480)}</p>")) == []
+    (hit,) = hits("H407", page_html(f"<h1>T</h1><p>{' '.join(['word'] * 520)}</p>"))
+    assert hit.message == (
+        "the article runs 520 words without a subheading; add one at least every 500 words"
+    )
+    words = " ".join(["word"] * 360)
     code = f"<pre>{words}</pre>"
     assert hits("H407", page_html(f"<h1>T</h1>{PROSE}{code}")) == [], "code is not prose"
 

@@ -258,6 +258,8 @@ def render_readability(value: Any) -> RenderableType | None:
         lang.append("  (no <html lang>: English assumed)", style="dim")
     if value.get("supported") is False:
         lang.append("  not scored: textstat has no formulas for it", style="yellow")
+    elif isinstance(value.get("prose_lang"), str):
+        lang.append(f"  not scored: the prose reads as {value['prose_lang']!r}", style="yellow")
     grid.add_row("Language", lang)
     measured = _get(value, "measured")
     words = _num(value.get("words")) or 0

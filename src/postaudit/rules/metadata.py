@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from postaudit import language
 from postaudit.model import Category, Hit, Severity
 from postaudit.page import DEV_HOSTS, Page
+from postaudit.prose import article_prose
 from postaudit.rules.base import Options, rule
 from postaudit.titlewidth import fitting_prefix, title_width
 
@@ -806,6 +808,51 @@ def duplicate_h1(page: Page, options: Options) -> Iterator[Hit]:
     yield from ()
 
 
+def _lang_root(page: Page) -> str | None:
+    lang = (page.lang or "").strip().replace("_", "-")
+    return lang.split("-", 1)[0].lower() or None
+
+
+@rule(
+    code="M614",
+    name="html-lang-mismatch",
+    category=Category.METADATA,
+    title="The page language matches the language of the article",
+    fix='declare the language the article is written in, e.g. <html lang="fr">',
+    severity=Severity.WARNING,
+    weight=2,
+    applies=lambda page, options: _lang_root(page) in language.PROFILES,
+)
+def html_lang_mismatch(page: Page, options: Options) -> Iterator[Hit]:
+    """The article's prose is in the language `<html lang>` declares (WCAG 3.1.1
+    Language of Page: the language must be determined correctly, not just present).
+
+    A theme's default `lang="en"` on a French blog makes screen readers read French
+    with English pronunciation, and search engines and readability formulas take the
+    page for English. The prose (`postaudit.prose`: no code, navigation or captions)
+    is matched against function-word profiles of English, French, German, Spanish,
+    Italian, Dutch and Portuguese (`postaudit.language`); the rule judges only with
+    150+ words and a clear margin (the winning language's function words at least 12%
+    of the words and three times the declared language's share), and only when the
+    declared language has a profile: a Chinese or Korean page, or a page mostly in
+    another script, is never judged. Quotes or a passage in another language are
+    fine (WCAG 3.1.2 marks them with their own `lang`); this is about the article as
+    a whole. A warning, not an error: the detector is statistical.
+
+    Fails: <html lang="en"> on a 300-word article in French
+    Passes: <html lang="fr"> on it ; <html lang="en"> on an English article quoting a French line
+    """
+    declared = _lang_root(page)
+    found = language.mismatch(article_prose(page.blocks).text, declared)
+    if found is not None:
+        yield Hit(
+            f"the page declares lang={page.lang!r} but the article reads as {found.name} "
+            f"({found.share:.0%} of its {found.words} words are {found.name} function words)",
+            page.locate("html"),
+            key=found.lang,
+        )
+
+
 for _site_rule in (duplicate_title, duplicate_meta_description, duplicate_h1):
     _site_rule.check.__doc__ = (_site_rule.check.__doc__ or "").replace("{scope}", _DUPLICATE_SCOPE)
 
@@ -828,4 +875,5 @@ RULES = (
     duplicate_h1,
     snippet_escaped_twice,
     snippet_markup,
+    html_lang_mismatch,
 )
