@@ -321,3 +321,17 @@ def test_corpus_complete_ghost_article_has_only_the_missing_image() -> None:
 
 def test_corpus_redirect_stub_is_not_judged() -> None:
     assert corpus_findings("wordpress-static_whizzy_redirect-stub.html") == []
+
+
+def test_unsized_message_names_the_missing_attribute() -> None:
+    html = (
+        '<html lang="en"><head><title>t</title></head><body><article><h1>t</h1>'
+        '<p><img src="a.jpg" alt="a" width="450"></p><p><img src="b.jpg" alt="b" height="9"></p>'
+        '<p><img src="c.jpg" alt="c"></p></article></body></html>'
+    )
+    messages = [h.message for h in hits("S731", html, "https://example.com/p/")]
+    assert [m.split(":")[0] for m in messages] == [
+        "image a.jpg has a width but no height",
+        "image b.jpg has a height but no width",
+        "image c.jpg has no width and height",
+    ]

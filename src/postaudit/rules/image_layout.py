@@ -42,6 +42,18 @@ def _unsized(page: Page) -> tuple[list[Image], int]:
     return unsized, len(considered)
 
 
+def _missing_size(img: Image) -> str:
+    """What the image lacks: "no width and height", or "a width but no height"."""
+    layout = img.layout
+    width = layout is not None and (layout.width_attr or layout.style_width)
+    height = layout is not None and (layout.height_attr or layout.style_height)
+    if width and not height:
+        return "a width but no height"
+    if height and not width:
+        return "a height but no width"
+    return "no width and height"
+
+
 @rule(
     code="S731",
     name="img-unsized",
@@ -75,7 +87,7 @@ def img_unsized(page: Page, options: Options) -> Iterator[Hit]:
     score = 1 - len(unsized) / total if total else 1.0
     for img in unsized:
         yield Hit(
-            f"image {short_src(img)} has no width and height: the text below it "
+            f"image {short_src(img)} has {_missing_size(img)}: the text below it "
             "shifts when it loads",
             img.location,
             score=score,
