@@ -82,6 +82,13 @@ RETIRED: tuple[RetiredRule, ...] = (
         "a problem of the page: the report now says so in the readability facts "
         "(`not_scored`), and the readability rules do not apply",
     ),
+    RetiredRule(
+        "L514",
+        "link-blank-noopener",
+        'since 2021 browsers treat target="_blank" as rel="noopener" (HTML spec change; '
+        "Lighthouse dropped its audit), so a new-tab link without it opens no hole; an "
+        'explicit rel="opener" is the author\'s deliberate choice, not a finding',
+    ),
 )
 RETIRED_BY_CODE: dict[str, RetiredRule] = {r.code: r for r in RETIRED}
 RETIRED_BY_NAME: dict[str, RetiredRule] = {r.name: r for r in RETIRED}

@@ -1,7 +1,7 @@
 """Links (`L`): previous/next post links, broken and redirected links, link text.
 
 Two kinds of rules live here. Pure ones read only the parsed page (link text, empty
-links, self links, `target=_blank`). Network ones read `page.link_status`, which the
+links, self links). Network ones read `page.link_status`, which the
 runner's link phase fills before judging (see `linkcheck.py`); they do not apply to a
 link that was not checked (`--links none`, excluded, or outside the `--links` scope),
 so an unchecked link never counts as passed or failed. A rule's `needs` names the
@@ -587,46 +587,6 @@ def link_insecure(page: Page, options: Options) -> Iterator[Hit]:
     for link in insecure:
         yield Hit(
             f"link {_shown(link)!r} uses http: on an https page",
-            link.location,
-            score=score,
-            key=link.url or "",
-        )
-
-
-def _new_tab(link: Link) -> bool:
-    return (link.target or "").strip().lower() == "_blank"
-
-
-@rule(
-    code="L514",
-    name="link-blank-noopener",
-    category=Category.LINKS,
-    title='Links opening a new tab to other sites have rel="noopener"',
-    fix='add rel="noopener" (or "noreferrer") to links with target="_blank"',
-    severity=Severity.INFO,
-    weight=0.5,
-    applies=lambda page, options: any(
-        _new_tab(link) and not _internal(page, link) for link in _navigation_links(page)
-    ),
-)
-def link_blank_noopener(page: Page, options: Options) -> Iterator[Hit]:
-    """A link to another site with `target="_blank"` has `rel="noopener"` or
-    `rel="noreferrer"`.
-
-    Without it, older browsers give the opened page `window.opener`, which it can use
-    to replace your page with a look-alike (reverse tabnabbing). Current browsers
-    imply noopener, hence info. Links to the same site are not judged.
-
-    Fails: <a href="https://example.org" target="_blank">source</a>
-    Passes: <a href="https://example.org" target="_blank" rel="noopener">source</a>
-    """
-    links = [link for link in _navigation_links(page) if _new_tab(link)]
-    external = [link for link in links if not _internal(page, link)]
-    unsafe = [link for link in external if not link.rel & {"noopener", "noreferrer"}]
-    score = _fraction(len(external) - len(unsafe), len(external))
-    for link in unsafe:
-        yield Hit(
-            f'link {_shown(link)!r} opens a new tab without rel="noopener"',
             link.location,
             score=score,
             key=link.url or "",
@@ -1317,7 +1277,6 @@ RULES = (
     external_link_broken,
     link_redirect,
     link_insecure,
-    link_blank_noopener,
     link_text_generic,
     link_name_missing,
     link_text_ambiguous,
