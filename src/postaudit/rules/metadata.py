@@ -447,19 +447,25 @@ def html_lang_valid(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.METADATA,
     title="The page names its canonical URL",
     fix='add <link rel="canonical" href="https://..."> with the absolute URL of this article',
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
 )
 def canonical_missing(page: Page, options: Options) -> Iterator[Hit]:
     """The page has a `<link rel="canonical">`.
 
     Blog posts are reachable under many URLs (tags, archives, tracking parameters); the
-    canonical tells search engines which one to rank.
+    canonical tells search engines which one to rank. It is optional: without one,
+    Google picks a canonical itself and Lighthouse passes the page, hence info (a
+    suggestion, not a problem the page proves).
 
     Fails: <head><title>Post</title></head>
     Passes: <link rel="canonical" href="https://example.com/blog/post">
     """
     if not page.canonicals:
-        yield Hit("the page has no canonical link", page.locate("head"))
+        yield Hit(
+            "the page names no canonical URL; add one so search engines rank this address "
+            "when the post is reachable under several (tags, archives, tracking parameters)",
+            page.locate("head"),
+        )
 
 
 @rule(
