@@ -118,6 +118,14 @@ class Link:
     classes: tuple[str, ...] = ()
     element_id: str | None = None
     labelledby_text: str | None = None  # text of the elements aria-labelledby points at
+    #: name from content, as the accname recursion computes it, when the link has no
+    #: visible text: for each element inside, its aria-labelledby, aria-label or image
+    #: alt (an icon `<span aria-label="BY">` names the link)
+    content_name: str = ""
+    #: an empty comment-count placeholder the theme's script fills ("3 Comments"):
+    #: Disqus `#disqus_thread` / `.disqus-comment-count` / `data-disqus-identifier`,
+    #: Valine and Waline counters
+    comment_counter: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -895,7 +903,9 @@ def _image_name(b: _Builder, tag: Tag) -> str:
 
 
 def _content_name(b: _Builder, tag: Tag) -> list[str]:
-    """Name from content (a link's text plus the names of images inside it)."""
+    """Name from content, as the accessible-name computation recurses (accname 2F):
+    text, and for each element inside its own aria-labelledby or aria-label (an icon
+    `<span aria-label="...">`), else an image's alt, else its content."""
     parts: list[str] = []
     for child in tag.children:
         if isinstance(child, Comment):
@@ -903,7 +913,10 @@ def _content_name(b: _Builder, tag: Tag) -> list[str]:
         if isinstance(child, NavigableString):
             parts.append(str(child))
         elif isinstance(child, Tag) and not is_hidden(child):
-            if _is_image_candidate(child):
+            own = (b.labelledby(child) or "") or clean(attr(child, "aria-label"))
+            if own:
+                parts.append(f" {own} ")
+            elif _is_image_candidate(child):
                 parts.append(f" {_image_name(b, child)} ")
             elif child.name not in NON_TEXT:
                 parts.extend(_content_name(b, child))
@@ -1103,11 +1116,12 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
         lang = b.lang_of(tag) or page_lang
         hidden = b.hidden(tag)
         el_id = attr(tag, "id")
+        text = b.text(tag)
         out.append(
             Link(
                 href=href,
                 url=b.resolve(href),
-                text=b.text(tag),
+                text=text,
                 aria_label=attr(tag, "aria-label"),
                 title=attr(tag, "title"),
                 rel=frozenset((attr(tag, "rel") or "").lower().split()),
@@ -1119,9 +1133,31 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
                 classes=tuple(tag.get_attribute_list("class") or ()),
                 element_id=el_id,
                 labelledby_text=b.labelledby(tag),
+                content_name="" if text else clean(" ".join(_content_name(b, tag))),
+                comment_counter=not text and _is_comment_counter(tag),
             )
         )
     return out
+
+
+#: Classes of the elements comment systems fill with a count (Disqus count.js,
+#: Valine, Waline), on the link or on an element inside it.
+_COUNTER_CLASSES = frozenset(
+    {"disqus-comment-count", "valine-comment-count", "waline-comment-count"}
+)
+
+
+def _is_comment_counter(tag: Tag) -> bool:
+    """A link the comment system's script fills with a count: Disqus marks it by its
+    `#disqus_thread` fragment, a class or `data-disqus-identifier`; Valine and Waline
+    by a counter class on the link or an element inside it."""
+    href = attr(tag, "href") or ""
+    if href.strip().endswith("#disqus_thread") or attr(tag, "data-disqus-identifier"):
+        return True
+    for el in (tag, *(d for d in tag.descendants if isinstance(d, Tag))):
+        if _COUNTER_CLASSES.intersection(el.get_attribute_list("class") or ()):
+            return True
+    return False
 
 
 def _head_links(b: _Builder) -> list[Link]:

@@ -133,8 +133,15 @@ def _fraction(good: int, total: int) -> float:
 
 def accessible_name(link: Link) -> str:
     """The link's accessible name, in the order browsers compute it: aria-labelledby,
-    aria-label, the content (text and image alts), then title."""
-    for value in (link.labelledby_text, link.aria_label, link.text, link.title):
+    aria-label, the content (text, image alts, and the aria-label or aria-labelledby
+    of elements inside, as the accname recursion takes them), then title."""
+    for value in (
+        link.labelledby_text,
+        link.aria_label,
+        link.text,
+        link.content_name,
+        link.title,
+    ):
         text = " ".join((value or "").split())
         if text:
             return text
@@ -899,12 +906,20 @@ def link_name_missing(page: Page, options: Options) -> Iterator[Hit]:
     or an empty heading anchor. Every `<a href>` is judged, whatever its target:
     `mailto:` and `tel:` icons, `javascript:` buttons and `#fragment` anchors are
     links to a screen reader too. A link whose only content is an image without alt
-    is reported by A102 (img-link-no-name) instead.
+    is reported by A102 (img-link-no-name) instead. The name from content follows the
+    accname recursion (as axe does): an icon `<span aria-label="BY - Attribution">`
+    inside the link names it.
+
+    A comment-count placeholder is not judged: an empty link the comment system's
+    script fills with "3 Comments" (Disqus `href="...#disqus_thread"`,
+    `.disqus-comment-count` or `data-disqus-identifier`; a Valine or Waline counter
+    inside). It is empty only without JavaScript, and every browser a screen reader
+    runs in runs the theme's script, so an error (a certain failure) would not be true.
 
     Fails: <a href="/x"><i class="icon-arrow"></i></a> ; <a href="#section-2"></a> ; <a href="mailto:jo@example.com"><i class="icon-mail"></i></a>
-    Passes: <a href="/x" aria-label="Next chapter"><i class="icon-arrow"></i></a>
+    Passes: <a href="/x" aria-label="Next chapter"><i class="icon-arrow"></i></a> ; <a href="/by/"><span aria-label="Attribution"><i class="icon-by"></i></span></a> ; <a href="/post/#disqus_thread"></a>
     """
-    links = _named_candidates(page)
+    links = [link for link in _named_candidates(page) if not link.comment_counter]
     empty = [link for link in links if not accessible_name(link)]
     score = _fraction(len(links) - len(empty), len(links))
     for link in empty:
