@@ -100,6 +100,9 @@ class Heading:
     location: Location
     tag: str = ""  # "h2" or "[role=heading]"
     after_article: bool = False  # after the article scope: pagination, related posts, comments
+    #: inside a dialog (`<dialog open>`, role=dialog or alertdialog): it titles the
+    #: dialog, not the page, so it is none of the page's h1s
+    in_dialog: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,9 @@ class Page:
 
     @property
     def h1s(self) -> tuple[Heading, ...]:
-        return tuple(h for h in self.headings if h.level == 1)
+        """The page's level-one headings; a dialog's title (a search modal's "Search")
+        is not one of them."""
+        return tuple(h for h in self.headings if h.level == 1 and not h.in_dialog)
 
     @property
     def word_count(self) -> int:
@@ -763,7 +768,11 @@ def _collect_text(tag: Tag, parts: list[str]) -> None:
 
 
 def is_hidden(tag: Tag) -> bool:
+    """Not rendered: `hidden`, aria-hidden, display:none / visibility:hidden inline, or
+    a `<dialog>` without `open` (a closed dialog is not rendered until a script opens it)."""
     if tag.attrs.get("hidden") is not None or attr(tag, "aria-hidden") == "true":
+        return True
+    if tag.name == "dialog" and tag.attrs.get("open") is None:
         return True
     style = attr(tag, "style")
     if style:
@@ -1064,6 +1073,18 @@ class _AfterScope:
         return False
 
 
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+
+
+def _in_dialog(tag: Tag) -> bool:
+    """Inside a `<dialog>` or an element with role=dialog / alertdialog."""
+    return any(
+        p.name == "dialog" or (attr(p, "role") or "").strip().lower() in _DIALOG_ROLES
+        for p in tag.parents
+        if isinstance(p, Tag)
+    )
+
+
 def _headings(b: _Builder) -> list[Heading]:
     out: list[Heading] = []
     after = _AfterScope(b.scope.element)
@@ -1102,6 +1123,7 @@ def _headings(b: _Builder) -> list[Heading]:
                 b.loc(tag),
                 tag_label,
                 after_article=after(tag),
+                in_dialog=_in_dialog(tag),
             )
         )
     return out

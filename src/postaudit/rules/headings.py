@@ -142,7 +142,9 @@ def h1_multiple(page: Page, options: Options) -> Iterator[Hit]:
     the page's main topic is ambiguous to search engines and the outline is flat for
     screen-reader users (Yoast and Screaming Frog report it too). Reported once, at the
     second `<h1>`, naming them. Set `allow_multiple` to accept several (themes that
-    make the site name an `<h1>` as well).
+    make the site name an `<h1>` as well). A dialog's title is not counted: an `<h1>`
+    inside a `<dialog>` or a role=dialog element (a search modal's "Search") titles the
+    dialog, and a `<dialog>` without `open` is not rendered at all.
 
     Fails: <h1>Fernwood Counseling</h1> … <h1>Why anxiety gets louder at night</h1>
     Passes: <p class="site-title">Fernwood Counseling</p> … <h1>Why anxiety gets louder at night</h1>
