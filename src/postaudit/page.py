@@ -91,6 +91,14 @@ class Image:
     layout: ImageLayout | None = None  # size, style, loading, fetched URLs (img and input)
 
 
+#: `<meta http-equiv="refresh" content="0; url='/new/'">`: the delay, then the URL.
+_REFRESH = re.compile(
+    r"""\s*(\d*(?:\.\d+)?)\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]*)['"]?\s*$""", re.I
+)
+#: A page with a meta refresh and fewer words than this is a redirect, not an article.
+REDIRECT_MAX_WORDS = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -224,6 +232,27 @@ class Page:
     @property
     def title(self) -> str | None:
         return self.titles[0] if self.titles else None
+
+    @property
+    def refresh(self) -> tuple[float, str] | None:
+        """The first `<meta http-equiv="refresh">` that names a URL: (delay in
+        seconds, the URL as written), else None (a bare reload)."""
+        for value in self.meta.get("refresh", ()):
+            m = _REFRESH.match(value)
+            if m and m.group(2).strip():
+                return float(m.group(1) or 0), m.group(2).strip()
+        return None
+
+    @property
+    def redirect_to(self) -> str | None:
+        """Where a redirect page sends the reader: a meta refresh with a URL on a page
+        with next to no text (under 50 words: "You are being redirected to ..."),
+        resolved against where the page is published. Such a page is a redirect, not
+        an article."""
+        refresh = self.refresh
+        if refresh is None or self.word_count >= REDIRECT_MAX_WORDS:
+            return None
+        return urljoin(self.site_url or self.final_url, refresh[1])
 
     @property
     def meta_description(self) -> str | None:
@@ -1417,6 +1446,9 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         "viewport": index.first("meta", _meta_named("viewport")),
         "robots": index.first("meta", _meta_named("robots", "googlebot")),
         "canonical": index.first("link", _is_canonical),
+        "refresh": index.first(
+            "meta", lambda t: (attr(t, "http-equiv") or "").strip().lower() == "refresh"
+        ),
         **{k: index.first("meta", _meta_keyed(k)) for k in SOCIAL_META},
     }
     out: dict[str, Location] = {}

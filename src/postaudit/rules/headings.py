@@ -38,10 +38,9 @@ BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})
 
 
 def is_redirect_stub(page: Page) -> bool:
-    """A `<meta http-equiv="refresh">` page with next to no text: a redirect, not an
-    article, so the heading rules do not apply to it."""
-    refresh = page.meta.get("refresh", ())
-    return bool(refresh) and page.word_count < 50
+    """A `<meta http-equiv="refresh">` page with next to no text (`Page.redirect_to`):
+    a redirect, not an article, so the heading rules do not apply to it."""
+    return page.redirect_to is not None
 
 
 def _is_article(page: Page, options: Options) -> bool:

@@ -565,6 +565,45 @@ def viewport_missing(page: Page, options: Options) -> Iterator[Hit]:
         yield Hit(f"viewport {page.viewport!r} sets no width", page.locate("viewport"))
 
 
+@rule(
+    code="M614",
+    name="meta-refresh-redirect",
+    category=Category.METADATA,
+    title="The page is an article, not a meta-refresh redirect",
+    fix="redirect with the server (HTTP 301 to the new address) instead of a meta refresh",
+    severity=Severity.INFO,
+    weight=0.5,
+    applies=lambda page, options: page.redirect_to is not None,
+)
+def meta_refresh_redirect(page: Page, options: Options) -> Iterator[Hit]:
+    """A page that is only a `<meta http-equiv="refresh">` to another address (and next
+    to no text, under 50 words: "You are being redirected to ...") is a redirect, not
+    an article: postaudit says where it leads and audits nothing else on it (no title,
+    description, heading or prose findings: the article is at the target).
+
+    Search engines follow an instant meta refresh like a permanent redirect, but
+    Google recommends a server-side 301 where the server allows it, and a delayed
+    refresh is treated as temporary; browsers may also ask before following one. So
+    the redirect is a suggestion (info), for hosts that can redirect (not every static
+    host can).
+
+    Fails: <head><meta http-equiv="refresh" content="0; url=/2009/06/05/new-post/"></head><body><p>You are being redirected.</p></body>
+    Passes: <head><meta http-equiv="refresh" content="300"></head> (a reload, on a page with an article)
+    """
+    refresh = page.refresh
+    target = page.redirect_to
+    if refresh is None or target is None:
+        return
+    delay, written = refresh
+    when = "at once" if delay <= 0 else f"after {delay:g} s (a temporary redirect)"
+    yield Hit(
+        f"the page is a meta-refresh redirect to {written!r} {when}, not audited as an "
+        "article; a server-side 301 redirect is what search engines recommend",
+        page.locate("refresh"),
+        key=target,
+    )
+
+
 # --------------------------------------------------------------------------- snippet text
 # The texts a search result or a social card shows, as the parse layer decoded them
 # (entities resolved once, whitespace collapsed).
@@ -829,6 +868,7 @@ RULES = (
     canonical_invalid,
     noindex,
     viewport_missing,
+    meta_refresh_redirect,
     duplicate_title,
     duplicate_meta_description,
     duplicate_h1,
