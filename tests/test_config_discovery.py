@@ -34,12 +34,12 @@ PAGE = """<!doctype html>
 
 #: select only the title rule and make every real title too long: M602 when this applies
 SHORT_TITLES = (
-    'select = ["M602"]\nfail-on = "warning"\n[rules.M602]\nmax_length = 10\nmin_length = 1\n'
+    'select = ["M602"]\nfail-on = "warning"\n[rules.M602]\nmax_width = 10\nmin_width = 1\n'
 )
 #: the same settings as a [tool.postaudit] table
 SHORT_TITLES_TOOL = (
     '[tool.postaudit]\nselect = ["M602"]\nfail-on = "warning"\n'
-    "[tool.postaudit.rules.M602]\nmax_length = 10\nmin_length = 1\n"
+    "[tool.postaudit.rules.M602]\nmax_width = 10\nmin_width = 1\n"
 )
 #: selects the title rule only, with its default limits: no finding on PAGE
 TITLE_ONLY = 'select = ["M602"]\n'
@@ -99,8 +99,9 @@ def test_discovery_starts_at_the_target_not_the_working_directory(tree: Path) ->
     # a target with no config above it falls back to the working directory's
     assert found(run(str(tree / "other" / "q.html"))) == {"q.html": []}
     (tree / "work" / "postaudit.toml").unlink()
-    # ... and with none there either, the defaults: every rule runs (R308: a short article)
-    assert found(run(str(tree / "other" / "q.html"))) == {"q.html": ["R308"]}
+    # ... and with none there either, the defaults: every rule runs (R308: a short article;
+    # S701/S707: no og:image, no twitter:card)
+    assert found(run(str(tree / "other" / "q.html"))) == {"q.html": ["R308", "S701", "S707"]}
 
 
 def test_pyproject_table_is_discovered_from_the_target(tree: Path) -> None:
@@ -144,5 +145,5 @@ def test_config_flag_skips_discovery_and_flags_win(tree: Path) -> None:
     assert result.exit_code == 1
     flagged = run(p, q, "--config", str(explicit), "--fail-on", "error")
     assert flagged.exit_code == 0, "a flag beats the file"
-    opt = run(p, "--config", str(explicit), "--rule-option", "M602.max_length=200")
+    opt = run(p, "--config", str(explicit), "--rule-option", "M602.max_width=20000")
     assert found(opt) == {"p.html": []}
