@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -150,6 +150,9 @@ class Block:
     hidden: bool
     location: Location
     code_only: bool = False  # the whole text sits in <code>/<kbd>/<samp>/<tt> (marked as code)
+    #: the first block of a callout box (`<div class="note">`, an admonition, an alert):
+    #: the box's label, not a section title of the article
+    box_title: bool = False
 
 
 class LazyText:
@@ -1351,12 +1354,29 @@ def _walk_blocks(
                     if container in ("figcaption", "pre")
                     else _CONTAINER_KIND.get(name, container)
                 )
+                start = len(out)
                 _walk_blocks(b, child, child_hidden, in_header or name == "header", out, inner)
+                if len(out) > start and _is_callout(child):
+                    out[start] = replace(out[start], box_title=True)
             elif name != "img" and not is_hidden(child):
                 _inline_runs(child, _is_bold(child), runs, name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
             runs.append((str(child), False, False))
     flush()
+
+
+#: Class names of callout boxes (Hexo's `note`, admonitions, Bootstrap and GitHub alerts).
+_CALLOUT_CLASSES = frozenset(
+    {"note", "notice", "admonition", "callout", "alert", "markdown-alert", "tip", "hint"}
+)
+
+
+def _is_callout(tag: Tag) -> bool:
+    """A callout box: `<aside>`, or an element with a callout class."""
+    if tag.name == "aside":
+        return True
+    classes = {c.lower() for c in tag.get_attribute_list("class") or () if c}
+    return bool(classes & _CALLOUT_CLASSES)
 
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)

@@ -306,7 +306,7 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
             if h is not None and h.level <= section_level and h.level > 1:
                 current = h
             continue
-        if not (b.kind == "p" and b.bold_only):
+        if not (b.kind == "p" and b.bold_only) or b.box_title:
             continue
         text = clean(b.text)
         if not text or _words(text) > max_words or _SENTENCE_END.search(text):
@@ -352,8 +352,10 @@ def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
     Not section titles, and not reported: a bold question (an FAQ entry, answered by the
     paragraph after it), a bold line ending in ":" or "," (a run-in lead-in), a label
     ("Note: …", "Tool: dnSpy"), a bold line followed by a quote, a table or code, or by
-    a list of short entries (it introduces that block). A list of full sentences after
-    a bold line is the section's body, so that bold line is reported.
+    a list of short entries (it introduces that block), or the first line of a callout
+    box (`<div class="note">`, an admonition, an alert, an `<aside>`: it labels the box).
+    A list of full sentences after a bold line is the section's body, so that bold line
+    is reported.
 
     Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
     Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>A torch</li><li>Spare socks</li></ul>
