@@ -102,8 +102,8 @@ def test_audit_html_equals_the_cli_on_the_same_file(
         "S731",
         "M602",
         "M604",
-        "M608",
         "M611",
+        "M608",
         "R308",
     ]
     report = postaudit.audit("p.html", config=postaudit.load_config())

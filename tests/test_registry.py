@@ -85,7 +85,7 @@ def test_retired_codes_are_never_reused_and_match_nothing() -> None:
         assert registry.retired(gone.name) is gone
         # old configs that select or ignore a retired code keep working
         assert registry.matching(gone.code) == [] and registry.matching(gone.name) == []
-    assert {"H408", "R309"} <= {r.code for r in registry.RETIRED}
+    assert {"H408", "R309", "L514"} <= {r.code for r in registry.RETIRED}
     with pytest.raises(registry.UnknownRuleError, match=r"H408 .*was retired"):
         registry.get("H408")
     assert registry.select((), ["R309"]) == ALL_RULES

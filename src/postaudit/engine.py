@@ -6,6 +6,7 @@ Pure and synchronous: a `Page` and the configured rules in, a `PageResult` out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from postaudit.config import RuleSettings
@@ -22,6 +23,10 @@ from postaudit.model import (
 from postaudit.page import Page
 from postaudit.rules.base import Rule
 from postaudit.scoring import category_scores, page_score
+
+#: The rules judged on a redirect page (`Page.redirect_to`: a meta refresh and next to
+#: no text): it is not an article, so only the redirect itself is reported.
+ON_REDIRECT_PAGES = frozenset({"M615"})
 
 
 def stamp(url: str, settings: RuleSettings, hit: Hit) -> Finding:
@@ -115,13 +120,17 @@ def audit_page(
     skipped too. `context` (keywords, locations, lang) goes to the family fact builders."""
     skip = set(ignored)
     page_ignored = page.ignored
+    redirect = page.redirect_to
     outcomes = [
         run_rule(page, s)
         for s in ruleset
         if s.rule.code not in skip
         and s.rule.category is not Category.FETCH
         and not suppresses(page_ignored, s.rule)
+        and (redirect is None or s.rule.code in ON_REDIRECT_PAGES)
     ]
+    if redirect is not None:  # no article to score: the redirect is reported, not graded
+        outcomes = [replace(o, score=None) for o in outcomes]
     categories = category_scores(outcomes)
     findings = number_occurrences(
         sorted((f for o in outcomes for f in o.findings), key=finding_order)
@@ -135,8 +144,11 @@ def audit_page(
         "title": page.title,
         "lang": page.lang,
     }
+    if redirect is not None:
+        all_facts["redirect"] = {"to": redirect, "audited": False}
     all_facts.update(page.facts)
-    all_facts.update(family_facts(page, ruleset, {**(context or {}), "findings": findings}))
+    if redirect is None:  # a redirect has no images, outline or prose to describe
+        all_facts.update(family_facts(page, ruleset, {**(context or {}), "findings": findings}))
     all_facts.update(facts or {})
     return PageResult(
         url=page.url,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -91,6 +91,14 @@ class Image:
     layout: ImageLayout | None = None  # size, style, loading, fetched URLs (img and input)
 
 
+#: `<meta http-equiv="refresh" content="0; url='/new/'">`: the delay, then the URL.
+_REFRESH = re.compile(
+    r"""\s*(\d*(?:\.\d+)?)\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]*)['"]?\s*$""", re.I
+)
+#: A page with a meta refresh and fewer words than this is a redirect, not an article.
+REDIRECT_MAX_WORDS = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -100,6 +108,9 @@ class Heading:
     location: Location
     tag: str = ""  # "h2" or "[role=heading]"
     after_article: bool = False  # after the article scope: pagination, related posts, comments
+    #: inside a dialog (`<dialog open>`, role=dialog or alertdialog): it titles the
+    #: dialog, not the page, so it is none of the page's h1s
+    in_dialog: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +129,14 @@ class Link:
     classes: tuple[str, ...] = ()
     element_id: str | None = None
     labelledby_text: str | None = None  # text of the elements aria-labelledby points at
+    #: name from content, as the accname recursion computes it, when the link has no
+    #: visible text: for each element inside, its aria-labelledby, aria-label or image
+    #: alt (an icon `<span aria-label="BY">` names the link)
+    content_name: str = ""
+    #: an empty comment-count placeholder the theme's script fills ("3 Comments"):
+    #: Disqus `#disqus_thread` / `.disqus-comment-count` / `data-disqus-identifier`,
+    #: Valine and Waline counters
+    comment_counter: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +150,9 @@ class Block:
     hidden: bool
     location: Location
     code_only: bool = False  # the whole text sits in <code>/<kbd>/<samp>/<tt> (marked as code)
+    #: the first block of a callout box (`<div class="note">`, an admonition, an alert):
+    #: the box's label, not a section title of the article
+    box_title: bool = False
 
 
 class LazyText:
@@ -215,6 +237,27 @@ class Page:
         return self.titles[0] if self.titles else None
 
     @property
+    def refresh(self) -> tuple[float, str] | None:
+        """The first `<meta http-equiv="refresh">` that names a URL: (delay in
+        seconds, the URL as written), else None (a bare reload)."""
+        for value in self.meta.get("refresh", ()):
+            m = _REFRESH.match(value)
+            if m and m.group(2).strip():
+                return float(m.group(1) or 0), m.group(2).strip()
+        return None
+
+    @property
+    def redirect_to(self) -> str | None:
+        """Where a redirect page sends the reader: a meta refresh with a URL on a page
+        with next to no text (under 50 words: "You are being redirected to ..."),
+        resolved against where the page is published. Such a page is a redirect, not
+        an article."""
+        refresh = self.refresh
+        if refresh is None or self.word_count >= REDIRECT_MAX_WORDS:
+            return None
+        return urljoin(self.site_url or self.final_url, refresh[1])
+
+    @property
     def meta_description(self) -> str | None:
         values = self.meta.get("description")
         return values[0] if values else None
@@ -257,7 +300,9 @@ class Page:
 
     @property
     def h1s(self) -> tuple[Heading, ...]:
-        return tuple(h for h in self.headings if h.level == 1)
+        """The page's level-one headings; a dialog's title (a search modal's "Search")
+        is not one of them."""
+        return tuple(h for h in self.headings if h.level == 1 and not h.in_dialog)
 
     @property
     def word_count(self) -> int:
@@ -755,7 +800,11 @@ def _collect_text(tag: Tag, parts: list[str]) -> None:
 
 
 def is_hidden(tag: Tag) -> bool:
+    """Not rendered: `hidden`, aria-hidden, display:none / visibility:hidden inline, or
+    a `<dialog>` without `open` (a closed dialog is not rendered until a script opens it)."""
     if tag.attrs.get("hidden") is not None or attr(tag, "aria-hidden") == "true":
+        return True
+    if tag.name == "dialog" and tag.attrs.get("open") is None:
         return True
     style = attr(tag, "style")
     if style:
@@ -895,7 +944,9 @@ def _image_name(b: _Builder, tag: Tag) -> str:
 
 
 def _content_name(b: _Builder, tag: Tag) -> list[str]:
-    """Name from content (a link's text plus the names of images inside it)."""
+    """Name from content, as the accessible-name computation recurses (accname 2F):
+    text, and for each element inside its own aria-labelledby or aria-label (an icon
+    `<span aria-label="...">`), else an image's alt, else its content."""
     parts: list[str] = []
     for child in tag.children:
         if isinstance(child, Comment):
@@ -903,7 +954,10 @@ def _content_name(b: _Builder, tag: Tag) -> list[str]:
         if isinstance(child, NavigableString):
             parts.append(str(child))
         elif isinstance(child, Tag) and not is_hidden(child):
-            if _is_image_candidate(child):
+            own = (b.labelledby(child) or "") or clean(attr(child, "aria-label"))
+            if own:
+                parts.append(f" {own} ")
+            elif _is_image_candidate(child):
                 parts.append(f" {_image_name(b, child)} ")
             elif child.name not in NON_TEXT:
                 parts.extend(_content_name(b, child))
@@ -1051,6 +1105,18 @@ class _AfterScope:
         return False
 
 
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+
+
+def _in_dialog(tag: Tag) -> bool:
+    """Inside a `<dialog>` or an element with role=dialog / alertdialog."""
+    return any(
+        p.name == "dialog" or (attr(p, "role") or "").strip().lower() in _DIALOG_ROLES
+        for p in tag.parents
+        if isinstance(p, Tag)
+    )
+
+
 def _headings(b: _Builder) -> list[Heading]:
     out: list[Heading] = []
     after = _AfterScope(b.scope.element)
@@ -1089,6 +1155,7 @@ def _headings(b: _Builder) -> list[Heading]:
                 b.loc(tag),
                 tag_label,
                 after_article=after(tag),
+                in_dialog=_in_dialog(tag),
             )
         )
     return out
@@ -1103,11 +1170,12 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
         lang = b.lang_of(tag) or page_lang
         hidden = b.hidden(tag)
         el_id = attr(tag, "id")
+        text = b.text(tag)
         out.append(
             Link(
                 href=href,
                 url=b.resolve(href),
-                text=b.text(tag),
+                text=text,
                 aria_label=attr(tag, "aria-label"),
                 title=attr(tag, "title"),
                 rel=frozenset((attr(tag, "rel") or "").lower().split()),
@@ -1119,9 +1187,31 @@ def _links(b: _Builder, page_lang: str | None) -> list[Link]:
                 classes=tuple(tag.get_attribute_list("class") or ()),
                 element_id=el_id,
                 labelledby_text=b.labelledby(tag),
+                content_name="" if text else clean(" ".join(_content_name(b, tag))),
+                comment_counter=not text and _is_comment_counter(tag),
             )
         )
     return out
+
+
+#: Classes of the elements comment systems fill with a count (Disqus count.js,
+#: Valine, Waline), on the link or on an element inside it.
+_COUNTER_CLASSES = frozenset(
+    {"disqus-comment-count", "valine-comment-count", "waline-comment-count"}
+)
+
+
+def _is_comment_counter(tag: Tag) -> bool:
+    """A link the comment system's script fills with a count: Disqus marks it by its
+    `#disqus_thread` fragment, a class or `data-disqus-identifier`; Valine and Waline
+    by a counter class on the link or an element inside it."""
+    href = attr(tag, "href") or ""
+    if href.strip().endswith("#disqus_thread") or attr(tag, "data-disqus-identifier"):
+        return True
+    for el in (tag, *(d for d in tag.descendants if isinstance(d, Tag))):
+        if _COUNTER_CLASSES.intersection(el.get_attribute_list("class") or ()):
+            return True
+    return False
 
 
 def _head_links(b: _Builder) -> list[Link]:
@@ -1264,12 +1354,29 @@ def _walk_blocks(
                     if container in ("figcaption", "pre")
                     else _CONTAINER_KIND.get(name, container)
                 )
+                start = len(out)
                 _walk_blocks(b, child, child_hidden, in_header or name == "header", out, inner)
+                if len(out) > start and _is_callout(child):
+                    out[start] = replace(out[start], box_title=True)
             elif name != "img" and not is_hidden(child):
                 _inline_runs(child, _is_bold(child), runs, name in _CODE_TAGS)
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
             runs.append((str(child), False, False))
     flush()
+
+
+#: Class names of callout boxes (Hexo's `note`, admonitions, Bootstrap and GitHub alerts).
+_CALLOUT_CLASSES = frozenset(
+    {"note", "notice", "admonition", "callout", "alert", "markdown-alert", "tip", "hint"}
+)
+
+
+def _is_callout(tag: Tag) -> bool:
+    """A callout box: `<aside>`, or an element with a callout class."""
+    if tag.name == "aside":
+        return True
+    classes = {c.lower() for c in tag.get_attribute_list("class") or () if c}
+    return bool(classes & _CALLOUT_CLASSES)
 
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
@@ -1359,6 +1466,9 @@ def _landmarks(b: _Builder) -> dict[str, Location]:
         "viewport": index.first("meta", _meta_named("viewport")),
         "robots": index.first("meta", _meta_named("robots", "googlebot")),
         "canonical": index.first("link", _is_canonical),
+        "refresh": index.first(
+            "meta", lambda t: (attr(t, "http-equiv") or "").strip().lower() == "refresh"
+        ),
         **{k: index.first("meta", _meta_keyed(k)) for k in SOCIAL_META},
     }
     out: dict[str, Location] = {}

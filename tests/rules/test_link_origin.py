@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from postaudit.page import parse_page, published_url
-from postaudit.rules import get
 from postaudit.rules.links import _internal, article_links
 
 POST = """<html lang="en"><head><title>A post about worry time</title>{head}</head>
@@ -44,11 +43,3 @@ def test_dev_host_and_relative_canonicals_name_no_site() -> None:
     assert published_url("https://b.org/p", "https://a.org/", ["https://c.org/"], []) == (
         "https://b.org/p"
     ), "a fetched page is where it was fetched"
-
-
-def test_new_tab_rule_judges_only_links_to_other_sites(tmp_path: Path) -> None:
-    file = tmp_path / "post.html"
-    head = '<link rel="canonical" href="https://example.com/blog/post/">'
-    page = parse_page(POST.format(head=head), str(file), final_url=file.as_uri())
-    (hit,) = get("L514")(page)
-    assert "elsewhere.org" in hit.message

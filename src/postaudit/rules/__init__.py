@@ -69,11 +69,12 @@ class RetiredRule:
 #: Retired codes, in catalogue order.
 RETIRED: tuple[RetiredRule, ...] = (
     RetiredRule(
-        "H408",
-        "headings-after-article",
-        "theme headings (before, inside or after the article) are a fact of the heading "
-        "outline, shown as not counted, never a finding; the heading rules judge the "
-        "article's outline",
+        "R306",
+        "passive-voice",
+        'a pattern detector cannot tell a passive from an adjectival participle ("is '
+        'untrusted", "were concerned") without a parser, and a passive share is a style '
+        "preference: on the 41 real pages none of its 7 findings was judged right; the "
+        "share stays in the readability facts (`passive_voice`)",
     ),
     RetiredRule(
         "R309",
@@ -83,12 +84,18 @@ RETIRED: tuple[RetiredRule, ...] = (
         "(`not_scored`), and the readability rules do not apply",
     ),
     RetiredRule(
-        "R306",
-        "passive-voice",
-        'a pattern detector cannot tell a passive from an adjectival participle ("is '
-        'untrusted", "were concerned") without a parser, and a passive share is a style '
-        "preference: on the 41 real pages none of its 7 findings was judged right; the "
-        "share stays in the readability facts (`passive_voice`)",
+        "H408",
+        "headings-after-article",
+        "theme headings (before, inside or after the article) are a fact of the heading "
+        "outline, shown as not counted, never a finding; the heading rules judge the "
+        "article's outline",
+    ),
+    RetiredRule(
+        "L514",
+        "link-blank-noopener",
+        'since 2021 browsers treat target="_blank" as rel="noopener" (HTML spec change; '
+        "Lighthouse dropped its audit), so a new-tab link without it opens no hole; an "
+        'explicit rel="opener" is the author\'s deliberate choice, not a finding',
     ),
 )
 RETIRED_BY_CODE: dict[str, RetiredRule] = {r.code: r for r in RETIRED}

@@ -38,10 +38,9 @@ BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})
 
 
 def is_redirect_stub(page: Page) -> bool:
-    """A `<meta http-equiv="refresh">` page with next to no text: a redirect, not an
-    article, so the heading rules do not apply to it."""
-    refresh = page.meta.get("refresh", ())
-    return bool(refresh) and page.word_count < 50
+    """A `<meta http-equiv="refresh">` page with next to no text (`Page.redirect_to`):
+    a redirect, not an article, so the heading rules do not apply to it."""
+    return page.redirect_to is not None
 
 
 def _is_article(page: Page, options: Options) -> bool:
@@ -142,7 +141,9 @@ def h1_multiple(page: Page, options: Options) -> Iterator[Hit]:
     the page's main topic is ambiguous to search engines and the outline is flat for
     screen-reader users (Yoast and Screaming Frog report it too). Reported once, at the
     second `<h1>`, naming them. Set `allow_multiple` to accept several (themes that
-    make the site name an `<h1>` as well).
+    make the site name an `<h1>` as well). A dialog's title is not counted: an `<h1>`
+    inside a `<dialog>` or a role=dialog element (a search modal's "Search") titles the
+    dialog, and a `<dialog>` without `open` is not rendered at all.
 
     Fails: <h1>Fernwood Counseling</h1> … <h1>Why anxiety gets louder at night</h1>
     Passes: <p class="site-title">Fernwood Counseling</p> … <h1>Why anxiety gets louder at night</h1>
@@ -305,7 +306,7 @@ def fake_headings(page: Page, max_words: int) -> list[tuple[Block, int, Heading 
             if h is not None and h.level <= section_level and h.level > 1:
                 current = h
             continue
-        if not (b.kind == "p" and b.bold_only):
+        if not (b.kind == "p" and b.bold_only) or b.box_title:
             continue
         text = clean(b.text)
         if not text or _words(text) > max_words or _SENTENCE_END.search(text):
@@ -351,8 +352,10 @@ def fake_heading(page: Page, options: Options) -> Iterator[Hit]:
     Not section titles, and not reported: a bold question (an FAQ entry, answered by the
     paragraph after it), a bold line ending in ":" or "," (a run-in lead-in), a label
     ("Note: …", "Tool: dnSpy"), a bold line followed by a quote, a table or code, or by
-    a list of short entries (it introduces that block). A list of full sentences after
-    a bold line is the section's body, so that bold line is reported.
+    a list of short entries (it introduces that block), or the first line of a callout
+    box (`<div class="note">`, an admonition, an alert, an `<aside>`: it labels the box).
+    A list of full sentences after a bold line is the section's body, so that bold line
+    is reported.
 
     Fails: <p><strong>Habits that quietly make nights harder</strong></p><p>Checking the clock…</p>
     Passes: <h3>Habits that quietly make nights harder</h3><p>Checking the clock…</p> ; <p><strong>Call 911 if you are in danger.</strong></p> ; <p><strong>Can I nap during the day?</strong></p><p>Short naps…</p> ; <p><strong>What to pack</strong></p><ul><li>A torch</li><li>Spare socks</li></ul>

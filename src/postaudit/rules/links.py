@@ -1,7 +1,7 @@
 """Links (`L`): previous/next post links, broken and redirected links, link text.
 
 Two kinds of rules live here. Pure ones read only the parsed page (link text, empty
-links, self links, `target=_blank`). Network ones read `page.link_status`, which the
+links, self links). Network ones read `page.link_status`, which the
 runner's link phase fills before judging (see `linkcheck.py`); they do not apply to a
 link that was not checked (`--links none`, excluded, or outside the `--links` scope),
 so an unchecked link never counts as passed or failed. A rule's `needs` names the
@@ -133,8 +133,15 @@ def _fraction(good: int, total: int) -> float:
 
 def accessible_name(link: Link) -> str:
     """The link's accessible name, in the order browsers compute it: aria-labelledby,
-    aria-label, the content (text and image alts), then title."""
-    for value in (link.labelledby_text, link.aria_label, link.text, link.title):
+    aria-label, the content (text, image alts, and the aria-label or aria-labelledby
+    of elements inside, as the accname recursion takes them), then title."""
+    for value in (
+        link.labelledby_text,
+        link.aria_label,
+        link.text,
+        link.content_name,
+        link.title,
+    ):
         text = " ".join((value or "").split())
         if text:
             return text
@@ -594,46 +601,6 @@ def link_insecure(page: Page, options: Options) -> Iterator[Hit]:
         )
 
 
-def _new_tab(link: Link) -> bool:
-    return (link.target or "").strip().lower() == "_blank"
-
-
-@rule(
-    code="L514",
-    name="link-blank-noopener",
-    category=Category.LINKS,
-    title='Links opening a new tab to other sites have rel="noopener"',
-    fix='add rel="noopener" (or "noreferrer") to links with target="_blank"',
-    severity=Severity.INFO,
-    weight=0.5,
-    applies=lambda page, options: any(
-        _new_tab(link) and not _internal(page, link) for link in _navigation_links(page)
-    ),
-)
-def link_blank_noopener(page: Page, options: Options) -> Iterator[Hit]:
-    """A link to another site with `target="_blank"` has `rel="noopener"` or
-    `rel="noreferrer"`.
-
-    Without it, older browsers give the opened page `window.opener`, which it can use
-    to replace your page with a look-alike (reverse tabnabbing). Current browsers
-    imply noopener, hence info. Links to the same site are not judged.
-
-    Fails: <a href="https://example.org" target="_blank">source</a>
-    Passes: <a href="https://example.org" target="_blank" rel="noopener">source</a>
-    """
-    links = [link for link in _navigation_links(page) if _new_tab(link)]
-    external = [link for link in links if not _internal(page, link)]
-    unsafe = [link for link in external if not link.rel & {"noopener", "noreferrer"}]
-    score = _fraction(len(external) - len(unsafe), len(external))
-    for link in unsafe:
-        yield Hit(
-            f'link {_shown(link)!r} opens a new tab without rel="noopener"',
-            link.location,
-            score=score,
-            key=link.url or "",
-        )
-
-
 # --------------------------------------------------------------------------- link text
 
 #: Link texts that say nothing about the target, per primary language subtag.
@@ -940,12 +907,20 @@ def link_name_missing(page: Page, options: Options) -> Iterator[Hit]:
     or an empty heading anchor. Every `<a href>` is judged, whatever its target:
     `mailto:` and `tel:` icons, `javascript:` buttons and `#fragment` anchors are
     links to a screen reader too. A link whose only content is an image without alt
-    is reported by A102 (img-link-no-name) instead.
+    is reported by A102 (img-link-no-name) instead. The name from content follows the
+    accname recursion (as axe does): an icon `<span aria-label="BY - Attribution">`
+    inside the link names it.
+
+    A comment-count placeholder is not judged: an empty link the comment system's
+    script fills with "3 Comments" (Disqus `href="...#disqus_thread"`,
+    `.disqus-comment-count` or `data-disqus-identifier`; a Valine or Waline counter
+    inside). It is empty only without JavaScript, and every browser a screen reader
+    runs in runs the theme's script, so an error (a certain failure) would not be true.
 
     Fails: <a href="/x"><i class="icon-arrow"></i></a> ; <a href="#section-2"></a> ; <a href="mailto:jo@example.com"><i class="icon-mail"></i></a>
-    Passes: <a href="/x" aria-label="Next chapter"><i class="icon-arrow"></i></a>
+    Passes: <a href="/x" aria-label="Next chapter"><i class="icon-arrow"></i></a> ; <a href="/by/"><span aria-label="Attribution"><i class="icon-by"></i></span></a> ; <a href="/post/#disqus_thread"></a>
     """
-    links = _named_candidates(page)
+    links = [link for link in _named_candidates(page) if not link.comment_counter]
     empty = [link for link in links if not accessible_name(link)]
     score = _fraction(len(links) - len(empty), len(links))
     for link in empty:
@@ -1318,7 +1293,6 @@ RULES = (
     external_link_broken,
     link_redirect,
     link_insecure,
-    link_blank_noopener,
     link_text_generic,
     link_name_missing,
     link_text_ambiguous,
