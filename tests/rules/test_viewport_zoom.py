@@ -1,4 +1,4 @@
-"""A110 viewport-zoom-disabled: the viewport content judged item by item as axe-core's
+"""M616 viewport-zoom-disabled: the viewport content judged item by item as axe-core's
 `meta-viewport-scale-evaluate` judges it (WCAG 1.4.4)."""
 
 from __future__ import annotations
@@ -75,18 +75,18 @@ def head(*contents: str) -> str:
 
 
 def test_every_viewport_meta_is_judged_and_reported_once() -> None:
-    found = hits("A110", head("width=device-width", "width=device-width, maximum-scale=1"))
+    found = hits("M616", head("width=device-width", "width=device-width, maximum-scale=1"))
     assert [h.message for h in found] == [
         "the viewport sets maximum-scale=1: readers cannot zoom the text to 200%"
     ]
-    twice = hits("A110", head("maximum-scale=1.0", "maximum-scale=1.0"))
+    twice = hits("M616", head("maximum-scale=1.0", "maximum-scale=1.0"))
     assert len(twice) == 1
 
 
 def test_no_viewport_is_not_applicable() -> None:
-    assert hits("A110", head()) == []
+    assert hits("M616", head()) == []
 
 
 def test_viewport_name_is_case_insensitive() -> None:
     html = '<html><head><meta name="Viewport" content="user-scalable=no"></head></html>'
-    assert len(hits("A110", html)) == 1
+    assert len(hits("M616", html)) == 1

@@ -25,12 +25,12 @@ from postaudit.rules.base import Rule, rule
 #: Every rule, in catalogue order. Each family module lists its rules in `RULES`.
 ALL_RULES: tuple[Rule, ...] = (
     *alt_text.RULES,  # A1xx
-    *accessibility.RULES,  # A11x
     *keywords.RULES,  # K2xx
     *readability.RULES,  # R3xx
     *headings.RULES,  # H4xx
     *links.RULES,  # L5xx
     *metadata.RULES,  # M6xx
+    *accessibility.RULES,  # M616: the viewport lets readers zoom (WCAG 1.4.4)
     *appearance.RULES,  # S70x share cards
     *structured_data.RULES,  # S71x JSON-LD
     *image_layout.RULES,  # S73x image layout

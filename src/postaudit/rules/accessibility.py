@@ -1,5 +1,6 @@
-"""Accessibility beyond alt text (`A11x`): document-level barriers a reader meets
-before any image, scored with the alt-text family (the `A` codes).
+"""Accessibility of the page as a whole: barriers a reader meets before any content.
+Scored with the metadata family (`M616`, beside M611 viewport-missing: the same head
+tag), not with alt text, which would give an image-less page an alt-text score.
 
 The viewport check follows axe-core's `meta-viewport` (WCAG 1.4.4 Resize text, impact
 "critical") item by item, so postaudit and axe agree on every `content` value.
@@ -63,9 +64,9 @@ def zoom_blockers(content: str, minimum_scale: float = 2.0) -> str | None:
 
 
 @rule(
-    code="A110",
+    code="M616",
     name="viewport-zoom-disabled",
-    category=Category.ALT_TEXT,
+    category=Category.METADATA,
     title="The viewport lets readers zoom",
     fix='remove user-scalable=no and maximum-scale from <meta name="viewport">',
     severity=Severity.ERROR,
