@@ -129,3 +129,10 @@ def test_old_configs_naming_a_retired_code_keep_working(tmp_path: Path) -> None:
     assert "R309" not in run.output
     shown = CliRunner().invoke(cli, ["rules", "readability-language-unsupported"])
     assert shown.exit_code == 0 and "(retired)" in shown.output
+
+
+def test_severity_doc_lists_every_retired_code() -> None:
+    doc = (ROOT / "docs" / "severity.md").read_text(encoding="utf-8")
+    table = doc.split("## Retired codes", 1)[1]
+    for gone in registry.RETIRED:
+        assert f"| `{gone.code}` | {gone.name} |" in table, f"docs/severity.md misses {gone.code}"

@@ -12,7 +12,7 @@ from postaudit import rules as registry
 from postaudit.linkcheck import LinkStatus, link_key
 from postaudit.model import Hit
 from postaudit.page import Page
-from postaudit.rules.links import facts, looks_like_post, title_similarity
+from postaudit.rules.links import facts, title_similarity
 
 URL = "https://example.com/blog/post"
 
@@ -300,31 +300,6 @@ def test_head_links_compared_with_visible_ones() -> None:
     )
     [swapped] = hits("L506", one_side)
     assert "which the page shows as the next post link" in swapped.message
-
-
-WORDS = " ".join(["Plenty of ordinary words fill this paragraph about rest."] * 30)
-
-
-def test_missing_pagination_only_on_posts() -> None:
-    post = (
-        '<html lang="en"><head><meta property="og:type" content="article"></head>'
-        f"<body><article><h1>T</h1><p>{WORDS}</p></article></body></html>"
-    )
-    [hit] = hits("L505", post)
-    assert hit.message == "no previous/next post links found on this post"
-    page = make_page(post, URL)
-    assert looks_like_post(page, 200)
-    assert not looks_like_post(page, 10_000)
-    home = f'<html lang="en"><body><main><p>{WORDS}</p></main></body></html>'
-    assert hits("L505", home) == [], "no sign of a post"
-    ld = (
-        '<html lang="en"><head><script type="application/ld+json">'
-        '{"@graph": [{"@type": ["BlogPosting"]}]}</script></head>'
-        f"<body><div><p>{WORDS}</p></div></body></html>"
-    )
-    assert len(hits("L505", ld)) == 1
-    with_pager = post.replace("</article>", "</article>" + PAGER)
-    assert hits("L505", with_pager) == []
 
 
 def test_facts_are_plain_json() -> None:

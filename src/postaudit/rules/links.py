@@ -28,7 +28,7 @@ from postaudit.linkcheck import (
     link_key,
     same_page,
 )
-from postaudit.model import Category, Hit, Location, Severity
+from postaudit.model import Category, Hit, Severity
 from postaudit.page import Link, Page
 from postaudit.pagination import PagerLink
 from postaudit.rules.base import Options, rule
@@ -336,74 +336,6 @@ def pagination_stale_title(page: Page, options: Options) -> Iterator[Hit]:
                 p.location,
                 key=_pagination_key(p),
             )
-
-
-#: Article-scope presets of blog engines (content.py): a match says "this is a post".
-_POST_PRESETS = frozenset(
-    {"squarespace", "wordpress", "ghost", "hexo", "jekyll", "hugo", "medium", "selector"}
-)
-_POST_TYPES = frozenset({"blogposting", "article", "newsarticle", "techarticle", "posting"})
-
-
-def _json_ld_types(data: Any) -> Iterator[str]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_ld_types(item)
-    elif isinstance(data, Mapping):
-        kind = data.get("@type")
-        for value in kind if isinstance(kind, list) else [kind]:
-            if isinstance(value, str):
-                yield value.lower()
-        yield from _json_ld_types(data.get("@graph"))
-
-
-def looks_like_post(page: Page, min_words: int) -> bool:
-    """A blog post rather than a home, archive or redirect page: enough article words
-    and one of og:type=article, article:published_time, JSON-LD BlogPosting/Article,
-    or a blog engine's article container."""
-    if page.word_count < min_words:
-        return False
-    if any(v.strip().lower() == "article" for v in page.meta.get("og:type", ())):
-        return True
-    if page.meta.get("article:published_time"):
-        return True
-    if any(t in _POST_TYPES for t in _json_ld_types(list(page.json_ld))):
-        return True
-    return page.scope_preset in _POST_PRESETS
-
-
-@rule(
-    code="L505",
-    name="pagination-missing",
-    category=Category.LINKS,
-    title="Blog posts link to the previous and next post",
-    fix="turn on the theme's previous/next post navigation",
-    severity=Severity.INFO,
-    weight=0.5,
-    defaults={"min_words": 200},
-    applies=lambda page, options: looks_like_post(page, int(options["min_words"])),
-)
-def pagination_missing(page: Page, options: Options) -> Iterator[Hit]:
-    """A page that looks like a blog post has previous/next post links.
-
-    They keep readers on the site and give crawlers a path through the archive. The
-    rule applies to pages with at least `min_words` article words and a sign of being
-    a post (og:type=article, article:published_time, JSON-LD BlogPosting or Article,
-    or a blog engine's article container). The links are recognised in the markup of
-    Squarespace, WordPress, Ghost, Hexo, Jekyll (Chirpy and Minimal Mistakes among
-    them) and Hugo themes, Docusaurus, VitePress and the Eleventy base blog, by
-    rel=prev/next, and by their text ("Previous", "Next", "Older", "Newer", "«", "»").
-
-    Fails: a post whose theme shows no previous/next links
-    Passes: <nav class="post-navigation"><div class="nav-previous"><a href="/older">Older</a></div></nav>
-    Options: min_words (200)
-    """
-    if not page.pagination.found:
-        yield Hit(
-            "no previous/next post links found on this post",
-            Location(selector="body"),
-            key="pagination-missing",
-        )
 
 
 def _head_applies(page: Page, options: Options) -> bool:
@@ -1287,7 +1219,6 @@ RULES = (
     pagination_redirect,
     pagination_self,
     pagination_stale_title,
-    pagination_missing,
     pagination_head_mismatch,
     link_broken,
     external_link_broken,
