@@ -239,6 +239,11 @@ def _old_is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
+def _starts_sentence(char: str) -> bool:
+    """A capital, a digit, or a letter of a script without case."""
+    return char.isupper() or char.isdigit() or (char.isalpha() and char.lower() == char.upper())
+
+
 def _old_split_sentences(text: str) -> list[str]:
     text = text.strip()
     if not text:
@@ -252,7 +257,7 @@ def _old_split_sentences(text: str) -> list[str]:
         mark = m.group(0)
         if mark[0] not in "。！？":
             nxt = _OLD_NEXT_START.match(text, end)
-            if nxt is None or not (nxt.group(0)[-1].isupper() or nxt.group(0)[-1].isdigit()):
+            if nxt is None or not _starts_sentence(nxt.group(0)[-1]):
                 continue
             if mark[0] == "." and _old_is_abbreviation(text, m.start()):
                 continue
@@ -422,3 +427,16 @@ def test_has_word_count_on_corpus_texts(corpus_texts: list[str]) -> None:
     for text in [*TRICKY_BLOCKS, *spaced, *corpus_texts[:3000]]:
         for n in (1, 2, 3, 4, 7):
             assert has_word_count(text, n) is (len(prose.words(text)) >= n), (text, n)
+
+
+def test_sentences_of_scripts_without_case_are_split() -> None:
+    """Korean, Chinese or Arabic text after a full stop has no capital to wait for."""
+    assert split_sentences("설정이 필요함. 그래서 다시 시도함. 이제 됨.") == [
+        "설정이 필요함.",
+        "그래서 다시 시도함.",
+        "이제 됨.",
+    ]
+    assert split_sentences("Use the CLI. 然后 it works. and then more.") == [
+        "Use the CLI.",
+        "然后 it works. and then more.",
+    ]

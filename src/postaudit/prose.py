@@ -289,11 +289,17 @@ _BOUNDARY = re.compile(
 )
 
 
+def _caseless(char: str) -> bool:
+    """A letter of a script without upper and lower case."""
+    return char.isalpha() and char.lower() == char.upper()
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of one block of text.
 
     A sentence ends at `.`, `!`, `?` or `…` (with closing quotes or brackets) followed
-    by whitespace and an upper-case letter, a digit or an opening quote; not after a
+    by whitespace and an upper-case letter, a digit, a letter of a script without case
+    (Korean, Chinese, Japanese, Arabic, ...) or an opening quote; not after a
     known abbreviation ("Dr.", "e.g.") or a single initial ("J."). CJK full stops
     always end one. Text without any end mark is one sentence."""
     text = text.strip()
@@ -307,7 +313,9 @@ def split_sentences(text: str) -> list[str]:
             break
         nxt = m.group(1)  # None after a CJK mark
         if nxt is not None:
-            if not (nxt.isupper() or nxt.isdigit()):
+            # a capital, a digit, or a letter of a script without case (Hangul, Han,
+            # kana, Arabic, Hebrew, Thai...: "-음. 그래서" starts a new sentence)
+            if not (nxt.isupper() or nxt.isdigit() or _caseless(nxt)):
                 continue
             if text[m.start()] == "." and _is_abbreviation(text, m.start()):
                 continue
