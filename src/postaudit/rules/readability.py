@@ -73,7 +73,7 @@ def _lang_note(m: Measurement) -> str:
     category=Category.READABILITY,
     title="The article is fairly easy to read (Flesch Reading Ease 60+)",
     fix="shorten sentences and prefer short, common words; aim for one idea per sentence",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a suggestion: an ease band fits general prose, not every audience (was warning)
     weight=2,
     defaults={"min_score": 60, "min_words": 100, "very_difficult": 30},
     applies=_has_words,
@@ -214,7 +214,7 @@ def grade_level(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="Few sentences are longer than 20 words",
     fix="split the longest sentences; one idea per sentence",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a suggestion: long sentences can be right for the audience (was warning)
     defaults={"max_words": 20, "max_share": 25},
     applies=lambda page, options: (
         len(_measured(page, options).sentences) > 0 and _measured(page, options).spaced
@@ -254,7 +254,7 @@ def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
     category=Category.READABILITY,
     title="Paragraphs are at most 150 words long",
     fix="break the paragraph where the topic shifts, or turn part of it into a list",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a suggestion (was warning)
     defaults={"max_words": 150},
     applies=lambda page, options: (
         bool(_measured(page, options).paragraphs()) and _measured(page, options).countable
@@ -353,7 +353,7 @@ def code_blocks(page: Page) -> int:
     category=Category.READABILITY,
     title="The article has at least 300 words",
     fix="cover the topic in more depth: examples, steps, answers to the reader's next question",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a suggestion: a short post can be complete (was warning)
     defaults={"min_words": 300, "code_blocks": 3, "min_words_with_code": 150},
     applies=lambda page, options: _measured(page, options).countable and not is_redirect_stub(page),
 )
