@@ -42,6 +42,8 @@ SEVERITIES = ("error", "warning", "info")
 COMMAND = "python scripts/corpus_snapshot.py"
 DOC = ROOT / "docs" / "precision.md"
 DOC_START, DOC_END = "<!-- precision:start -->\n", "<!-- precision:end -->"
+README = ROOT / "README.md"
+SUMMARY_START, SUMMARY_END = "<!-- precision-summary:start -->\n", "<!-- precision-summary:end -->"
 
 Entry = dict[str, Any]
 
@@ -253,12 +255,43 @@ def quoted_table(doc: Path = DOC) -> str | None:
     return text.split(DOC_START, 1)[1].split(DOC_END, 1)[0]
 
 
-def write_docs(doc: Path = DOC) -> None:
-    text = doc.read_text(encoding="utf-8")
-    head, rest = text.split(DOC_START, 1)
-    tail = rest.split(DOC_END, 1)[1]
-    table = precision_table(all_entries())
-    doc.write_text(head + DOC_START + table + DOC_END + tail, encoding="utf-8")
+def precision_summary(entries: Sequence[Entry], pages: int) -> str:
+    """The one-paragraph figure the README quotes (strict precision, all and per severity)."""
+    n = Counter(e.get("verdict", UNJUDGED) for e in entries)
+    judged = n["right"] + n["false"] + n["debatable"]
+    parts = []
+    for sev in SEVERITIES:
+        mine = [e for e in entries if e["severity"] == sev]
+        right = sum(1 for e in mine if e.get("verdict") == "right")
+        parts.append(f"{sev} {right}/{len(mine)}")
+    share = f"{100 * n['right'] / judged:.0f}%" if judged else "-"
+    return (
+        f"On {pages} real published pages (`fixtures/corpus/`), {n['right']} of {judged} "
+        f"findings were judged right ({share}; {', '.join(parts)}), {n['false']} false, "
+        f"{n['debatable']} debatable: [docs/precision.md](docs/precision.md).\n"
+    )
+
+
+def quoted_summary(readme: Path = README) -> str | None:
+    """The precision paragraph quoted in the README (between the markers), or None."""
+    text = readme.read_text(encoding="utf-8")
+    if SUMMARY_START not in text or SUMMARY_END not in text:
+        return None
+    return text.split(SUMMARY_START, 1)[1].split(SUMMARY_END, 1)[0]
+
+
+def _replace_between(path: Path, start: str, end: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(head + start + body + end + tail, encoding="utf-8")
+
+
+def write_docs(doc: Path = DOC, readme: Path = README) -> None:
+    entries = all_entries()
+    _replace_between(doc, DOC_START, DOC_END, precision_table(entries))
+    summary = precision_summary(entries, len(corpus_pages()))
+    _replace_between(readme, SUMMARY_START, SUMMARY_END, summary)
 
 
 def verdict_counts(entries: Iterable[Entry]) -> Mapping[str, int]:
@@ -285,7 +318,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.docs:
         write_docs()
-        print(f"wrote the precision table into {DOC.relative_to(ROOT)}")
+        print(f"wrote the precision table into {DOC.relative_to(ROOT)} and README.md")
         return 0
     if args.update:
         for line in update():

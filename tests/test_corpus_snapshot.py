@@ -164,3 +164,11 @@ def test_docs_quote_the_current_precision_table() -> None:
         f"docs/precision.md is stale: run `{cs.COMMAND} --docs` (it writes the output of "
         f"`{cs.COMMAND} --precision` between the markers)"
     )
+
+
+def test_readme_quotes_the_current_precision() -> None:
+    quoted = cs.quoted_summary()
+    assert quoted is not None, "README.md has lost its precision-summary markers"
+    assert quoted == cs.precision_summary(cs.all_entries(), len(cs.corpus_pages())), (
+        f"README.md's precision figure is stale: run `{cs.COMMAND} --docs`"
+    )
