@@ -47,10 +47,13 @@ def messages(code: str, html: str, **options: Any) -> list[str]:
 
 
 def test_reading_ease_bands_are_two_rules_and_one_finding() -> None:
-    assert messages("R301", article(EASY), min_words=1) == []
+    assert messages("R301", article(HARD), min_words=1, very_difficult=-100) == [], (
+        "off until a target is set"
+    )
+    assert messages("R301", article(EASY), min_words=1, min_score=60) == []
     # under 30 the page is reported once, by R302, not by R301 as well
-    assert messages("R301", article(HARD), min_words=1) == []
-    (warning,) = messages("R301", article(HARD), min_words=1, very_difficult=-100)
+    assert messages("R301", article(HARD), min_words=1, min_score=60) == []
+    (warning,) = messages("R301", article(HARD), min_words=1, min_score=60, very_difficult=-100)
     (error,) = messages("R302", article(HARD), min_words=1)
     assert warning.startswith("Flesch Reading Ease is ") and warning.endswith("aim for 60 or more")
     assert "very difficult; aim for 30 or more" in error
@@ -79,14 +82,16 @@ def test_grade_level_formula_option() -> None:
 
 def test_long_sentences_share() -> None:
     long = "Word " + " ".join(["word"] * 23) + "."
-    html = article(f"{long} Short one. Another short one. {long}")
+    html = article(f"{long} Short one. Another short one. {long} {long}")
     (msg,) = messages("R304", html)
     assert (
         msg
-        == "2 of 4 sentences (50%) are over 20 words; keep it under 25% (the longest has 24 words)"
+        == "3 of 5 sentences (60%) are over 20 words; keep it under 25% (the longest has 24 words)"
     )
-    assert messages("R304", html, max_share=50) == []
+    assert messages("R304", html, max_share=60) == []
     assert messages("R304", html, max_words=30) == []
+    # 2 of 5 is 40%, but one sentence fewer (20%) is within the limit: not reported
+    assert messages("R304", article(f"{long} Short one. Another short one. Third. {long}")) == []
 
 
 def test_list_items_written_as_sentences_are_sentences_fragments_are_not() -> None:
@@ -207,7 +212,7 @@ def test_language_comes_from_the_option_then_the_page_then_english() -> None:
     assert textstat_lang("en-GB") == "en_GB" and textstat_lang("en") == "en_US"
     assert textstat_lang("pt-BR") is None and textstat_lang("pl") is None
     nolang = article(HARD).replace(' lang="en"', "")
-    (msg,) = messages("R301", nolang, min_words=1, very_difficult=-100)
+    (msg,) = messages("R301", nolang, min_words=1, min_score=60, very_difficult=-100)
     assert msg.endswith("(measured as English: the page declares no language)")
     (msg,) = messages("R301", nolang, lang="de", min_score=150, min_words=1, very_difficult=-100)
     assert msg.endswith("(measured as 'de', from --lang)")

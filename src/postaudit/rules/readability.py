@@ -75,12 +75,16 @@ def _lang_note(m: Measurement) -> str:
     fix="shorten sentences and prefer short, common words; aim for one idea per sentence",
     severity=Severity.INFO,  # a suggestion: an ease band fits general prose, not every audience (was warning)
     weight=2,
-    defaults={"min_score": 60, "min_words": 100, "very_difficult": 30},
-    applies=_has_words,
+    defaults={"min_score": 0, "min_words": 100, "very_difficult": 30},
+    applies=lambda page, options: float(options["min_score"]) > 0 and _has_words(page, options),
 )
 def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
-    """The article's Flesch Reading Ease is at least `min_score` (default 60, "plain
-    English": readable by 13-15-year-olds).
+    """The article's Flesch Reading Ease is at least `min_score`, the target you set
+    for your readers (60 is "plain English", readable by 13-15-year-olds, Yoast's
+    target for a general audience). Off until a target is set (`min_score` 0): an
+    ease band fits the audience it was made for, and on the real-page corpus (mostly
+    specialist write-ups) 9 of its 12 findings at 60 were judged not to fit the page.
+    Under 30 the prose is very difficult for anyone, and R302 says so by default.
 
     Flesch Reading Ease (0-100, higher is easier) weighs sentence length and
     syllables per word; textstat applies the page language's own constants (German,
@@ -98,9 +102,9 @@ def reading_ease(page: Page, options: Options) -> Iterator[Hit]:
     Grade levels (R303) are judged only against a target the user sets, so a hard
     page is not reported a third time.
 
-    Fails: 30-word sentences full of three-syllable terms (FRE 35)
+    Fails: with min_score = 60, 30-word sentences full of three-syllable terms (FRE 35)
     Passes: short sentences in everyday words (FRE 65); a page under 30 (R302 reports it)
-    Options: min_score (60), min_words (100), very_difficult (30)
+    Options: min_score (0: off; 60 for a general audience), min_words (100), very_difficult (30)
     """
     m = _measured(page, options)
     score = m.figures.get("flesch_reading_ease")
@@ -227,9 +231,12 @@ def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
     Yoast's sentence-length check: a sentence over 20 words is long; up to 25% of
     them is fine, more is flagged (Yoast turns red over 30%; postaudit has one
     threshold). List items count as sentences. The finding points at the longest.
+    A share that one sentence fewer would bring within `max_share` is not reported:
+    on a short text (4 of 15) one sentence moves the share by several points, and
+    on the real-page corpus every such finding was judged not worth acting on.
 
     Fails: a post where 12 of 30 sentences run past 20 words (40%)
-    Passes: a post where 5 of 30 do (17%)
+    Passes: a post where 5 of 30 do (17%); 4 of 15 (27%, but 3 of 15 is 20%)
     Options: max_words (20), max_share (25)
     """
     m = _measured(page, options)
@@ -237,7 +244,8 @@ def long_sentences(page: Page, options: Options) -> Iterator[Hit]:
     long = m.long_sentences(limit)
     total = len(m.sentences)
     share = 100 * len(long) / total
-    if share > float(options["max_share"]):
+    within_one = 100 * (len(long) - 1) / total <= float(options["max_share"])
+    if share > float(options["max_share"]) and not within_one:
         longest = max(long, key=lambda s: s.words)
         yield Hit(
             f"{len(long)} of {total} sentences ({share:.0f}%) are over {limit} words; "
