@@ -407,3 +407,24 @@ def test_an_index_whose_children_are_all_elsewhere_says_how_to_read_them() -> No
         assert "1 sitemap outside the site" in result.output
         assert "--allow-host blog.example.org reads them" in result.output
         assert home.seen == ["/sitemap.xml"]
+
+
+def test_a_sitemap_whose_entries_are_all_elsewhere_exits_2_and_says_how_to_read_them() -> None:
+    with serve(Site()) as home:
+        home.xml(
+            "/sitemap.xml",
+            urlset("https://blog.example.org/a/", "https://blog.example.org/b/"),
+        )
+        result = CliRunner().invoke(cli, ["sitemap", home.url("/sitemap.xml")])
+        assert result.exit_code == 2
+        lines = [line for line in result.output.splitlines() if "no page to audit" in line]
+        assert len(lines) == 1
+        assert "all 2 entries outside the site" in lines[0]
+        assert "--allow-host blog.example.org reads them" in lines[0]
+        assert home.seen == ["/sitemap.xml"]
+        # one entry on the site: it is audited, and the run does not fail for the other
+        home.page("/c/", article("", "On the site"))
+        home.xml("/mixed.xml", urlset("https://blog.example.org/a/", home.url("/c/")))
+        mixed = CliRunner().invoke(cli, ["sitemap", home.url("/mixed.xml"), "--fail-on", "never"])
+        assert mixed.exit_code == 0, mixed.output
+        assert "/c/" in home.seen

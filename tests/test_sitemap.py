@@ -824,12 +824,25 @@ def test_rewrite_moves_entries_and_child_sitemaps(httpserver: HTTPServer, site: 
 
 def test_foreign_host_is_pointed_out_without_rewrite(httpserver: HTTPServer, site: Serve) -> None:
     site("/sitemap.xml", urlset("http://0.0.0.0:4000/a/", "http://0.0.0.0:4000/b/"))
-    result = run_collect(httpserver.url_for("/sitemap.xml"))
-    assert result.entries == ()  # outside the site (issue 16): named, not audited
-    assert [o.url for o in result.outside] == ["http://0.0.0.0:4000/a/", "http://0.0.0.0:4000/b/"]
+    source = httpserver.url_for("/sitemap.xml")
+    # every entry outside the site: nothing to audit is an error naming both ways out
+    with pytest.raises(SitemapError) as info:
+        run_collect(source)
     origin = httpserver.url_for("/").rstrip("/")
+    assert str(info.value) == (
+        f"no page to audit in {source}: all 2 entries outside the site (first: "
+        "http://0.0.0.0:4000/a/, on another host (http://0.0.0.0:4000) than the site "
+        f"{origin}); --allow-host 0.0.0.0 reads them; or "
+        f"a rewrite http://0.0.0.0:4000/={origin}/ would audit this site instead"
+    )
+    site("/mixed.xml", urlset("http://0.0.0.0:4000/a/", httpserver.url_for("/b/")))
+    result = run_collect(
+        httpserver.url_for("/mixed.xml")
+    )  # one entry on the site: audited, the other named
+    assert [e.url for e in result.entries] == [httpserver.url_for("/b/")]
+    assert [o.url for o in result.outside] == ["http://0.0.0.0:4000/a/"]
     assert [p.message for p in result.problems] == [
-        "2 of 2 URLs are on another host (http://0.0.0.0:4000) than localhost; "
+        "1 of 2 URLs are on another host (http://0.0.0.0:4000) than localhost; "
         f"a rewrite http://0.0.0.0:4000/={origin}/ would audit this site instead"
     ]
 

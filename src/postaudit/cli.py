@@ -545,29 +545,41 @@ def merge(
 ) -> None:
     """Join JSON (or JSONL) reports, e.g. of `sitemap --shard K/N` jobs, into one:
     pages de-duplicated by URL, summary and site findings recomputed."""
-    from postaudit.report.load import ReportError, read_report
-    from postaudit.sitemap_run import merge_reports
+    from postaudit.report.load import ReportError
+    from postaudit.sitemap_run import merge_streamed
 
     config = build_config(**options)
     update = bool(options.get("update_baseline"))
-    plan_outputs(config, no_color=no_color)
+    outputs = plan_outputs(config, no_color=no_color)
     baseline = load_baseline(config, update=update)
     try:
-        loaded = [read_report(path) for path in reports]
+        # the inputs are read page by page and spooled: the JSON outputs (and the
+        # baseline) are written from the spool; the other formats need every page
+        report, spool = merge_streamed(
+            reports,
+            config,
+            full=any(o.format != "json" for o in outputs),
+            all_findings=bool(baseline is not None or update or config.baseline),
+        )
     except ReportError as exc:
         raise UsageFailure(str(exc)) from None
-    report = merge_reports(loaded, config)
-    comparison, gate = judge(report, config, baseline, update=update)
-    failed = emit(
-        report,
-        config,
-        no_color=no_color,
-        quiet=quiet,
-        verbose=verbose,
-        comparison=comparison,
-        gate=gate,
-    )
-    finish(report, config, gate, update=update, failed=failed)
+    with contextlib.closing(spool):
+
+        def json_writer(out: Any, comparison: Comparison | None) -> None:
+            spool.write_json(out, report.site_findings, report.summary, comparison)
+
+        comparison, gate = judge(report, config, baseline, update=update)
+        failed = emit(
+            report,
+            config,
+            no_color=no_color,
+            quiet=quiet,
+            verbose=verbose,
+            comparison=comparison,
+            gate=gate,
+            json_writer=json_writer,
+        )
+        finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
 
 
 @cli.command("rules")

@@ -31,6 +31,10 @@ MAX_REPORT_BYTES = 2 * 2**30
 MAX_CONFIG_BYTES = 2**20
 
 _CHUNK = 2**20
+#: `iter_text_bounded`'s chunks: with 1 MiB chunks, the strings the streamed report
+#: reader joins and slices left glibc's heap fragmented (peak RSS 113 MB reading 5,000
+#: pages whose Python objects peaked at 8 MB); at 64 KiB it stays at 45 MB.
+_STREAM_CHUNK = 2**16
 
 
 class InputError(ValueError):
@@ -94,6 +98,34 @@ def read_bounded(path: str | Path, what: str, kind: str = "report") -> bytes:
             if total > cap:
                 raise InputError(too_big)
     return b"".join(chunks)
+
+
+def iter_text_bounded(path: str | Path, what: str, kind: str = "report") -> Iterator[str]:
+    """The text of `path` in chunks (about 64 KiB), with the checks of `read_bounded`:
+    `InputError` as soon as the cap is passed or a NUL byte is met; `UnicodeDecodeError`
+    and `OSError` pass through. Memory stays at one chunk, whatever the file's size."""
+    import codecs
+
+    name, default = CAPS[kind]
+    cap = cap_from_env(name, default)
+    too_big = f"{what} is larger than the {describe_bytes(cap)} cap (raise it with {name})"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if _is_regular(info.st_mode) and info.st_size > cap:
+            raise InputError(too_big)
+        total = 0
+        while True:
+            chunk = fh.read(min(_STREAM_CHUNK, cap + 1 - total))
+            if not chunk:
+                break
+            if b"\x00" in chunk:
+                raise InputError(f"{what} is not text (it holds NUL bytes)")
+            total += len(chunk)
+            if total > cap:
+                raise InputError(too_big)
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", final=True)
 
 
 def read_text_bounded(path: str | Path, what: str, kind: str = "report") -> str:
@@ -202,6 +234,7 @@ __all__ = [
     "WriteError",
     "atomic_text",
     "cap_from_env",
+    "iter_text_bounded",
     "read_bounded",
     "read_text_bounded",
     "silence_stdout",

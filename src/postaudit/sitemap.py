@@ -1034,7 +1034,7 @@ class _Run:
                 suffix = f" (and {more} more problem{'s' * (more != 1)})" if more else ""
                 raise SitemapError(f"no sitemap with page URLs could be read: {first}{suffix}")
             raise SitemapError(f"no sitemap with page URLs could be read from {source}")
-        return _filter(
+        result = _filter(
             self.raw,
             self.options,
             self.read,
@@ -1043,6 +1043,33 @@ class _Run:
             site=self.site,
             outside=self.outside,
         )
+        _all_off_site(source, result)
+        return result
+
+
+def _all_off_site(source: str, result: SitemapResult) -> None:
+    """Raise when every listed page is outside the site: the run would audit nothing and
+    say so only under `-v`. Names the count and the `--allow-host` values that read them
+    (as an index whose children are all elsewhere does)."""
+    off = result.skipped.get("off-site", 0)
+    if not off or result.entries or set(result.skipped) - {"off-site", "duplicate", "invalid-url"}:
+        return
+    pages = [o for o in result.outside if o.reason.startswith("page ")]
+    hosts = list(dict.fromkeys(urlsplit(o.url).hostname or o.url for o in pages))
+    flags = " ".join(f"--allow-host {h}" for h in hosts[:3])
+    if len(hosts) > 3:
+        flags += f" (and {len(hosts) - 3} more hosts)"
+    first = pages[0]
+    reason = first.reason.removeprefix("page ").removesuffix(": not audited")
+    message = (
+        f"no page to audit in {source}: all {off:,} entr{'ies' if off != 1 else 'y'} "
+        f"outside the site (first: {first.url}, {reason}); {flags} "
+        f"read{'s' * (len(hosts) == 1)} them"
+    )
+    rewrite = next((p.message for p in result.problems if "a rewrite " in p.message), None)
+    if rewrite is not None:
+        message += "; or " + rewrite[rewrite.index("a rewrite ") :]
+    raise SitemapError(message)
 
 
 def _filter(

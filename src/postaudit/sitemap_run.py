@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -286,9 +286,55 @@ def merge_reports(reports: Sequence[Report], config: Config) -> Report:
     collector = SiteCollector()
     for page in pages:
         collector.add(page)
+    return _merged(pages, collector, [r.summary for r in reports], config)
+
+
+def merge_streamed(
+    paths: Sequence[str], config: Config, *, full: bool, all_findings: bool = False
+) -> tuple[Report, JsonSpool]:
+    """`merge_reports` over report files read page by page (`ReportReader`), with memory
+    flat in the number of pages: each new page goes to a `JsonSpool` (the first file
+    holding a URL wins), and only its URL stays in memory. The pages are then read back
+    in URL order for the site findings and a `Keeper` (`full`: every page as is, for the
+    formats rendered from a `Report`; else what the gate and a baseline read). The JSON
+    report is the spool's `write_json`. Raises `ReportError`; the caller closes the spool."""
+    from postaudit.report.load import ReportReader
+
+    spool = JsonSpool()
+    try:
+        seen: set[str] = set()
+        summaries: list[Mapping[str, Any]] = []
+        for path in paths:
+            reader = ReportReader(path)
+            for page in reader.pages():
+                if page.url not in seen:
+                    seen.add(page.url)
+                    spool.add(page)
+            summaries.append(reader.summary)
+        del seen
+        keeper = Keeper(
+            "full" if full else "gate", fail_on=config.fail_on, all_findings=all_findings
+        )
+        collector = SiteCollector()
+        for page in spool.pages():
+            collector.add(page)
+            keeper.add(page)
+        return _merged(keeper.pages, collector, summaries, config), spool
+    except BaseException:
+        spool.close()
+        raise
+
+
+def _merged(
+    pages: Sequence[PageResult],
+    collector: SiteCollector,
+    summaries: Sequence[Mapping[str, Any]],
+    config: Config,
+) -> Report:
+    """The merged report of `pages` (in URL order, all added to `collector`)."""
     site_findings = collector.findings(config.ruleset(), config.ignored_for)
     summary: dict[str, Any] = collector.summary(site_findings)
-    batches = [r.summary for r in reports if isinstance(r.summary.get("sitemap"), dict)]
+    batches = [s for s in summaries if isinstance(s.get("sitemap"), dict)]
     if batches:
         first = batches[0]
         disallowed = sorted({u for b in batches for u in b.get("disallowed") or ()})
@@ -324,6 +370,7 @@ __all__ = [
     "CommandResult",
     "Outputs",
     "merge_reports",
+    "merge_streamed",
     "open_outputs",
     "read_resume",
     "run_command",

@@ -217,6 +217,7 @@ __all__ = [
     "JsonlContent",
     "LoadedFinding",
     "ReportError",
+    "ReportReader",
     "iter_jsonl",
     "load_finding",
     "load_page",
@@ -224,3 +225,200 @@ __all__ = [
     "read_jsonl_text",
     "read_report",
 ]
+
+
+# --------------------------------------------------------------------------- streamed
+
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+class _NotReport(Exception):
+    """The file does not open as a JSON report: read it as JSONL."""
+
+
+class _Chars:
+    """A window on a stream of text chunks, for the streamed JSON reader."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self.chunks = chunks
+        self.buf = ""
+        self.pos = 0
+        self.line = 1  # line number of buf[0]
+
+    def more(self) -> bool:
+        for chunk in self.chunks:
+            if chunk:
+                self.line += self.buf.count("\n", 0, self.pos)
+                self.buf = self.buf[self.pos :] + chunk
+                self.pos = 0
+                return True
+        return False
+
+    def peek(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
+                self.pos += 1
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise self.error(f"Expecting {char!r}", self.pos)
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.more():
+                    continue
+                raise self.error(exc.msg, exc.pos) from None
+            if end == len(self.buf) and self.more():
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+    def error(self, msg: str, pos: int) -> json.JSONDecodeError:
+        line = self.line + self.buf.count("\n", 0, pos)
+        column = pos - self.buf.rfind("\n", 0, pos)
+        err = json.JSONDecodeError(msg, "", 0)
+        err.lineno, err.colno = line, column
+        return err
+
+
+class ReportReader:
+    """A JSON or JSONL report read page by page (`merge`): memory holds one page and the
+    small top-level members, whatever the file's size. `pages()` yields what
+    `read_report(path).pages` holds, in the same order, and raises the same
+    `ReportError`s; afterwards `summary` is the report's summary."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.summary: dict[str, Any] = {}
+
+    def _chunks(self) -> Iterator[str]:
+        from postaudit.safeio import InputError, iter_text_bounded
+
+        try:
+            yield from iter_text_bounded(self.path, self.path)
+        except InputError as exc:
+            raise ReportError(str(exc)) from None
+        except FileNotFoundError:
+            raise ReportError(f"{self.path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ReportError(f"{self.path}: cannot read: {reason}") from None
+
+    def pages(self) -> Iterator[PageResult]:
+        try:
+            yield from self._json()
+            return
+        except _NotReport:
+            pass
+        except json.JSONDecodeError as exc:
+            raise ReportError(
+                f"{self.path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        yield from self._jsonl()
+
+    def _check(self, top: Mapping[str, Any]) -> None:
+        tool = top.get("tool")
+        if isinstance(tool, Mapping) and tool.get("name") != "postaudit":
+            raise ReportError(f"{self.path} was written by {tool.get('name')!r}, not postaudit")
+        from postaudit.report.json import SCHEMA_VERSION
+
+        if top.get("schema") != SCHEMA_VERSION:
+            raise ReportError(
+                f"{self.path} has report schema {top.get('schema')!r}; this postaudit reads "
+                f"schema {SCHEMA_VERSION}"
+            )
+
+    def _json(self) -> Iterator[PageResult]:
+        chars = _Chars(self._chunks())
+        top: dict[str, Any] = {}
+        streamed = False
+        try:
+            chars.take("{")
+            while chars.peek() != "}":
+                key = chars.value()
+                if not isinstance(key, str):
+                    raise _NotReport
+                chars.take(":")
+                if key == "pages" and chars.peek() == "[" and not streamed:
+                    self._check(top)
+                    streamed = True
+                    chars.take("[")
+                    i = 0
+                    while chars.peek() != "]":
+                        if i:
+                            chars.take(",")
+                        yield load_page(chars.value(), f"{self.path}: pages[{i}]")
+                        i += 1
+                    chars.take("]")
+                else:
+                    top[key] = chars.value()
+                if chars.peek() != ",":
+                    break
+                chars.take(",")
+            chars.take("}")
+            if chars.peek() != "":
+                raise chars.error("Extra data", chars.pos)
+        except json.JSONDecodeError:
+            if not streamed:
+                raise _NotReport from None
+            raise
+        if not streamed:
+            if "pages" in top:
+                raise ReportError(f"{self.path} is not a postaudit JSON report (no 'pages' list)")
+            raise _NotReport
+        self._check(top)
+        site = top.get("site_findings") or []
+        if not isinstance(site, list):
+            raise ReportError(f"{self.path}: 'site_findings' must be a list")
+        self.summary = dict(top.get("summary") or {})
+
+    def _lines(self) -> Iterator[str]:
+        carry = ""
+        for chunk in self._chunks():
+            parts = (carry + chunk).splitlines(keepends=True)
+            carry = parts.pop() if parts else ""
+            yield from parts
+        if carry:
+            yield carry
+
+    def _jsonl(self) -> Iterator[PageResult]:
+        seen: set[str] = set()
+        summary: Mapping[str, Any] | None = None
+        problem: str | None = None
+        found = False
+        n = 0
+        for line in self._lines():
+            if not line.strip():
+                continue
+            n += 1
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if problem is None:
+                    problem = f"line {n}, column {exc.colno}: {exc.msg}"
+                continue
+            if not isinstance(data, Mapping):
+                continue
+            if "summary" in data and "url" not in data:
+                summary = data["summary"] if isinstance(data["summary"], Mapping) else None
+                found = True
+                continue
+            page = load_page(data, f"{self.path}: line {n}")
+            found = True
+            if page.url in seen:
+                continue
+            seen.add(page.url)
+            yield page
+        if not found:
+            if problem is not None:
+                raise ReportError(f"{self.path} is not valid JSON ({problem})")
+            raise ReportError(f"{self.path} is not a postaudit JSON or JSONL report")
+        self.summary = dict(summary or {})

@@ -21,7 +21,7 @@ from postaudit.report.ci import inert_json
 from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from postaudit.baseline import Comparison
 
@@ -64,6 +64,14 @@ class JsonSpool:
         for _, offset, length in sorted(self._index, key=lambda entry: entry[0]):
             self._file.seek(offset)
             yield self._file.read(length).decode("utf-8")
+
+    def pages(self) -> Iterator[PageResult]:
+        """The pages in URL order, read back from the spool one at a time (`load_page`
+        of a page's JSON gives back that JSON, so they write the same blocks again)."""
+        from postaudit.report.load import load_page
+
+        for block in self.blocks():
+            yield load_page(json.loads(block))
 
     def write_json(
         self,
