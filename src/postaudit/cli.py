@@ -655,6 +655,8 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
             format=(fmt,),
             keywords=("anxiety counseling",),
             locations=("Portland", "Salem", "Eugene", "Bend"),
+            # a counselling blog writes for a general audience: Yoast's ease target
+            rules={"reading-ease": {"min_score": 60}},
         )
         report = run([Target("url", f"{base}/{p}") for p in posts], config)
     failed = emit(report, config, no_color=no_color, quiet=False, verbose=verbose)
