@@ -116,3 +116,26 @@ def test_a_report_cut_off_in_its_pages_is_one_error_line(tmp_path: Path) -> None
     errors = [line for line in result.output.splitlines() if "error" in line]
     assert len(errors) == 1 and "is not valid JSON" in errors[0], result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("render", [render_json, render_jsonl], ids=["json", "jsonl"])
+def test_reader_opens_its_input_once_so_a_pipe_works(tmp_path: Path, render: object) -> None:
+    """A JSONL report is first tried as JSON: what that read is replayed, not read again,
+    so `merge <(...)` and a FIFO (which can be read once) give every page."""
+    import os
+    import threading
+
+    report = shard("b", "a")
+    text = render(report)  # type: ignore[operator]
+    fifo = tmp_path / "in.report"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    got, _ = read_streamed(fifo)
+    writer.join(timeout=10)
+    assert [p["url"] for p in got] == sorted(p.url for p in report.pages)

@@ -298,6 +298,26 @@ class ReportReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.summary: dict[str, Any] = {}
+        #: chunks the JSON attempt read, replayed for JSONL: the file is opened once, so a
+        #: pipe or FIFO (`merge <(...)`) works; dropped once JSON pages stream
+        self._replay: list[str] | None = None
+        self._source: Iterator[str] | None = None
+
+    def _recorded(self) -> Iterator[str]:
+        """The file's chunks, recorded while `_replay` is a list."""
+        self._source = self._chunks()
+        self._replay = []
+        for chunk in self._source:
+            if self._replay is not None:
+                self._replay.append(chunk)
+            yield chunk
+
+    def _replayed(self) -> Iterator[str]:
+        """What the JSON attempt read, then the rest of the same open file."""
+        yield from self._replay or ()
+        self._replay = None
+        if self._source is not None:
+            yield from self._source
 
     def _chunks(self) -> Iterator[str]:
         from postaudit.safeio import InputError, iter_text_bounded
@@ -337,7 +357,7 @@ class ReportReader:
             )
 
     def _json(self) -> Iterator[PageResult]:
-        chars = _Chars(self._chunks())
+        chars = _Chars(self._recorded())
         top: dict[str, Any] = {}
         streamed = False
         try:
@@ -350,6 +370,7 @@ class ReportReader:
                 if key == "pages" and chars.peek() == "[" and not streamed:
                     self._check(top)
                     streamed = True
+                    self._replay = None  # a JSON report: nothing to replay
                     chars.take("[")
                     i = 0
                     while chars.peek() != "]":
@@ -382,7 +403,7 @@ class ReportReader:
 
     def _lines(self) -> Iterator[str]:
         carry = ""
-        for chunk in self._chunks():
+        for chunk in self._replayed():
             parts = (carry + chunk).splitlines(keepends=True)
             carry = parts.pop() if parts else ""
             yield from parts
