@@ -30,10 +30,14 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Where the corpus pages are audited from, whatever the checkout's own path: two levels
+#: deep, so a link climbing four levels from fixtures/corpus/ ends at the root, as it did
+#: when the snapshots were first taken.
+VIRTUAL_ROOT = PurePosixPath("/checkout/postaudit")
 CORPUS = ROOT / "fixtures" / "corpus"
 SNAPSHOTS = CORPUS / "snapshots"
 VERDICTS = ("right", "false", "debatable")
@@ -57,13 +61,17 @@ def snapshot_path(page: Path, snapshots: Path = SNAPSHOTS) -> Path:
 
 
 def audit(page: Path) -> list[Entry]:
-    """Every finding on one corpus page, offline, as snapshot entries (unjudged)."""
-    from postaudit.config import Config
-    from postaudit.runner import audit_local
-    from postaudit.sources import Target
+    """Every finding on one corpus page, offline, as snapshot entries (unjudged).
 
-    config = Config(links="none")
-    result = audit_local(Target("file", str(page)), config, config.ruleset())
+    The page is audited as the file it is, but at a fixed address
+    (`VIRTUAL_ROOT/fixtures/corpus/NAME`) rather than where this checkout happens to be:
+    relative links that climb above the repository (MkDocs writes
+    `../../../../images/x.png`) then resolve the same in every clone."""
+    import postaudit
+    from postaudit.config import Config
+
+    url = f"{VIRTUAL_ROOT.as_uri()}/{page.relative_to(ROOT).as_posix()}"
+    result = postaudit.audit_html(page.read_bytes(), url=url, config=Config(links="none"))
     entries = []
     for f in result.findings:
         key = f.locator if not f.occurrence else f"{f.locator}#{f.occurrence}"
@@ -79,9 +87,8 @@ def audit(page: Path) -> list[Entry]:
 
 
 def portable(text: str) -> str:
-    """`text` with this checkout's location (a page's file: URL, its path) written as
-    `<repo>`, so the snapshot is the same in every clone."""
-    return text.replace(ROOT.as_uri(), "file://<repo>").replace(str(ROOT), "<repo>")
+    """`text` with the pages' address (`VIRTUAL_ROOT`) written as `<repo>`."""
+    return text.replace(VIRTUAL_ROOT.as_uri(), "file://<repo>").replace(str(VIRTUAL_ROOT), "<repo>")
 
 
 def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
