@@ -132,8 +132,8 @@ _HINTS: dict[tuple[str, str], str] = {
     ("ghost", "image"): "set the post's feature image (or a Facebook/X card image in the post "
     "settings)",
     ("ghost", "*"): "Ghost writes this from the post settings",
-    ("hexo", "image"): "set `photos:` or `cover:` in the post's front matter (Hexo's "
-    "open_graph helper)",
+    ("hexo", "image"): "set `photos:` in the post's front matter (Hexo's open_graph helper "
+    "reads it; a theme's own cover field only if the theme passes it on)",
     ("hexo", "*"): "Hexo's open_graph helper writes these from the front matter and _config.yml",
     ("wordpress", "*"): "WordPress themes do not write these: an SEO plugin (Yoast SEO, Rank "
     "Math) does",
