@@ -70,7 +70,7 @@ def audit(page: Path) -> list[Entry]:
     import postaudit
     from postaudit.config import Config
 
-    url = f"{VIRTUAL_ROOT.as_uri()}/{page.relative_to(ROOT).as_posix()}"
+    url = f"{VIRTUAL_ROOT.as_uri()}/fixtures/corpus/{page.name}"
     result = postaudit.audit_html(page.read_bytes(), url=url, config=Config(links="none"))
     entries = []
     for f in result.findings:
