@@ -23,7 +23,7 @@ from typing import IO, Any
 from postaudit.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
 from postaudit.config import Config
 from postaudit.model import PageResult, Report
-from postaudit.report.dispatch import Output
+from postaudit.report.dispatch import STREAMED, Output
 from postaudit.report.jsonl import JsonlWriter
 from postaudit.report.spool import JsonSpool
 from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
@@ -176,10 +176,12 @@ def run_command(
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)
     collector = SiteCollector()
-    spool = JsonSpool() if spool_json or any(o.format == "json" for o in outputs) else None
-    # the formats rendered from a `Report` need every page in full; JSON reads the
-    # spool, and the gate and a baseline comparison read scores and findings only
-    needs_full = any(o.format != "json" for o in opened.rendered)
+    streamed = spool_json or any(o.format in STREAMED for o in outputs)
+    spool = JsonSpool() if streamed else None
+    # the formats rendered from a `Report` need every page in full; the streamed ones
+    # (JSON, SARIF, JUnit) read the spool, and the gate and a baseline comparison read
+    # scores and findings only
+    needs_full = any(o.format not in STREAMED for o in opened.rendered)
     keeper = Keeper(
         "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
     )
