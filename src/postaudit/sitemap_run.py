@@ -1,8 +1,9 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
 `run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
-page (flushed); JSON outputs (and the baseline `--update-baseline` writes) are built at
-the end from a `JsonSpool` on disk, one page at a time, so their memory stays flat;
+page (flushed); JSON, SARIF and JUnit outputs (and the baseline `--update-baseline`
+writes) are built at the end from a `JsonSpool` on disk, one page at a time, so their
+memory stays flat;
 everything else is rendered at the end from what the `Keeper` kept; the site summary
 and site findings come from a `SiteCollector` fed with every page.
 `--resume FILE` reads the pages already in a partial JSONL file, audits only the
