@@ -16,7 +16,8 @@ Generates the benchmark blogs (`generate_site.py`), serves each from its own pro
    JSONL to stdout, and again as one JSON report (`--format json -o FILE`, the report a
    baseline is; built from a spool on disk): each within 1.5x.
 
-`--only memory` runs the two memory figures alone, `--only memory-json` the JSON one.
+`--only memory` runs the two memory figures alone, `--only memory-json` the report one
+(JSON, or `--memory-format sarif|junit`).
 
 Until `postaudit sitemap` exists the batch runs `postaudit audit URL... --format json
 --links pagination` on the sitemap's URLs instead (the table says which). Each batch
@@ -422,21 +423,31 @@ def _paths(folder: Path) -> list[str]:
 
 
 def json_runs(
-    ws: Workspace, base: str, urls: Sequence[str], runs: int, cap: float, label: str
+    ws: Workspace,
+    base: str,
+    urls: Sequence[str],
+    runs: int,
+    cap: float,
+    label: str,
+    fmt: str = "json",
 ) -> dict[str, Any]:
-    """`postaudit sitemap URL/ --format json -o FILE --links pagination`: peak RSS."""
+    """`postaudit sitemap URL/ --format FMT -o FILE --links pagination`: peak RSS. For a
+    format other than JSON, a JSONL stream beside it tells which pages were audited."""
     audits: list[Audited] = []
 
     def once(i: int) -> Sample:
-        out = ws.root / f"{label}-{i}.json"
+        out = ws.root / f"{label}-{i}.{fmt}"
+        pages = ws.root / f"{label}-{i}.jsonl"
+        beside = () if fmt == "json" else ("--format", f"jsonl={pages}")
         cmd = [
             *postaudit_cmd(),
             "sitemap",
             f"{base}/",
             "--format",
-            "json",
+            fmt,
             "-o",
             str(out),
+            *beside,
             "--links",
             "pagination",
             *ws.extra,
@@ -445,13 +456,14 @@ def json_runs(
         if sample.returncode not in (0, 1):
             tail = (ws.root / f"{label}-{i}.err").read_text(errors="replace")[-800:]
             raise RuntimeError(f"{label}: postaudit exited {sample.returncode}: {tail}")
-        audits.append(read_output(out, "json"))
+        audits.append(read_output(out, "json") if fmt == "json" else read_output(pages, "jsonl"))
         size = out.stat().st_size
         out.unlink()
+        pages.unlink(missing_ok=True)
         log(
             f"{label} run {i + 1}: {sample.wall:.1f} s, peak RSS "
             f"{(sample.peak_rss or 0) / 2**20:.0f} MB, {audits[-1].pages} pages, "
-            f"{size / max(audits[-1].pages, 1) / 1024:.1f} KB a page of JSON"
+            f"{size / max(audits[-1].pages, 1) / 1024:.1f} KB a page of {fmt}"
         )
         return sample
 
@@ -469,17 +481,26 @@ def json_runs(
 
 
 def measure_memory(
-    ws: Workspace, small: int, large: int, runs: int, seed: int, *, jsonl: bool = True
+    ws: Workspace,
+    small: int,
+    large: int,
+    runs: int,
+    seed: int,
+    *,
+    jsonl: bool = True,
+    fmt: str = "json",
 ) -> dict[str, Any]:
     """Peak RSS at `small` and `large` pages: JSONL to stdout (with `jsonl`) and one
-    JSON report to a file, on the same generated sites."""
-    out: dict[str, Any] = {"json": {}}
+    report in `fmt` (JSON by default) to a file, on the same generated sites. The
+    report's figures are under "json" whatever `fmt` is, named by "report_format"."""
+    out: dict[str, Any] = {"json": {}, "report_format": fmt}
     for posts, key in ((small, "memory-small"), (large, "memory-large")):
         with generated(ws, "light", posts, seed) as (folder, base, urls):
             if jsonl:
                 out[str(posts)] = batch_runs(ws, folder, base, urls, runs, CAPS[key], key)
             json_key = key.replace("memory", "memory-json")
-            out["json"][str(posts)] = json_runs(ws, base, urls, runs, CAPS[json_key], json_key)
+            label = json_key.replace("json", fmt)
+            out["json"][str(posts)] = json_runs(ws, base, urls, runs, CAPS[json_key], label, fmt)
     out["small"], out["large"] = small, large
     for figures in ([out] if jsonl else []) + [out["json"]]:
         rss_small = figures[str(small)]["peak_rss_mb"]
@@ -574,7 +595,7 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 def _memory_rows(results: dict[str, Any], out: list[dict[str, Any]]) -> list[dict[str, Any]]:
     m = results["memory"]
     figures = [("memory", m)] if "ratio" in m else []
-    figures.append(("memory json", m["json"]))
+    figures.append((f"memory {m.get('report_format', 'json')}", m["json"]))
     for name, f in figures:
         small, large = f[str(m["small"])], f[str(m["large"])]
         complete = small["complete"] and large["complete"]
@@ -666,6 +687,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run only the memory rows (memory-json: only the JSON report's row)",
     )
     parser.add_argument(
+        "--memory-format",
+        choices=("json", "sarif", "junit"),
+        default="json",
+        help="the report format of the memory-json row (sitemap -o FILE; default json)",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="exit 1 when a figure misses its target"
     )
     args = parser.parse_args(argv)
@@ -709,7 +736,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ws, theme, folder, base, urls, args.batch_runs
                 )
         results["memory"] = measure_memory(
-            ws, small, large, args.memory_runs, args.seed, jsonl=args.only != "memory-json"
+            ws,
+            small,
+            large,
+            args.memory_runs,
+            args.seed,
+            jsonl=args.only != "memory-json",
+            fmt=args.memory_format,
         )
 
         results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]

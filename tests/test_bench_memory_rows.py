@@ -35,3 +35,10 @@ def test_both_memory_rows_and_an_incomplete_run_fails() -> None:
         "memory json: peak RSS 5000 vs 500 pages INCOMPLETE",
     ]
     assert [r["pass"] for r in rows] == [True, False]
+
+
+def test_the_report_row_is_named_by_its_format() -> None:
+    memory: dict[str, Any] = {"small": 500, "large": 5000, "report_format": "sarif"}
+    memory["json"] = {"500": figure(300.0), "5000": figure(330.0), "ratio": 1.1}
+    rows = bench.rows({"memory": memory})
+    assert [r["figure"] for r in rows] == ["memory sarif: peak RSS 5000 vs 500 pages"]

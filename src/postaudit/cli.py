@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from postaudit.config import Config
     from postaudit.gate import GateResult
     from postaudit.model import Report
-    from postaudit.report.dispatch import JsonWriter, Output
+    from postaudit.report.dispatch import JsonWriter, Output, PageSource
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 
@@ -186,9 +186,11 @@ def emit(
     gate: GateResult | None = None,
     outputs: Sequence[Output] | None = None,
     json_writer: JsonWriter | None = None,
+    pages: PageSource | None = None,
 ) -> str | None:
     """Render `report` in every configured format (or only `outputs`), to stdout or
-    files; `json_writer` streams the JSON outputs. Returns what could not be written
+    files; `json_writer` streams the JSON outputs, and with `pages` (the pages read
+    back from a spool) the other streamed formats are written from them. Returns what could not be written
     (one line), for `finish` to report after the baseline is written."""
     from postaudit.report import dispatch
 
@@ -203,6 +205,7 @@ def emit(
             quiet=quiet,
             echo=lambda text: click.echo(text, nl=False),
             json_writer=json_writer,
+            pages=pages,
         )
     except dispatch.OutputError as exc:
         return str(exc)
@@ -488,6 +491,7 @@ def _sitemap_finish(
         gate=gate,
         outputs=done.rendered,
         json_writer=json_writer,
+        pages=done.spool.pages if done.spool is not None else None,
     )
     if done.failed:
         failed = f"{done.failed}; {failed}" if failed else done.failed
@@ -545,6 +549,7 @@ def merge(
 ) -> None:
     """Join JSON (or JSONL) reports, e.g. of `sitemap --shard K/N` jobs, into one:
     pages de-duplicated by URL, summary and site findings recomputed."""
+    from postaudit.report.dispatch import STREAMED
     from postaudit.report.load import ReportError
     from postaudit.sitemap_run import merge_streamed
 
@@ -553,12 +558,13 @@ def merge(
     outputs = plan_outputs(config, no_color=no_color)
     baseline = load_baseline(config, update=update)
     try:
-        # the inputs are read page by page and spooled: the JSON outputs (and the
-        # baseline) are written from the spool; the other formats need every page
+        # the inputs are read page by page and spooled: the JSON, SARIF and JUnit
+        # outputs (and the baseline) are written from the spool; the other formats
+        # need every page
         report, spool = merge_streamed(
             reports,
             config,
-            full=any(o.format != "json" for o in outputs),
+            full=any(o.format not in STREAMED for o in outputs),
             all_findings=bool(baseline is not None or update or config.baseline),
         )
     except ReportError as exc:
@@ -578,6 +584,7 @@ def merge(
             comparison=comparison,
             gate=gate,
             json_writer=json_writer,
+            pages=spool.pages,
         )
         finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
 

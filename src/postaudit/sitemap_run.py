@@ -1,8 +1,9 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
 `run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
-page (flushed); JSON outputs (and the baseline `--update-baseline` writes) are built at
-the end from a `JsonSpool` on disk, one page at a time, so their memory stays flat;
+page (flushed); JSON, SARIF and JUnit outputs (and the baseline `--update-baseline`
+writes) are built at the end from a `JsonSpool` on disk, one page at a time, so their
+memory stays flat;
 everything else is rendered at the end from what the `Keeper` kept; the site summary
 and site findings come from a `SiteCollector` fed with every page.
 `--resume FILE` reads the pages already in a partial JSONL file, audits only the
@@ -23,7 +24,7 @@ from typing import IO, Any
 from postaudit.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
 from postaudit.config import Config
 from postaudit.model import PageResult, Report
-from postaudit.report.dispatch import Output
+from postaudit.report.dispatch import STREAMED, Output
 from postaudit.report.jsonl import JsonlWriter
 from postaudit.report.spool import JsonSpool
 from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
@@ -176,10 +177,12 @@ def run_command(
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)
     collector = SiteCollector()
-    spool = JsonSpool() if spool_json or any(o.format == "json" for o in outputs) else None
-    # the formats rendered from a `Report` need every page in full; JSON reads the
-    # spool, and the gate and a baseline comparison read scores and findings only
-    needs_full = any(o.format != "json" for o in opened.rendered)
+    streamed = spool_json or any(o.format in STREAMED for o in outputs)
+    spool = JsonSpool() if streamed else None
+    # the formats rendered from a `Report` need every page in full; the streamed ones
+    # (JSON, SARIF, JUnit) read the spool, and the gate and a baseline comparison read
+    # scores and findings only
+    needs_full = any(o.format not in STREAMED for o in opened.rendered)
     keeper = Keeper(
         "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
     )

@@ -14,16 +14,17 @@ does not stop the others.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from postaudit.config import FORMATS
 from postaudit.gate import GateResult
-from postaudit.model import Report
+from postaudit.model import PageResult, Report
 from postaudit.safeio import atomic_text, silence_stdout, write_error, write_text_atomic
 
 if TYPE_CHECKING:
@@ -167,6 +168,44 @@ def render(
 #: Writes the JSON report to a stream (a streamed JSON, e.g. `JsonSpool.write_json`).
 JsonWriter = Callable[[TextIO, "Comparison | None"], None]
 
+#: The pages of a report in URL order, read anew at each call (e.g. `JsonSpool.pages`).
+PageSource = Callable[[], Iterable[PageResult]]
+
+#: The formats written page by page from a `PageSource` (with JSON: `JsonWriter`), so a
+#: sitemap run or a merge need not keep every page's full result for them.
+STREAMED = frozenset({"json", "sarif", "junit"})
+
+
+def write_streamed(
+    fmt: str,
+    out: TextIO,
+    pages: PageSource,
+    report: Report,
+    *,
+    comparison: Comparison | None = None,
+    gate: GateResult | None = None,
+    fail_on: str = "error",
+) -> None:
+    """A format of `STREAMED` but JSON to `out`, with the pages from `pages` and the
+    site findings from `report`: the same bytes as `render` of a report holding them."""
+    if fmt == "sarif":
+        from postaudit.report.sarif import write_sarif
+
+        write_sarif(out, pages(), report.site_findings, comparison=comparison)
+    elif fmt == "junit":
+        from postaudit.report.junit import write_junit
+
+        write_junit(out, pages, report.site_findings, gate=gate, fail_on=fail_on)
+    else:
+        raise OutputError(f"format {fmt!r} is not streamed")
+
+
+def _json_to(json_writer: JsonWriter, comparison: Comparison | None) -> Callable[[TextIO], None]:
+    def write(out: TextIO) -> None:
+        json_writer(out, comparison)
+
+    return write
+
 
 def emit(
     outputs: Sequence[Output],
@@ -180,10 +219,13 @@ def emit(
     env: Mapping[str, str] | None = None,
     echo: Callable[[str], object] | None = None,
     json_writer: JsonWriter | None = None,
+    pages: PageSource | None = None,
 ) -> None:
     """Render every output to its file or to stdout (`echo`); then append the
     Markdown job summary when a github output ran and GITHUB_STEP_SUMMARY is set.
-    `json_writer` writes the JSON outputs instead of `render` (a streamed report).
+    `json_writer` writes the JSON outputs instead of `render` (a streamed report);
+    with `pages`, the other `STREAMED` formats are written from them (`report.pages`
+    is then not read for those formats).
 
     Each file is written whole or not at all (`write_file`). An output that fails does
     not stop the others: they are all written, then one `OutputError` names every
@@ -200,13 +242,26 @@ def emit(
                 )
                 flush_stdout()
                 continue
+            writer: Callable[[TextIO], None] | None = None
             if out.format == "json" and json_writer is not None:
+                writer = _json_to(json_writer, comparison)
+            elif out.format in STREAMED and out.format != "json" and pages is not None:
+                writer = functools.partial(
+                    write_streamed,
+                    out.format,
+                    pages=pages,
+                    report=report,
+                    comparison=comparison,
+                    gate=gate,
+                    fail_on=fail_on,
+                )
+            if writer is not None:  # written as it is made, not rendered whole first
                 if out.path is None:
-                    json_writer(sys.stdout, comparison)
+                    writer(sys.stdout)
                     flush_stdout()
                 else:
                     with atomic_text(out.path) as fh:
-                        json_writer(fh, comparison)
+                        writer(fh)
                 continue
             text = render(
                 out.format,

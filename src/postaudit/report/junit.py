@@ -14,9 +14,11 @@ cannot carry at all. Pure and deterministic (no timestamps, no durations).
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TextIO
 
 from postaudit.gate import GateResult, counts_against_fail_on
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report
@@ -132,48 +134,113 @@ def _page_suite(
     return suite
 
 
+_TOTALS = ("tests", "failures", "errors", "skipped")
+
+
+def _verdicts(
+    pages: Iterable[PageResult],
+    site_findings: Iterable[Finding],
+    gate: GateResult | None,
+    fail_on: str,
+) -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]:
+    """(blocking fingerprints, failing scores, unreachable URLs): the gate's, or
+    without `gate` the findings at or above `fail_on` and every unreachable page."""
+    if gate is not None:
+        return gate.blocking, gate.failing_scores, frozenset(gate.unreachable)
+    blocking: set[str] = set()
+    unreachable: set[str] = set()
+    for page in pages:
+        if page.error is not None:
+            unreachable.add(page.url)
+        blocking.update(
+            f.fingerprint
+            for f in page.findings
+            if f.category is not Category.FETCH and counts_against_fail_on(f, fail_on)
+        )
+    blocking.update(
+        f.fingerprint
+        for f in site_findings
+        if f.category is not Category.FETCH and counts_against_fail_on(f, fail_on)
+    )
+    return frozenset(blocking), frozenset(), frozenset(unreachable)
+
+
+def _site_suite(
+    root: ET.Element, site_findings: Sequence[Finding], blocking: frozenset[str]
+) -> _Suite:
+    suite = _Suite(root, "site")
+    for category in (*SCORED_CATEGORIES, Category.FETCH):
+        findings = [f for f in site_findings if f.category is category]
+        if not findings:
+            continue
+        case = suite.case("site", str(category))
+        failing_findings = [f for f in findings if f.fingerprint in blocking]
+        if failing_findings:
+            suite.failures += 1
+            failure = ET.SubElement(
+                case, "failure", message="findings fail the gate", type=str(category)
+            )
+            failure.text = _finding_lines(failing_findings)
+        rest = [f for f in findings if f.fingerprint not in blocking]
+        if rest:
+            ET.SubElement(case, "system-out").text = _finding_lines(rest)
+    suite.close()
+    return suite
+
+
+def write_junit(
+    out: TextIO,
+    pages: Callable[[], Iterable[PageResult]],
+    site_findings: Sequence[Finding],
+    *,
+    gate: GateResult | None = None,
+    fail_on: str = "error",
+) -> None:
+    """The JUnit XML of the pages (`pages()` gives them in URL order, each call anew)
+    and the site findings to `out`, one test suite at a time: byte for byte
+    `render_junit` of a report holding them, with memory flat in the number of pages.
+    The totals on `testsuites` come first, so the pages are read twice: once for the
+    counts (a few integers a page), once to write each suite."""
+    blocking, failing, unreachable = _verdicts(
+        pages() if gate is None else (), site_findings, gate, fail_on
+    )
+    totals = dict.fromkeys(_TOTALS, 0)
+    has_pages = False
+    for page in pages():
+        has_pages = True
+        suite = _page_suite(ET.Element("testsuites"), page, blocking, failing, unreachable)
+        for key in _TOTALS:
+            totals[key] += getattr(suite, key)
+    site = _site_suite(ET.Element("testsuites"), site_findings, blocking) if site_findings else None
+    if site is not None:
+        for key in _TOTALS:
+            totals[key] += getattr(site, key)
+    root = ET.Element("testsuites", name="postaudit")
+    for key in _TOTALS:
+        root.set(key, str(totals[key]))
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    if not has_pages and site is None:
+        out.write(ET.tostring(root, encoding="unicode") + "\n")
+        return
+    empty = ET.tostring(root, encoding="unicode")  # <testsuites ... />
+    out.write(empty[: -len(" />")] + ">")
+
+    def suite_text(suite: _Suite) -> str:
+        ET.indent(suite.element, level=1)
+        return "\n  " + ET.tostring(suite.element, encoding="unicode")
+
+    for page in pages():
+        holder = ET.Element("testsuites")
+        out.write(suite_text(_page_suite(holder, page, blocking, failing, unreachable)))
+    if site is not None:
+        out.write(suite_text(site))
+    out.write("\n</testsuites>\n")
+
+
 def render_junit(report: Report, *, gate: GateResult | None = None, fail_on: str = "error") -> str:
     """The report as JUnit XML. Without `gate`, findings at or above `fail_on` fail
     and every unreachable page is an error."""
-    if gate is None:
-        blocking = frozenset(
-            f.fingerprint
-            for f in report.findings()
-            if f.category is not Category.FETCH and counts_against_fail_on(f, fail_on)
-        )
-        failing: frozenset[tuple[str, str]] = frozenset()
-        unreachable = frozenset(p.url for p in report.pages if p.error is not None)
-    else:
-        blocking, failing, unreachable = (
-            gate.blocking,
-            gate.failing_scores,
-            frozenset(gate.unreachable),
-        )
-    root = ET.Element("testsuites", name="postaudit")
-    suites = [
-        _page_suite(root, p, blocking, failing, unreachable)
-        for p in sorted(report.pages, key=lambda p: p.url)
-    ]
-    if report.site_findings:
-        suite = _Suite(root, "site")
-        for category in (*SCORED_CATEGORIES, Category.FETCH):
-            findings = [f for f in report.site_findings if f.category is category]
-            if not findings:
-                continue
-            case = suite.case("site", str(category))
-            failing_findings = [f for f in findings if f.fingerprint in blocking]
-            if failing_findings:
-                suite.failures += 1
-                failure = ET.SubElement(
-                    case, "failure", message="findings fail the gate", type=str(category)
-                )
-                failure.text = _finding_lines(failing_findings)
-            rest = [f for f in findings if f.fingerprint not in blocking]
-            if rest:
-                ET.SubElement(case, "system-out").text = _finding_lines(rest)
-        suite.close()
-        suites.append(suite)
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, str(sum(getattr(s, key) for s in suites)))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    pages = sorted(report.pages, key=lambda p: p.url)
+    buffer = io.StringIO()
+    write_junit(buffer, lambda: pages, report.site_findings, gate=gate, fail_on=fail_on)
+    return buffer.getvalue()

@@ -11,14 +11,15 @@ result carries `baselineState` ("new" or "unchanged"). Pure and deterministic.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from postaudit import __version__, project
-from postaudit.model import Finding, Report
+from postaudit.model import Finding, PageResult, Report
 from postaudit.report.ci import SARIF_LEVEL, inert_json, is_web, local_path, strip_controls
 from postaudit.rules import ALL_RULES
 from postaudit.rules.base import Rule
@@ -97,21 +98,13 @@ def result(
     return out
 
 
-def _findings(report: Report) -> Iterable[Finding]:
-    for page in sorted(report.pages, key=lambda p: p.url):
+def _findings(pages: Iterable[PageResult], site_findings: Iterable[Finding]) -> Iterable[Finding]:
+    for page in pages:
         yield from page.findings
-    yield from report.site_findings
+    yield from site_findings
 
 
-def sarif_log(
-    report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
-) -> dict[str, Any]:
-    index = {r.code: i for i, r in enumerate(ALL_RULES)}
-    new = comparison.new_fingerprints if comparison is not None else None
-    results = []
-    for f in _findings(report):
-        state = None if new is None else ("new" if f.fingerprint in new else "unchanged")
-        results.append(result(f, index[f.code], cwd=cwd, state=state))
+def _log(results: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -132,8 +125,61 @@ def sarif_log(
     }
 
 
+def _results(
+    pages: Iterable[PageResult],
+    site_findings: Iterable[Finding],
+    comparison: Comparison | None,
+    cwd: str | None,
+) -> Iterator[dict[str, Any]]:
+    index = {r.code: i for i, r in enumerate(ALL_RULES)}
+    new = comparison.new_fingerprints if comparison is not None else None
+    for f in _findings(pages, site_findings):
+        state = None if new is None else ("new" if f.fingerprint in new else "unchanged")
+        yield result(f, index[f.code], cwd=cwd, state=state)
+
+
+def sarif_log(
+    report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
+) -> dict[str, Any]:
+    pages = sorted(report.pages, key=lambda p: p.url)
+    return _log(list(_results(pages, report.site_findings, comparison, cwd)))
+
+
+_RESULTS = '"results": []'
+
+
+def write_sarif(
+    out: TextIO,
+    pages: Iterable[PageResult],
+    site_findings: Iterable[Finding],
+    *,
+    comparison: Comparison | None = None,
+    cwd: str | None = None,
+) -> None:
+    """The SARIF log of `pages` (in URL order) and the site findings to `out`, one
+    result at a time: byte for byte `render_sarif` of a report holding them, with
+    memory flat in the number of pages (`pages` may be read back from a spool)."""
+    frame = inert_json(json.dumps(_log([]), indent=2, ensure_ascii=False))
+    at = frame.rindex(_RESULTS)  # the last member of the run: nothing follows but closings
+    key_indent = " " * (at - frame.rindex("\n", 0, at) - 1)
+    item_indent = key_indent + "  "
+    head, tail = frame[:at], frame[at + len(_RESULTS) :]
+    out.write(head)
+    count = 0
+    for item in _results(pages, site_findings, comparison, cwd):
+        text = inert_json(json.dumps(item, indent=2, ensure_ascii=False))
+        # JSON strings hold no raw line breaks, so every line break is between tokens
+        out.write(("," if count else '"results": [') + "\n" + item_indent)
+        out.write(text.replace("\n", "\n" + item_indent))
+        count += 1
+    out.write(f"\n{key_indent}]" if count else _RESULTS)
+    out.write(tail + "\n")
+
+
 def render_sarif(
     report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
 ) -> str:
-    log = sarif_log(report, comparison=comparison, cwd=cwd)
-    return inert_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+    buffer = io.StringIO()
+    pages = sorted(report.pages, key=lambda p: p.url)
+    write_sarif(buffer, pages, report.site_findings, comparison=comparison, cwd=cwd)
+    return buffer.getvalue()
