@@ -523,8 +523,8 @@ def alt_keyword_stuffed(page: Page, options: Options) -> Iterator[Hit]:
     `min_repeats` or more times. Works without configuration: a comma list of capitalised
     place names after "across", "serving", "in" (with a state or a city it knows) is
     suspicious on its own. Search engines treat stuffed alts as spam and screen-reader
-    users hear an advert instead of the picture. The logic lives in `postaudit.stuffing`,
-    shared with the keywords family.
+    users hear an advert instead of the picture. The detector is shared
+    with the keywords family.
 
     Fails: <img alt="Therapist's office. Online therapy for women across Texas, including Houston, Dallas, and Austin">
     Passes: <img alt="A therapist's office with two armchairs by a rainy window">

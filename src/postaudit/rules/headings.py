@@ -421,8 +421,8 @@ def section_too_long(page: Page, options: Options) -> Iterator[Hit]:
     a heading (default 350: Yoast's subheading distribution aims for 300 and turns red
     over 350; a section just over 300 is a judgement call, not a wall). Readers skim by
     headings; a wall of text hides where each point starts. Code blocks and captions
-    are not counted; Chinese and Japanese count two characters a word
-    (`postaudit.wordcount`). Scored as the share of sections within the limit.
+    are not counted; Chinese and Japanese count two characters a word.
+    Scored as the share of sections within the limit.
 
     A short post with no subheading at all is judged against `unbroken_words`
     (default 500) instead: it reads in about two minutes (238 words a minute), has no

@@ -611,8 +611,8 @@ def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
     service-area line or JSON-LD `areaServed` does not say better. A plain sentence
     naming three places ("clients join from Portland, Salem or Eugene") is how people
     write, so prose needs a longer list. Lists in image alt text are the alt-text
-    family's: A107 (alt-keyword-stuffed) judges them with the same detector
-    (`postaudit.stuffing.find_place_list`), so a stuffed alt is reported once. Each
+    family's: A107 (alt-keyword-stuffed) judges them with the same detector,
+    so a stuffed alt is reported once. Each
     finding's score is the share of texts naming a configured location that are not
     lists.
 

@@ -1189,8 +1189,8 @@ def affiliate_link_unmarked(page: Page, options: Options) -> Iterator[Hit]:
     Google asks for paid and affiliate links to be qualified with `rel="sponsored"`
     ("nofollow" is still accepted) and may act against sites that pass ranking credit
     through them. Affiliate links are recognised by their network's tracking host, or a
-    store's host with the affiliate parameter (Amazon with `tag=`); the table, with the
-    source of each entry, is `postaudit.affiliates.NETWORKS`. General shorteners
+    store's host with the affiliate parameter (Amazon with `tag=`); the table of
+    networks names the source of each entry. General shorteners
     (bit.ly and the like) are not judged: a short link says nothing about what it
     hides. Every link on the page counts, sidebar banners included.
 

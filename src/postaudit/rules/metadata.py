@@ -245,7 +245,7 @@ def title_length(page: Page, options: Options) -> Iterator[Hit]:
     Search engines cut titles by width, not by characters: Google sets them in 20 px
     Arial and cuts them at about 580-600 px, so a title of wide letters or of Chinese
     or Japanese characters (a full em each) is cut much sooner than 60 characters,
-    and one of narrow letters later (`postaudit.titlewidth` estimates the width from
+    and one of narrow letters later (the width is estimated from
     Arial's character widths). A title under about 200 px (Screaming Frog's lower
     bound) leaves the most visible line of the result mostly empty.
 
@@ -878,9 +878,9 @@ def html_lang_mismatch(page: Page, options: Options) -> Iterator[Hit]:
 
     A theme's default `lang="en"` on a French blog makes screen readers read French
     with English pronunciation, and search engines and readability formulas take the
-    page for English. The prose (`postaudit.prose`: no code, navigation or captions)
+    page for English. The measured prose (no code, navigation or captions)
     is matched against function-word profiles of English, French, German, Spanish,
-    Italian, Dutch and Portuguese (`postaudit.language`); the rule judges only with
+    Italian, Dutch and Portuguese; the rule judges only with
     150+ words and a clear margin (the winning language's function words at least 12%
     of the words and three times the declared language's share), and only when the
     declared language has a profile: a Chinese or Korean page, or a page mostly in

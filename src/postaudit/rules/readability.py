@@ -3,14 +3,14 @@
 What is measured is the article's prose only, sentences: paragraphs, list items
 written as sentences (each one a sentence) and quotes; not headings, navigation,
 captions, photo credits, code (code written as plain paragraphs included: R310 reports
-it), list items that are fragments, tables, bylines, author boxes or alt text
-(`postaudit.prose`). Figures come from
+it), list items that are fragments, tables, bylines, author boxes or alt text.
+Figures come from
 textstat in the page language (`<html lang>`, overridden by `--lang`; English when
-neither is given), computed offline (`postaudit.syllables`). A language textstat has no
+neither is given), computed offline (syllables from the CMU dictionary). A language textstat has no
 formulas for is not scored; the readability facts say so (`not_scored`): a note about
 the tool, not a finding (R309 readability-language-unsupported, retired). Prose that is
 clearly in another language than the one measured in (a French post under a theme's
-`lang="en"`, `postaudit.language`) is not scored either: the formulas (R301-R303) do
+`lang="en"`) is not scored either: the formulas (R301-R303) do
 not apply, the facts say why (and leave out the English-only passive share), and
 `html-lang-mismatch` (M614) reports the wrong declaration; the word counts (R304, R305,
 R307, R308) still apply. Thresholds start from
@@ -274,7 +274,7 @@ def long_paragraphs(page: Page, options: Options) -> Iterator[Hit]:
     Yoast's paragraph-length check (good up to 150 words). Walls of text are
     skimmed or skipped, on phones especially. One finding per long paragraph; each
     carries the share of paragraphs that are fine as its score. Chinese and Japanese
-    count two characters a word (`postaudit.wordcount`: 300 characters, as Yoast's
+    count two characters a word (300 characters, as Yoast's
     Japanese check).
 
     Fails: a 210-word paragraph
@@ -370,7 +370,7 @@ def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
 
     Yoast's text-length check (good from 300 words; cornerstone content 900). Only
     the measured prose counts: no navigation, captions, code or headings. Chinese and
-    Japanese count two characters a word (`postaudit.wordcount`); not applied to
+    Japanese count two characters a word; not applied to
     Thai, Lao, Khmer or Burmese, whose words cannot be counted this way, nor to a
     redirect stub (a meta refresh with next to no text).
 
