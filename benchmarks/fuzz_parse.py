@@ -40,17 +40,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from postaudit.config import Config  # noqa: E402
-from postaudit.engine import audit_page  # noqa: E402
-from postaudit.fetch import decode_html  # noqa: E402
+from postaudit.gather.fetch import decode_html  # noqa: E402
+from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
+from postaudit.judge.engine import audit_page  # noqa: E402
 from postaudit.model import Report  # noqa: E402
-from postaudit.page import parse_page  # noqa: E402
+from postaudit.parse.page import parse_page  # noqa: E402
 from postaudit.report.github import render_github  # noqa: E402
 from postaudit.report.json import render_json  # noqa: E402
 from postaudit.report.junit import render_junit  # noqa: E402
 from postaudit.report.markdown import render_markdown  # noqa: E402
 from postaudit.report.sarif import render_sarif  # noqa: E402
-from postaudit.runner import build_report  # noqa: E402
-from postaudit.sitemap import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
+from postaudit.run.runner import build_report  # noqa: E402
 
 CONFIG = Config(keywords=("therapy for women",), locations=("Houston", "Dallas"))
 RULESET = CONFIG.ruleset()

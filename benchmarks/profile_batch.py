@@ -104,7 +104,7 @@ _MODULES = [(stage, where) for stage, where in STAGES if ":" not in where]
 
 
 def _module(frame: str) -> str | None:
-    """ "_links (postaudit/page.py:961)" -> "page.py"; None outside postaudit. (py-spy
+    """ "_links (postaudit/parse/page.py:961)" -> "page.py"; None outside postaudit. (py-spy
     names files relative to their sys.path entry; a full path is taken too.)"""
     path = "/" + frame.rpartition(" (")[2]
     if "/postaudit/" not in path:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from postaudit import rules as registry
 from postaudit.model import Hit
-from postaudit.page import Page, parse_page
+from postaudit.parse.page import Page, parse_page
 
 
 def make_page(html: str, url: str = "https://example.com/blog/post", **kwargs: Any) -> Page:

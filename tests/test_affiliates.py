@@ -1,11 +1,11 @@
-"""The affiliate host table (`postaudit.affiliates`) and L519 affiliate-link-unmarked."""
+"""The affiliate host table (`postaudit.measure.affiliates`) and L519 affiliate-link-unmarked."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import hits
-from postaudit.affiliates import NETWORKS, affiliate_network
+from postaudit.measure.affiliates import NETWORKS, affiliate_network
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,13 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from postaudit.baseline import BaselineError, Comparison, compare, from_report, load, parse
 from postaudit.cli import cli
 from postaudit.config import Config
+from postaudit.gather.sources import expand
+from postaudit.judge.baseline import BaselineError, Comparison, compare, from_report, load, parse
 from postaudit.model import Category, PageResult, Report
 from postaudit.report.json import render_json, report_dict
-from postaudit.runner import build_report, run
-from postaudit.sources import expand
+from postaudit.run.runner import build_report, run
 
 HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

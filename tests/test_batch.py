@@ -14,22 +14,22 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from postaudit.batch import (
+from postaudit.config import Config
+from postaudit.gather.fetch import FetchError, FetchErrorKind, RawPage
+from postaudit.gather.sitemap import SitemapOptions
+from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
+from postaudit.report.json import page_dict, render_json
+from postaudit.report.jsonl import render_jsonl
+from postaudit.report.load import load_page, read_report
+from postaudit.run.batch import (
     BatchOptions,
     Keeper,
     Pacer,
     retry_delay,
     run_sitemap,
 )
-from postaudit.config import Config
-from postaudit.fetch import FetchError, FetchErrorKind, RawPage
-from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
-from postaudit.report.json import page_dict, render_json
-from postaudit.report.jsonl import render_jsonl
-from postaudit.report.load import load_page, read_report
-from postaudit.runner import audit_html
-from postaudit.sitemap import SitemapOptions
-from postaudit.sitemap_run import merge_reports, read_resume
+from postaudit.run.runner import audit_html
+from postaudit.run.sitemap_run import merge_reports, read_resume
 
 HTML = "text/html; charset=utf-8"
 
@@ -265,7 +265,7 @@ def test_pages_are_judged_the_same_in_and_out_of_process(httpserver: HTTPServer)
 
 
 def test_progress_bar_only_on_a_terminal() -> None:
-    from postaudit.progress import BarProgress, wanted
+    from postaudit.run.progress import BarProgress, wanted
 
     class Tty:
         def isatty(self) -> bool:
@@ -335,8 +335,8 @@ def test_worker_pipes_carry_messages_larger_than_a_pipe_both_ways() -> None:
     lets the workers exit on their own (EOF), not by a signal."""
     import pickle
 
-    from postaudit.batch import Job, LocalJudge, ProcessJudge
-    from postaudit.runner import link_scopes
+    from postaudit.run.batch import Job, LocalJudge, ProcessJudge
+    from postaudit.run.runner import link_scopes
 
     config = Config()
     scopes = link_scopes(config, config.ruleset())
@@ -372,7 +372,7 @@ def test_frames_are_read_whatever_the_chunks() -> None:
     import pickle
     import struct
 
-    from postaudit.batch import _frame, _Frames
+    from postaudit.run.batch import _frame, _Frames
 
     got: list[Any] = []
     lost: list[bool] = []
@@ -395,7 +395,7 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
     import subprocess
     import sys
 
-    from postaudit.batch import worker_context
+    from postaudit.run.batch import worker_context
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         assert worker_context().get_start_method() == "forkserver"
@@ -403,7 +403,7 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
         assert worker_context().get_start_method() == "spawn"
     # the preload module imports cleanly on its own and leaves the syllable table built
     probe = (
-        "import postaudit.worker_preload, postaudit.syllables as s; "
+        "import postaudit.run.worker_preload, postaudit.measure.syllables as s; "
         "assert s.load_seconds() is not None; print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -413,8 +413,8 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
 def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any) -> None:
     import multiprocessing
 
-    from postaudit import batch
-    from postaudit.runner import link_scopes
+    from postaudit.run import batch
+    from postaudit.run.runner import link_scopes
 
     class NoServer:
         def Pipe(self, duplex: bool) -> Any:
@@ -447,8 +447,8 @@ def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any)
 def test_a_worker_leaves_quietly_when_nobody_reads_its_answer() -> None:
     """Ctrl-C or --max-time close the pipes while a worker may still be busy: its
     answer then meets a closed pipe, and it must exit cleanly (no traceback, code 0)."""
-    from postaudit import batch
-    from postaudit.runner import link_scopes
+    from postaudit.run import batch
+    from postaudit.run.runner import link_scopes
 
     config = Config()
     ctx = batch.worker_context()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from postaudit.config import Config
-from postaudit.engine import audit_page
-from postaudit.page import Page, parse_page
+from postaudit.judge.engine import audit_page
+from postaudit.parse.page import Page, parse_page
 
 POST = """
 <p>Cold frames let a gardener start lettuce six weeks before the last frost. A frame is a

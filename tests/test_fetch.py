@@ -1,4 +1,4 @@
-"""Tests for postaudit.fetch against real local HTTP servers (no mocks, no outside network)."""
+"""Tests for postaudit.gather.fetch against real local HTTP servers (no mocks, no outside network)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from postaudit import __version__
-from postaudit.fetch import (
+from postaudit.gather.fetch import (
     Fetcher,
     FetchError,
     FetchErrorKind,

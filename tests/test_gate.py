@@ -11,12 +11,12 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
 from postaudit import rules as registry
-from postaudit.baseline import compare, from_report
 from postaudit.cli import cli
 from postaudit.config import Config
-from postaudit.gate import EXIT_GATE, EXIT_OK, decide
+from postaudit.judge.baseline import compare, from_report
+from postaudit.judge.gate import EXIT_GATE, EXIT_OK, decide
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
-from postaudit.runner import build_report
+from postaudit.run.runner import build_report
 
 URL = "https://example.com/blog/post"
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from postaudit import rules as registry
 from postaudit.config import Config
-from postaudit.engine import audit_page, suppressed_score, suppresses
+from postaudit.judge.engine import audit_page, suppressed_score, suppresses
 from postaudit.model import Category, Hit, PageResult
-from postaudit.page import ignore_tokens, parse_page
+from postaudit.parse.page import ignore_tokens, parse_page
 
 HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

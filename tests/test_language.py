@@ -1,4 +1,4 @@
-"""The prose language detector (`postaudit.language`), M614 html-lang-mismatch, and
+"""The prose language detector (`postaudit.measure.language`), M614 html-lang-mismatch, and
 readability not scoring prose that is clearly in another language."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import pytest
 
 from conftest import hits, make_page
 from paths import CORPUS, FIXTURES
-from postaudit.language import MIN_WORDS, detect, mismatch
-from postaudit.prose import article_prose
+from postaudit.measure.language import MIN_WORDS, detect, mismatch
+from postaudit.measure.prose import article_prose
+from postaudit.measure.textstats import measure
 from postaudit.rules import readability
-from postaudit.textstats import measure
 
 FRENCH = FIXTURES / "rules" / "M614-html-lang-mismatch.html"
 QUOTE = FIXTURES / "rules" / "M614-html-lang-mismatch-quote.html"

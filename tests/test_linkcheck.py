@@ -20,8 +20,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from postaudit.config import Config
-from postaudit.fetch import Fetcher, FetchOptions
-from postaudit.linkcheck import (
+from postaudit.gather.fetch import Fetcher, FetchOptions
+from postaudit.gather.linkcheck import (
     LinkChecker,
     LinkCheckOptions,
     LinkState,
@@ -35,9 +35,9 @@ from postaudit.linkcheck import (
     retry_after,
     same_page,
 )
-from postaudit.page import parse_page
-from postaudit.runner import run
-from postaudit.sources import Target
+from postaudit.gather.sources import Target
+from postaudit.parse.page import parse_page
+from postaudit.run.runner import run
 
 FAST = LinkCheckOptions(retries=2, backoff=0.01, retry_after_cap=0.05)
 HTML = "text/html; charset=utf-8"

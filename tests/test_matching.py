@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postaudit.matching import keyphrase, parse_keyphrases, place, same_word, tokens
+from postaudit.measure.matching import keyphrase, parse_keyphrases, place, same_word, tokens
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paths import CORPUS
-from postaudit.content import SelectorError
-from postaudit.page import parse_page
+from postaudit.parse.content import SelectorError
+from postaudit.parse.page import parse_page
 
 SNIPPET = """<!doctype html>
 <html lang="en">
@@ -294,7 +294,7 @@ def test_link_locations_are_worked_out_on_first_read_and_equal_the_eager_ones() 
 def test_findings_keep_plain_locations() -> None:
     from postaudit.config import Config
     from postaudit.model import Location
-    from postaudit.runner import judge
+    from postaudit.run.runner import judge
 
     # generic link text: an L515 finding
     html = SNIPPET.replace(
@@ -343,7 +343,7 @@ _BASES = [
 def test_resolve_href_equals_urljoin_whatever_was_joined_before(href: str) -> None:
     from urllib.parse import urljoin
 
-    from postaudit.page import resolve_href, url_origin
+    from postaudit.parse.page import resolve_href, url_origin
 
     def expected(base: str) -> str | None:
         stripped = href.strip()
@@ -362,7 +362,7 @@ def test_resolve_href_equals_urljoin_whatever_was_joined_before(href: str) -> No
 def test_body_text_is_worked_out_on_first_read_only() -> None:
     import pickle
 
-    from postaudit.page import LazyText
+    from postaudit.parse.page import LazyText
 
     page = parse_page(SNIPPET, "https://example.com/blog/post")
     assert page.body._value is None, "nothing read it yet"
@@ -399,7 +399,8 @@ _SKIP_TRICKS = [
 
 
 def _skip_forms() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
-    from postaudit import linkcheck, page
+    from postaudit.gather import linkcheck
+    from postaudit.parse import page
 
     return [
         (_LAZY_FORMS["page"], page._SKIP_RE),

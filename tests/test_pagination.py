@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from postaudit.fetch import decode_html
-from postaudit.page import parse_page
-from postaudit.pagination import Pagination
+from postaudit.gather.fetch import decode_html
+from postaudit.parse.page import parse_page
+from postaudit.parse.pagination import Pagination
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = sorted((ROOT / "fixtures" / "pagination").glob("*.html"))
@@ -284,8 +284,8 @@ def test_labels_in_other_languages() -> None:
 def test_classification_kept_across_pages_gives_the_same_answers() -> None:
     """Answers kept from one page serve the next; the text-decided ones (Minimal
     Mistakes' two identical `a.pagination--pager` links) are worked out every time."""
-    from postaudit import pagination
-    from postaudit.page import parse_page
+    from postaudit.parse import pagination
+    from postaudit.parse.page import parse_page
 
     pages = sorted(CORPUS.glob("*.html"))
     assert len(pages) >= 10

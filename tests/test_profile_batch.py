@@ -12,21 +12,25 @@ import profile_batch as pb
 WORKER = (
     'process 2:"python -c spawn_main"',
     "BaseProcess.run (multiprocessing/process.py:108)",
-    "_serve (postaudit/batch.py:372)",
-    "Worker.parse (postaudit/batch.py:238)",
-    "parse_html (postaudit/runner.py:79)",
-    "parse_page (postaudit/page.py:1391)",
+    "_serve (postaudit/run/batch.py:372)",
+    "Worker.parse (postaudit/run/batch.py:238)",
+    "parse_html (postaudit/run/runner.py:79)",
+    "parse_page (postaudit/parse/page.py:1391)",
 )
 
 
 def test_a_helper_counts_for_the_step_that_called_it() -> None:
-    locating = (*WORKER, "_links (postaudit/page.py:1068)", "_Builder.loc (postaudit/page.py:491)")
+    locating = (
+        *WORKER,
+        "_links (postaudit/parse/page.py:1068)",
+        "_Builder.loc (postaudit/parse/page.py:491)",
+    )
     assert pb.stage_of(locating) == "parse: links"
     via_pagination = (
         *WORKER,
-        "find_pagination (postaudit/pagination.py:700)",
-        "_Builder.loc (postaudit/page.py:491)",
-        "excerpt (postaudit/page.py:386)",
+        "find_pagination (postaudit/parse/pagination.py:700)",
+        "_Builder.loc (postaudit/parse/page.py:491)",
+        "excerpt (postaudit/parse/page.py:386)",
     )
     assert pb.stage_of(via_pagination) == "parse: pagination"
     own_code = (*WORKER,)
@@ -42,9 +46,9 @@ def test_library_time_and_waiting() -> None:
     assert pb.stage_of(tree) == pb.TREE
     rules = (
         *WORKER[:3],
-        "judge (postaudit/runner.py:99)",
-        "audit_page (postaudit/engine.py:118)",
-        "run_rule (postaudit/engine.py:46)",
+        "judge (postaudit/run/runner.py:99)",
+        "audit_page (postaudit/judge/engine.py:118)",
+        "run_rule (postaudit/judge/engine.py:46)",
         "check (postaudit/rules/links.py:300)",
         "urlsplit (urllib/parse.py:452)",
     )
@@ -60,7 +64,7 @@ def test_library_time_and_waiting() -> None:
 
 def test_table_spreads_the_measured_cpu_time_over_the_shares() -> None:
     lines = [
-        ";".join((*WORKER, "_links (postaudit/page.py:1)")) + " 30",
+        ";".join((*WORKER, "_links (postaudit/parse/page.py:1)")) + " 30",
         ";".join((*WORKER, "BeautifulSoup.__init__ (bs4/__init__.py:1)")) + " 10",
         ";".join((*WORKER[:3], "Connection._recv (multiprocessing/connection.py:1)")) + " 99",
         "garbage line",

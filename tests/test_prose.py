@@ -8,10 +8,8 @@ import sys
 import pytest
 
 from paths import CORPUS
-from postaudit import prose
-from postaudit.model import Location
-from postaudit.page import Block, parse_page
-from postaudit.prose import (
+from postaudit.measure import prose
+from postaudit.measure.prose import (
     ABBREVIATIONS,
     article_prose,
     beginning,
@@ -25,7 +23,9 @@ from postaudit.prose import (
     terminated,
     word_count,
 )
-from postaudit.wordcount import has_wide
+from postaudit.measure.wordcount import has_wide
+from postaudit.model import Location
+from postaudit.parse.page import Block, parse_page
 
 
 def block(text: str, kind: str = "p", hidden: bool = False) -> Block:
@@ -411,7 +411,7 @@ _OLD_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
 def test_possessive_token_patterns_find_the_same_tokens(corpus_texts: list[str]) -> None:
-    from postaudit import matching
+    from postaudit.measure import matching
 
     old_matching = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
     extra = ["a'b'c''d' 'e x'-y ''' don't'' rock'n'roll' ʼa'ʼ _a_ a_'b 1'2'3 ½'²"]

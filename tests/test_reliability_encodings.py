@@ -15,7 +15,7 @@ import zstandard
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from postaudit.fetch import (
+from postaudit.gather.fetch import (
     INFLATE_STEP,
     Fetcher,
     FetchErrorKind,

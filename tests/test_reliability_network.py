@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from postaudit.boundary import SiteBoundary, is_private_address, parse_allow_host
 from postaudit.cli import cli
-from postaudit.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
-from postaudit.linkcheck import is_internal
-from postaudit.sitemap import BYTES_IN_FLIGHT, SitemapLimits, SitemapOptions, collect
+from postaudit.gather.boundary import SiteBoundary, is_private_address, parse_allow_host
+from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
+from postaudit.gather.linkcheck import is_internal
+from postaudit.gather.sitemap import BYTES_IN_FLIGHT, SitemapLimits, SitemapOptions, collect
 
 # --------------------------------------------------------------------------- servers
 

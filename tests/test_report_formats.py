@@ -17,17 +17,17 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from postaudit import rules as registry
-from postaudit.baseline import compare, from_report
 from postaudit.cli import cli
 from postaudit.config import Config
-from postaudit.gate import decide
+from postaudit.judge.baseline import compare, from_report
+from postaudit.judge.gate import decide
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.dispatch import Output, OutputError, plan
 from postaudit.report.github import escape_data, escape_property, render_github
 from postaudit.report.junit import render_junit
 from postaudit.report.markdown import escape, render_markdown
 from postaudit.report.sarif import render_sarif, sarif_log
-from postaudit.runner import build_report
+from postaudit.run.runner import build_report
 
 DATA = Path(__file__).parent / "data"
 EVIL = "50% off\r\nline two: a, b <script>alert(1)</script> | **bold** _em_ [x](javascript:y) `c` @octocat \x1b[31mred\x1b[0m \x00 ]]> &amp;"

@@ -10,8 +10,8 @@ import jsonschema
 
 from paths import CORPUS
 from postaudit.config import Config
-from postaudit.runner import run
-from postaudit.sources import expand
+from postaudit.gather.sources import expand
+from postaudit.run.runner import run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 

@@ -9,8 +9,8 @@ import time
 import pytest
 from pytest_httpserver import HTTPServer
 
-from postaudit.fetch import Fetcher, FetchOptions
-from postaudit.robots import (
+from postaudit.gather.fetch import Fetcher, FetchOptions
+from postaudit.gather.robots import (
     RobotsCache,
     RobotsRule,
     RobotsStatus,

@@ -21,13 +21,14 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
 from paths import CORPUS
-from postaudit.baseline import compare, from_report
 from postaudit.cli import cli
 from postaudit.config import Config
+from postaudit.gather.sources import Target
+from postaudit.judge.baseline import compare, from_report
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.json import render_json
 from postaudit.report.spool import JsonSpool
-from postaudit.runner import run
+from postaudit.run.runner import run
 from postaudit.safeio import (
     InputError,
     PendingFile,
@@ -35,7 +36,6 @@ from postaudit.safeio import (
     read_bounded,
     write_text_atomic,
 )
-from postaudit.sources import Target
 
 PAGE = CORPUS / "ghost5-casper_pwningtech_blacksmith.html"
 POSTAUDIT = [sys.executable, "-m", "postaudit"]

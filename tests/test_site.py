@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 
 from postaudit.config import Config
-from postaudit.engine import audit_page
-from postaudit.model import Category, Finding, Location, PageResult, Severity
-from postaudit.page import parse_page
-from postaudit.site import (
+from postaudit.judge.engine import audit_page
+from postaudit.judge.site import (
     SITE_FACTS,
     SiteCollector,
     SitePage,
@@ -20,6 +18,8 @@ from postaudit.site import (
     page_key,
     site_findings,
 )
+from postaudit.model import Category, Finding, Location, PageResult, Severity
+from postaudit.parse.page import parse_page
 
 B = "https://example.com/blog/"
 

@@ -17,8 +17,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from paths import CORPUS
-from postaudit.fetch import Fetcher, FetchOptions
-from postaudit.sitemap import (
+from postaudit.gather.fetch import Fetcher, FetchOptions
+from postaudit.gather.sitemap import (
     ParsedSitemap,
     SitemapError,
     SitemapLimits,

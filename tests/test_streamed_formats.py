@@ -11,17 +11,17 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from postaudit.baseline import compare, from_report
 from postaudit.cli import cli
 from postaudit.config import Config
+from postaudit.judge.baseline import compare, from_report
 from postaudit.model import PageResult, Report
 from postaudit.report.ci import inert_json
 from postaudit.report.json import render_json
 from postaudit.report.junit import render_junit, write_junit
 from postaudit.report.load import read_report
 from postaudit.report.sarif import sarif_log, write_sarif
-from postaudit.runner import audit_html
-from postaudit.sitemap_run import merge_reports
+from postaudit.run.runner import audit_html
+from postaudit.run.sitemap_run import merge_reports
 
 # no canonical: the pages at several URLs are duplicates (site findings M620 and on)
 PAGE = (

@@ -1,10 +1,15 @@
-"""postaudit.stuffing: place lists, term counts and repeated phrases (shared by A107 and K2xx)."""
+"""postaudit.measure.stuffing: place lists, term counts and repeated phrases (shared by A107 and K2xx)."""
 
 from __future__ import annotations
 
 import pytest
 
-from postaudit.stuffing import count_terms, find_place_list, repeated_phrases, stuffing_reasons
+from postaudit.measure.stuffing import (
+    count_terms,
+    find_place_list,
+    repeated_phrases,
+    stuffing_reasons,
+)
 
 DEMO_ALT = (
     "Woman lying awake in bed beside a glowing phone. Representing anxiety counseling and sleep "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postaudit.syllables import cmu_dictionary, load_seconds, textstat_module
+from postaudit.measure.syllables import cmu_dictionary, load_seconds, textstat_module
 
 
 def test_dictionary_has_nltks_shape_and_first_pronunciations() -> None:

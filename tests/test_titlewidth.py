@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from postaudit.page import parse_page
+from postaudit.measure.titlewidth import fitting_prefix, title_width
+from postaudit.parse.page import parse_page
 from postaudit.rules import get
 from postaudit.rules.metadata import title_flaws
-from postaudit.titlewidth import fitting_prefix, title_width
 
 
 def test_width_follows_the_letters_not_their_number() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from postaudit.page import parse_page
-from postaudit.prose import block_signals, block_word_count, word_count
+from postaudit.measure.prose import block_signals, block_word_count, word_count
+from postaudit.measure.textstats import measure
+from postaudit.parse.page import parse_page
 from postaudit.rules import get
-from postaudit.textstats import measure
 
 ZH = "两次咨询之间最有用的一件事，就是单纯地留意。"  # 20 Han characters, 2 marks
 JA = "気づいたことをメモしてください。"  # 15 kana and Han characters

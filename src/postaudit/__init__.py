@@ -105,11 +105,11 @@ def audit_html(
     apply); `audit()` checks them. A page that cannot be read becomes a result with an
     `X` finding and `error` set, as in a report.
     """
-    from postaudit import runner
     from postaudit.config import Config
-    from postaudit.engine import failed_page
-    from postaudit.fetch import binary_body, decode_html
+    from postaudit.gather.fetch import binary_body, decode_html
+    from postaudit.judge.engine import failed_page
     from postaudit.rules import BY_CODE
+    from postaudit.run import runner
 
     config = config or Config()
     page_url = url or "stdin"
@@ -136,8 +136,8 @@ def audit(
     Returns the `Report` (pages in the order given); it does not apply the CI gate.
     Raises `ValueError` for a target that does not exist or is not http(s).
     """
-    from postaudit import sources
-    from postaudit.runner import run
+    from postaudit.gather import sources
+    from postaudit.run.runner import run
 
     if isinstance(targets, str | os.PathLike):
         targets = [targets]

@@ -2,7 +2,7 @@
 
 Thin on purpose; heavy modules (bs4, httpx, rich, textstat) are imported inside the
 commands so `postaudit --help` and a one-file audit start fast.
-Exit codes: 0 passed; 1 the gate failed (see `postaudit.gate`: findings at or above
+Exit codes: 0 passed; 1 the gate failed (see `postaudit.judge.gate`: findings at or above
 --fail-on, a score under --fail-under, regressions against --baseline, unreachable
 pages); 2 usage, config or internal error.
 """
@@ -24,9 +24,9 @@ from postaudit.options import audit_options, network_safety_options, sitemap_opt
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from postaudit.baseline import Baseline, Comparison
     from postaudit.config import Config
-    from postaudit.gate import GateResult
+    from postaudit.judge.baseline import Baseline, Comparison
+    from postaudit.judge.gate import GateResult
     from postaudit.model import Report
     from postaudit.report.dispatch import JsonWriter, Output, PageSource
 
@@ -214,7 +214,7 @@ def emit(
 
 def load_baseline(config: Config, *, update: bool) -> Baseline | None:
     """The --baseline to compare with (None when there is none yet and we update it)."""
-    from postaudit.baseline import BaselineError, load
+    from postaudit.judge.baseline import BaselineError, load
 
     if update and not config.baseline:
         raise UsageFailure("--update-baseline needs --baseline FILE (or `baseline` in config)")
@@ -237,8 +237,8 @@ def judge(
     """The comparison to show and the gate's verdict. With --update-baseline the run is
     judged against the baseline it writes (so its findings are accepted), while the
     comparison still shows what changed since the old one."""
-    from postaudit.baseline import compare, from_report
-    from postaudit.gate import decide
+    from postaudit.judge.baseline import compare, from_report
+    from postaudit.judge.gate import decide
 
     shown = compare(report, baseline, tolerance=config.tolerance) if baseline else None
     if update:
@@ -306,8 +306,8 @@ def audit(
     targets: tuple[str, ...], no_color: bool, quiet: bool, verbose: int, **options: Any
 ) -> None:
     """Audit articles: URLs, HTML files, folders of built pages, or - for stdin."""
-    from postaudit import sources
-    from postaudit.content import SelectorError
+    from postaudit.gather import sources
+    from postaudit.parse.content import SelectorError
 
     config = build_config(targets=targets, **options)
     update = bool(options.get("update_baseline"))
@@ -316,7 +316,7 @@ def audit(
     try:
         expanded = sources.expand(targets)
         if config.content_selector:
-            from postaudit.content import check_selector
+            from postaudit.parse.content import check_selector
 
             check_selector(config.content_selector)
     except (sources.TargetError, SelectorError) as exc:
@@ -326,7 +326,7 @@ def audit(
     # at most one byte over the cap: an endless pipe is an X004, not a full memory
     reading = any(t.kind == "stdin" for t in expanded)
     stdin_bytes = sys.stdin.buffer.read(config.max_bytes + 1) if reading else None
-    from postaudit.runner import run
+    from postaudit.run.runner import run
 
     max_time = options.get("max_time")
     try:
@@ -363,7 +363,7 @@ def _stopped_after(max_time: float, left: int, failed: str | None) -> None:
 
 
 def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) -> Any:
-    from postaudit.sitemap import SitemapOptions, parse_rewrite, parse_shard, parse_since
+    from postaudit.gather.sitemap import SitemapOptions, parse_rewrite, parse_shard, parse_since
 
     try:
         return SitemapOptions(
@@ -387,11 +387,11 @@ def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) 
 def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: Any) -> None:
     """Audit every page of a sitemap: a sitemap URL, a site root (sitemaps found through
     robots.txt, then /sitemap.xml) or a local sitemap file."""
-    from postaudit.batch import BatchOptions
-    from postaudit.content import SelectorError, check_selector
+    from postaudit.gather.sitemap import SitemapError
+    from postaudit.parse.content import SelectorError, check_selector
+    from postaudit.run.batch import BatchOptions
+    from postaudit.run.sitemap_run import CommandError, run_command
     from postaudit.safeio import WriteError
-    from postaudit.sitemap import SitemapError
-    from postaudit.sitemap_run import CommandError, run_command
 
     config = build_config(**options)
     update = bool(options.get("update_baseline"))
@@ -425,7 +425,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
         workers=options.get("workers"),
         max_time=options.get("max_time"),
     )
-    from postaudit import progress as bar
+    from postaudit.run import progress as bar
 
     shown = bar.BarProgress(no_color=no_color) if bar.wanted(quiet=quiet) else None
     try:
@@ -551,7 +551,7 @@ def merge(
     pages de-duplicated by URL, summary and site findings recomputed."""
     from postaudit.report.dispatch import STREAMED
     from postaudit.report.load import ReportError
-    from postaudit.sitemap_run import merge_streamed
+    from postaudit.run.sitemap_run import merge_streamed
 
     config = build_config(**options)
     update = bool(options.get("update_baseline"))
@@ -647,9 +647,9 @@ def rules_cmd(rule: str | None, markdown: bool, docs_dir: str | None) -> None:
 def demo(no_color: bool, verbose: int, fmt: str) -> None:
     """Serve a small bundled blog on 127.0.0.1 and audit its articles (no internet needed)."""
     from postaudit.config import Config
+    from postaudit.gather.sources import Target
     from postaudit.localserver import demo_site_root, serve_directory
-    from postaudit.runner import run
-    from postaudit.sources import Target
+    from postaudit.run.runner import run
 
     root = demo_site_root()
     posts = sorted(p.relative_to(root).as_posix() for p in (root / "blog").glob("*.html"))

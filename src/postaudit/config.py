@@ -439,7 +439,7 @@ def check_link_setting(key: str, raw_key: str, value: Any, where: str) -> Any:
 
 def check_allow_hosts(values: Sequence[str], where: str) -> tuple[str, ...]:
     """`allow-hosts` / `--allow-host`: host names or `host:port`, lower-cased."""
-    from postaudit.boundary import BoundaryError, parse_allow_host
+    from postaudit.gather.boundary import BoundaryError, parse_allow_host
 
     try:
         return tuple(parse_allow_host(v) for v in values)

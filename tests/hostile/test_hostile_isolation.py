@@ -14,9 +14,9 @@ import pytest
 
 from hostile.faultserver import FaultServer
 from hostile.runs import alone, audit_json, codes, finding, good_page, same_result
-from postaudit import runner
 from postaudit.config import Config, RuleSettings
-from postaudit.page import Page
+from postaudit.parse.page import Page
+from postaudit.run import runner
 
 TRUNCATED = b"""<!doctype html><html lang="en"><head><title>Cut short in the middle</title>
 </head><body><main><article><h1>Cut short</h1><p>The server stopped sending after this <a hre"""

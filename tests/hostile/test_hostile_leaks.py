@@ -21,13 +21,13 @@ from rich.console import Console
 
 from hostile.faultserver import FaultServer
 from hostile.runs import audit_json, codes, finding, good_page, link_rows, run_cli
-from postaudit import fetch
 from postaudit.config import Config
+from postaudit.gather import fetch
+from postaudit.gather.sources import Target
 from postaudit.model import Category, Finding, Location, Report, Severity
 from postaudit.report.github import render_github
 from postaudit.report.text import render_text
-from postaudit.runner import build_report, run
-from postaudit.sources import Target
+from postaudit.run.runner import build_report, run
 
 # --------------------------------------------------------------------------- schemes
 

@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postaudit.config import Config
-from postaudit.engine import audit_page
-from postaudit.fetch import decode_html
-from postaudit.linkcheck import Hop, LinkState, LinkStatus, link_key
+from postaudit.gather.fetch import decode_html
+from postaudit.gather.linkcheck import Hop, LinkState, LinkStatus, link_key
+from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap
+from postaudit.judge.engine import audit_page
 from postaudit.model import PageResult
-from postaudit.page import Page, parse_page
+from postaudit.parse.page import Page, parse_page
 from postaudit.report.json import render_json
-from postaudit.runner import build_report
-from postaudit.sitemap import SitemapError, SitemapLimits, parse_sitemap
+from postaudit.run.runner import build_report
 
 BUDGET = settings(
     # CI: 60 per property; POSTAUDIT_PROPERTY_EXAMPLES=5000 for a long local run

@@ -10,9 +10,9 @@ import pytest
 from conftest import hits, make_page
 from paths import CORPUS
 from postaudit.config import Config
-from postaudit.engine import audit_page
+from postaudit.judge.engine import audit_page
 from postaudit.model import Category
-from postaudit.page import parse_page
+from postaudit.parse.page import parse_page
 
 
 def article(body: str, head: str = "") -> str:

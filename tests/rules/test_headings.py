@@ -11,7 +11,7 @@ from rich.console import Console
 
 from conftest import hits, make_page
 from postaudit.config import Config
-from postaudit.engine import audit_page
+from postaudit.judge.engine import audit_page
 from postaudit.model import Category
 from postaudit.report.facts_alt_headings import render_images, render_outline
 

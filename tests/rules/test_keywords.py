@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from conftest import hits, make_page
 from postaudit import rules as registry
 from postaudit.cli import cli
-from postaudit.coverage import article_title, slug
-from postaudit.prose import Prose, article_prose, block_sentences
+from postaudit.measure.coverage import article_title, slug
+from postaudit.measure.prose import Prose, article_prose, block_sentences
 from postaudit.rules import keywords
 
 KW = {"keywords": ("therapy for women",)}
@@ -281,7 +281,7 @@ def test_top_phrases_without_keywords() -> None:
 
 
 def test_top_phrases_never_cross_a_sentence_end_or_a_url() -> None:
-    from postaudit.coverage import _RUN_BREAK, _phrase_word
+    from postaudit.measure.coverage import _RUN_BREAK, _phrase_word
 
     assert _phrase_word(_RUN_BREAK.strip()) is None, "the joiner must end every run"
     text = (
@@ -312,8 +312,8 @@ _OLD_DOTTED_HINT = re.compile(r"://|www\.|\w\.\w")
 
 
 def _old_phrase_runs(sentences: list[str]) -> list[list[str]]:
-    from postaudit.coverage import _DOTTED, _RUN_BREAK, _phrase_word
-    from postaudit.matching import tokens
+    from postaudit.measure.coverage import _DOTTED, _RUN_BREAK, _phrase_word
+    from postaudit.measure.matching import tokens
 
     text = _RUN_BREAK.join(sentences)
     if _OLD_DOTTED_HINT.search(text) is not None:
@@ -366,15 +366,15 @@ TRICKY_PHRASE_TEXTS = [
 
 def _prose_of(*texts: str) -> Prose:
     from postaudit.model import Location
-    from postaudit.page import Block
+    from postaudit.parse.page import Block
 
     return Prose(tuple(Block("p", t, 0, False, False, Location()) for t in texts), {})
 
 
 def test_top_phrases_equal_the_per_block_count() -> None:
     from paths import CORPUS
-    from postaudit.coverage import top_phrases
-    from postaudit.page import parse_page
+    from postaudit.measure.coverage import top_phrases
+    from postaudit.parse.page import parse_page
 
     cases = [_prose_of(t) for t in TRICKY_PHRASE_TEXTS]
     cases.append(_prose_of(*TRICKY_PHRASE_TEXTS))
@@ -390,7 +390,7 @@ def test_top_phrases_equal_the_per_block_count() -> None:
 
 
 def test_dotted_hint_is_the_old_regex() -> None:
-    from postaudit.coverage import _may_hold_dotted
+    from postaudit.measure.coverage import _may_hold_dotted
 
     texts = [
         *TRICKY_PHRASE_TEXTS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postaudit.page import parse_page, published_url
+from postaudit.parse.page import parse_page, published_url
 from postaudit.rules.links import _internal, article_links
 
 POST = """<html lang="en"><head><title>A post about worry time</title>{head}</head>

@@ -9,9 +9,9 @@ from typing import Any
 
 from conftest import hits, make_page
 from postaudit import rules as registry
-from postaudit.linkcheck import LinkStatus, link_key
+from postaudit.gather.linkcheck import LinkStatus, link_key
 from postaudit.model import Hit
-from postaudit.page import Page
+from postaudit.parse.page import Page
 from postaudit.rules.links import facts, title_similarity
 
 URL = "https://example.com/blog/post"

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from conftest import hits, make_page
-from postaudit.page import parse_page
+from postaudit.measure.textstats import measure, textstat_lang
+from postaudit.parse.page import parse_page
 from postaudit.rules import readability
-from postaudit.textstats import measure, textstat_lang
 
 ROOT = Path(__file__).resolve().parents[2]
 from paths import CORPUS  # noqa: E402
@@ -370,7 +370,7 @@ def _textstat_figures(text: str, locale: str) -> dict[str, float]:
 
 
 def _assert_same_figures(text: str, locale: str) -> None:
-    from postaudit.textstats import _figures
+    from postaudit.measure.textstats import _figures
 
     got = _figures(text, locale)
     for key, value in _textstat_figures(text, locale).items():
@@ -441,7 +441,7 @@ _COUNT_TEXTS = [
 def test_counts_equal_textstats_own(text: str) -> None:
     from textstat.backend import counts, metrics, selections, utils
 
-    from postaudit.textstats import _count_sentences, _Counts, _end_of_words
+    from postaudit.measure.textstats import _count_sentences, _Counts, _end_of_words
 
     assert _count_sentences(text) == counts.count_sentences(text)
     for part in text.split(".") + text.split():
@@ -598,7 +598,7 @@ def test_runs_without_readability_do_not_load_textstat(tmp_path: Path) -> None:
 
 def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
     """The measured sentences as the per-sentence pass made them (the reference)."""
-    from postaudit.prose import (
+    from postaudit.measure.prose import (
         article_prose,
         beginning,
         block_sentences,
@@ -607,7 +607,7 @@ def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
         sections,
         word_count,
     )
-    from postaudit.textstats import Sentence
+    from postaudit.measure.textstats import Sentence
 
     prose = article_prose(blocks)
     section_of = {id(b): n for n, sec in enumerate(sections(blocks)) for b in sec}
@@ -637,8 +637,8 @@ def test_sentences_and_paragraph_words_equal_the_per_sentence_pass(
 ) -> None:
     """The sentences (from `prose.block_signals`) and the paragraph word counts (summed
     from them) against the per-sentence pass and `word_count` of every paragraph."""
-    from postaudit.prose import PARAGRAPH_KINDS, word_count
-    from postaudit.textstats import _measure
+    from postaudit.measure.prose import PARAGRAPH_KINDS, word_count
+    from postaudit.measure.textstats import _measure
 
     tricky = article(
         "Okʼay ʼ this. Then ʼ ʼ.",

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from postaudit.config import FORMATS
-from postaudit.gate import GateResult
+from postaudit.judge.gate import GateResult
 from postaudit.model import PageResult, Report
 from postaudit.safeio import atomic_text, silence_stdout, write_error, write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 FILE_WIDTH = 100  # columns of a text report written to a file
 

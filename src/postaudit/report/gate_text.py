@@ -14,11 +14,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from postaudit.gate import GateResult
+from postaudit.judge.gate import GateResult
 from postaudit.report.text import safe
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 MESSAGE_LIMIT = 200
 

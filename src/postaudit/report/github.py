@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from postaudit.gate import GateResult
+from postaudit.judge.gate import GateResult
 from postaudit.model import Finding, Report
 from postaudit.report.ci import GITHUB_COMMAND, local_path, strip_controls
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 
 def escape_data(text: str) -> str:

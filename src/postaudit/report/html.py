@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from postaudit import __version__, project
+from postaudit.judge.scoring import band, site_score
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
-from postaudit.scoring import band, site_score
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
-    from postaudit.gate import GateResult
+    from postaudit.judge.baseline import Comparison
+    from postaudit.judge.gate import GateResult
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -450,7 +450,7 @@ def render_html(
         + "</p>",
     ]
     if gate is not None:
-        from postaudit.gate import summary_line
+        from postaudit.judge.gate import summary_line
 
         state = "passed" if gate.passed else "failed"
         parts.append(f'<p class="gate {state}">Gate {esc(summary_line(gate))}</p>')
@@ -470,7 +470,7 @@ def render_html(
     parts.append(_frequent(summary, pages))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
-        from postaudit.batch import describe_skips
+        from postaudit.run.batch import describe_skips
 
         parts.append(f'<p class="small">Skipped: {esc(describe_skips(skipped))}</p>')
     parts.append(

@@ -16,7 +16,7 @@ from postaudit.model import SCORED_CATEGORIES, PageResult, Report
 from postaudit.report.ci import inert_json
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 SCHEMA_VERSION = 1
 

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
-from postaudit.gate import GateResult, counts_against_fail_on
+from postaudit.judge.gate import GateResult, counts_against_fail_on
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report
 from postaudit.report.ci import strip_controls
 

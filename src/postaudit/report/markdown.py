@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from postaudit.gate import GateResult
+from postaudit.judge.gate import GateResult
+from postaudit.judge.scoring import site_score
 from postaudit.model import SCORED_CATEGORIES, Finding, PageResult, Report, Severity
 from postaudit.report.ci import one_line
-from postaudit.scoring import site_score
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 MAX_CHANGES = 20
 MAX_PAGES = 25

@@ -25,7 +25,7 @@ from postaudit.rules import ALL_RULES
 from postaudit.rules.base import Rule
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

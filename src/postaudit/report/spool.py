@@ -23,7 +23,7 @@ from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
-    from postaudit.baseline import Comparison
+    from postaudit.judge.baseline import Comparison
 
 _INDENT = "    "  # a page object's depth in the report: inside "pages": [...]
 

@@ -28,6 +28,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from postaudit.judge.scoring import band, site_score
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
 from postaudit.report.facts_alt_headings import (
     render_images,
@@ -42,7 +43,6 @@ from postaudit.report.facts_keywords_readability import (
     render_readability,
 )
 from postaudit.report.facts_links import render_links, render_pagination
-from postaudit.scoring import band, site_score
 
 # --------------------------------------------------------------------------- page text
 
@@ -483,7 +483,7 @@ def site_summary_block(report: Report) -> RenderableType:
     grid.add_row("Failed to fetch", Text(f"{failed:,}", style="bold red" if failed else ""))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
-        from postaudit.batch import describe_skips
+        from postaudit.run.batch import describe_skips
 
         grid.add_row("Skipped", Text(safe(describe_skips(skipped))))
     left = summary.get("not_audited")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Page
+from postaudit.parse.page import Page
 from postaudit.rules.base import Options, rule
 
 #: JavaScript's `parseFloat`: the longest numeric prefix (axe lower-cases the content

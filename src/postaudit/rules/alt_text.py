@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from postaudit.measure.stuffing import stuffing_reasons
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Image, Page, clean
+from postaudit.parse.page import Image, Page, clean
 from postaudit.rules.base import Options, findings_by_location, rule
-from postaudit.stuffing import stuffing_reasons
 
 PRESENTATIONAL = ("presentation", "none")
 IMAGE_EXTENSIONS = (

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Image, Page
+from postaudit.parse.page import Image, Page
 from postaudit.rules.alt_text import short_src
 from postaudit.rules.base import Options, rule
 from postaudit.rules.headings import is_redirect_stub

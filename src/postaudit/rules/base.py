@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from postaudit.model import Category, Finding, Hit, Location, Severity
-from postaudit.page import Page
+from postaudit.parse.page import Page
 
 Options = Mapping[str, Any]
 Check = Callable[[Page, Options], Iterable[Hit]]

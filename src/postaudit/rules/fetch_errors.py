@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Page
+from postaudit.parse.page import Page
 from postaudit.rules.base import Options, rule
 
 

@@ -26,10 +26,10 @@ from dataclasses import replace
 from itertools import pairwise, takewhile
 from typing import Any
 
+from postaudit.measure.wordcount import word_count
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.page import Block, Heading, Page, clean
+from postaudit.parse.page import Block, Heading, Page, clean
 from postaudit.rules.base import Options, findings_by_location, rule
-from postaudit.wordcount import word_count
 
 #: Block kinds whose words count as body text for section length.
 BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Image, Page
+from postaudit.parse.page import Image, Page
 from postaudit.rules.alt_text import short_src
 from postaudit.rules.appearance import applies_to_page, content_images, page_is_https
 from postaudit.rules.base import Options, rule

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from textwrap import indent
 from typing import Any
 
-from postaudit.coverage import (
+from postaudit.measure.coverage import (
     article_title,
     count_blocks,
     describe_spots,
@@ -31,12 +31,12 @@ from postaudit.coverage import (
     top_phrases,
     visible_count,
 )
-from postaudit.matching import MATCHING_HELP, Phrase, parse_keyphrases, parse_places
+from postaudit.measure.matching import MATCHING_HELP, Phrase, parse_keyphrases, parse_places
+from postaudit.measure.prose import Prose, article_prose, split_sentences, terminated, word_count
+from postaudit.measure.stuffing import find_place_list
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.page import Page
-from postaudit.prose import Prose, article_prose, split_sentences, terminated, word_count
+from postaudit.parse.page import Page
 from postaudit.rules.base import Check, Options, rule
-from postaudit.stuffing import find_place_list
 
 
 def explains_matching(fn: Check) -> Check:
@@ -644,7 +644,7 @@ def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
 
 
 # --------------------------------------------------------------------------- site level
-# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# Computed after a batch from every audited page's compact facts (`postaudit.judge.site`):
 # on a single page it does not apply.
 
 

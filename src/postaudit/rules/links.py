@@ -20,17 +20,17 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from postaudit.affiliates import affiliate_network
-from postaudit.linkcheck import (
+from postaudit.gather.linkcheck import (
     LinkState,
     LinkStatus,
     is_internal,
     link_key,
     same_page,
 )
+from postaudit.measure.affiliates import affiliate_network
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import Link, Page
-from postaudit.pagination import PagerLink
+from postaudit.parse.page import Link, Page
+from postaudit.parse.pagination import PagerLink
 from postaudit.rules.base import Options, rule
 
 NEEDS_PAGINATION = ("links:pagination",)
@@ -973,7 +973,7 @@ def link_text_ambiguous(page: Page, options: Options) -> Iterator[Hit]:
 
 
 # --------------------------------------------------------------------------- site level
-# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# Computed after a batch from every audited page's compact facts (`postaudit.judge.site`):
 # on a single page they do not apply.
 
 

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from postaudit import language
+from postaudit.measure import language
+from postaudit.measure.prose import article_prose
+from postaudit.measure.titlewidth import fitting_prefix, title_width
 from postaudit.model import Category, Hit, Severity
-from postaudit.page import DEV_HOSTS, Page
-from postaudit.prose import article_prose
+from postaudit.parse.page import DEV_HOSTS, Page
 from postaudit.rules.base import Options, rule
-from postaudit.titlewidth import fitting_prefix, title_width
 
 #: ISO 639-1 language codes (the two-letter primary subtags a `lang` may start with).
 ISO_639_1 = frozenset(
@@ -772,7 +772,7 @@ def snippet_markup(page: Page, options: Options) -> Iterator[Hit]:
 
 
 # --------------------------------------------------------------------------- site level
-# Computed after a batch from every audited page's compact facts (`postaudit.site`):
+# Computed after a batch from every audited page's compact facts (`postaudit.judge.site`):
 # on a single page they do not apply.
 
 

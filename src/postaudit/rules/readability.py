@@ -23,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from postaudit.measure.prose import looks_like_code
+from postaudit.measure.textstats import Measurement, measure
+from postaudit.measure.textstats import facts as measurement_facts
+from postaudit.measure.wordcount import has_wide
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.page import Block, Page
-from postaudit.prose import looks_like_code
+from postaudit.parse.page import Block, Page
 from postaudit.rules.base import Options, rule
 from postaudit.rules.headings import is_redirect_stub
-from postaudit.textstats import Measurement, measure
-from postaudit.textstats import facts as measurement_facts
-from postaudit.wordcount import has_wide
 
 
 def _measured(page: Page, options: Options) -> Measurement:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from postaudit.appearance_parse import LdBlock
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.page import Page
+from postaudit.parse.appearance import LdBlock
+from postaudit.parse.page import Page
 from postaudit.rules.appearance import (
     ARTICLE_TYPES,
     absolute,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from postaudit.wordcount import word_count
+from postaudit.measure.wordcount import word_count
 
 
 def _profile(words: str) -> frozenset[str]:
@@ -114,7 +114,7 @@ def detect(text: str) -> Detection | None:
     tokens = [t.lower() for t in _WORD.findall(text)]
     latin = [t for t in tokens if _LATIN.match(t)]
     # A page mostly in another script (Chinese with English terms) is not judged:
-    # Chinese and Japanese count two characters a word (`postaudit.wordcount`).
+    # Chinese and Japanese count two characters a word (`postaudit.measure.wordcount`).
     if len(latin) < MIN_WORDS or len(latin) < 0.5 * word_count(text):
         return None
     shares = sorted(

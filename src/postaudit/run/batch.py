@@ -56,8 +56,8 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from postaudit.config import Config, RuleSettings
-from postaudit.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
-from postaudit.linkcheck import (
+from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
+from postaudit.gather.linkcheck import (
     Hop,
     LinkChecker,
     LinkState,
@@ -67,9 +67,8 @@ from postaudit.linkcheck import (
     link_key,
     page_status,
 )
-from postaudit.model import Category, PageResult
-from postaudit.robots import RobotsCache
-from postaudit.sitemap import (
+from postaudit.gather.robots import RobotsCache
+from postaudit.gather.sitemap import (
     Outside,
     SitemapOptions,
     SitemapResult,
@@ -77,6 +76,7 @@ from postaudit.sitemap import (
     describe_skip,
     site_boundary,
 )
+from postaudit.model import Category, PageResult
 
 _RETRY_STATUSES = frozenset({429, 503})
 _RETRY_ERRORS = frozenset({"connect", "timeout"})
@@ -207,7 +207,7 @@ class PacedFetcher(Fetcher):
 def retry_delay(raw: RawPage, attempt: int, *, backoff: float, cap: float) -> float | None:
     """Seconds to wait before fetching a page again, or None when the answer is final:
     429/503 (Retry-After honoured, capped) and connection errors and timeouts."""
-    from postaudit.linkcheck import retry_after
+    from postaudit.gather.linkcheck import retry_after
 
     retryable = raw.status in _RETRY_STATUSES or (
         raw.error is not None and raw.status is None and str(raw.error.kind) in _RETRY_ERRORS
@@ -251,8 +251,8 @@ class Worker:
 
     def parse(self, job: Job) -> list[Need] | PageResult:
         """Parse; the link targets to check, or the finished result when there are none."""
-        from postaudit.content import SelectorError
-        from postaudit.runner import _crashed, parse_html
+        from postaudit.parse.content import SelectorError
+        from postaudit.run.runner import _crashed, parse_html
 
         try:
             page = parse_html(
@@ -300,8 +300,8 @@ class Worker:
             self.judge(job.id, {})
 
     def _judge(self, page: Any, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
-        from postaudit.runner import _crashed, judge
-        from postaudit.site import SITE_FACTS, page_facts
+        from postaudit.judge.site import SITE_FACTS, page_facts
+        from postaudit.run.runner import _crashed, judge
 
         try:
             if statuses:
@@ -460,7 +460,7 @@ def _spawn_context() -> Any:
 
 def worker_context() -> Any:
     """How worker processes start: forked from a fork server that has imported the
-    parser, the rules and textstat once (`postaudit.worker_preload`), where the
+    parser, the rules and textstat once (`postaudit.run.worker_preload`), where the
     platform has one; else spawned (each imports it all itself). Never a fork of this
     process: its event loop and threads must not be copied."""
     import multiprocessing
@@ -468,7 +468,7 @@ def worker_context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return _spawn_context()
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["postaudit.worker_preload"])
+    ctx.set_forkserver_preload(["postaudit.run.worker_preload"])
     return ctx
 
 
@@ -613,8 +613,8 @@ class ProcessJudge:
             return await self.processes[index].call(op, *args)
 
     async def parse(self, job: Job) -> list[Need] | PageResult:
-        from postaudit.content import SelectorError
-        from postaudit.runner import _crashed
+        from postaudit.parse.content import SelectorError
+        from postaudit.run.runner import _crashed
 
         index = min(range(self.workers), key=lambda i: self.load[i])
         self.load[index] += 1
@@ -635,7 +635,7 @@ class ProcessJudge:
         return out
 
     async def judge(self, job: Job, statuses: Mapping[str, LinkStatus]) -> PageResult:
-        from postaudit.runner import _crashed
+        from postaudit.run.runner import _crashed
 
         index = self.home.pop(job.id)
         plain = dict(statuses)
@@ -746,7 +746,7 @@ def _header_hosts(source: str, sitemap_options: SitemapOptions) -> frozenset[str
     """Where --header credentials may go: SOURCE's host and the rewrite targets
     (host:port). Empty for a local SOURCE without rewrites: the Fetcher then takes
     the host of the first page it fetches."""
-    from postaudit.fetch import header_key
+    from postaudit.gather.fetch import header_key
 
     urls = [source, *(target for _, target in sitemap_options.rewrite)]
     return frozenset(key for url in urls if (key := header_key(url)) is not None)
@@ -755,7 +755,7 @@ def _header_hosts(source: str, sitemap_options: SitemapOptions) -> frozenset[str
 def fetch_options_for(
     config: Config, source: str, sitemap_options: SitemapOptions, options: BatchOptions
 ) -> FetchOptions:
-    from postaudit.runner import fetch_options
+    from postaudit.run.runner import fetch_options
 
     return replace(
         fetch_options(config),
@@ -778,8 +778,8 @@ async def run_sitemap(
 ) -> BatchResult:
     """Read the sitemap and audit its pages (see the module docstring). Raises
     `SitemapError` when no sitemap can be read; never raises for a page."""
-    from postaudit.runner import _raw_facts, _raw_failure, link_check_options, link_scopes
-    from postaudit.sources import Target
+    from postaudit.gather.sources import Target
+    from postaudit.run.runner import _raw_facts, _raw_failure, link_check_options, link_scopes
 
     note = on_note or (lambda _text: None)
     started = time.perf_counter()
@@ -1001,7 +1001,7 @@ class Keeper:
         if self.mode == "full":
             self.pages.append(result)
             return
-        from postaudit.gate import counts_against_fail_on
+        from postaudit.judge.gate import counts_against_fail_on
 
         findings = result.findings
         if not self.all_findings:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from postaudit.prose import normalize_quotes, split_sentences
+from postaudit.measure.prose import normalize_quotes, split_sentences
 
 Mode = Literal["smart", "exact", "name"]
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from postaudit.config import RuleSettings
+from postaudit.judge.scoring import category_scores, page_score
 from postaudit.model import (
     Category,
     Finding,
@@ -20,9 +21,8 @@ from postaudit.model import (
     Severity,
     number_occurrences,
 )
-from postaudit.page import Page
+from postaudit.parse.page import Page
 from postaudit.rules.base import Rule
-from postaudit.scoring import category_scores, page_score
 
 #: The rules judged on a redirect page (`Page.redirect_to`: a meta refresh and next to
 #: no text): it is not an article, so only the redirect itself is reported.

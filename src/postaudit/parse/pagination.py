@@ -671,7 +671,7 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
     """The link's visible text split by its child elements ("Previous" | "Title"), and
     by the children of a block that holds blocks. Images' alt texts are the chunks only
     when the link has no text (a cover's alt is not the target's title)."""
-    from postaudit.page import is_hidden  # page imports this module
+    from postaudit.parse.page import is_hidden  # page imports this module
 
     out: list[str] = []
     alts: list[str] = []

@@ -19,10 +19,8 @@ from itertools import compress
 from operator import itemgetter, mul
 from typing import Any
 
-from postaudit.language import Detection, mismatch
-from postaudit.model import Location
-from postaudit.page import Block
-from postaudit.prose import (
+from postaudit.measure.language import Detection, mismatch
+from postaudit.measure.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
@@ -32,13 +30,15 @@ from postaudit.prose import (
     sections,
     word_count,
 )
+from postaudit.model import Location
+from postaudit.parse.page import Block
 
 #: Languages whose Flesch Reading Ease constants textstat carries (its LANG_CONFIGS with
 #: their own `fre_*` values); any other language would be scored with English constants.
 FLESCH_LANGUAGES = frozenset({"en", "de", "es", "fr", "it", "nl", "ru", "hu"})
 #: Languages written without spaces between words: no sentence starts with a "first word".
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
-#: Of those, the ones whose words `postaudit.wordcount` cannot count (Chinese and
+#: Of those, the ones whose words `postaudit.measure.wordcount` cannot count (Chinese and
 #: Japanese are counted by characters).
 UNCOUNTED_LANGUAGES = frozenset({"th", "lo", "km", "my"})
 #: Silent reading speed for non-fiction, words per minute (Brysbaert 2019: 238).
@@ -104,7 +104,7 @@ class Measurement:
     #: `paragraphs()`, counted once (R305 and the facts read them)
     paragraph_words: tuple[tuple[int, Block], ...]
     #: The language the prose is clearly written in when it is not the one measured in
-    #: (`postaudit.language.mismatch`); never judged against `--lang`.
+    #: (`postaudit.measure.language.mismatch`); never judged against `--lang`.
     foreign: Detection | None = None
 
     @property
@@ -127,7 +127,7 @@ class Measurement:
 
     @property
     def countable(self) -> bool:
-        """Whether words can be counted in the language (`postaudit.wordcount`)."""
+        """Whether words can be counted in the language (`postaudit.measure.wordcount`)."""
         return language_root(self.lang) not in UNCOUNTED_LANGUAGES
 
     @property
@@ -225,7 +225,7 @@ def _figures(text: str, locale: str | None) -> dict[str, float | None]:
     )
     if locale is None or not text.strip():
         return out
-    from postaudit.syllables import textstat_module
+    from postaudit.measure.syllables import textstat_module
 
     textstat_module()  # installs the offline dictionary before the first count
     c = _Counts(text, locale)

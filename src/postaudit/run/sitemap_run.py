@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from postaudit.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
 from postaudit.config import Config
+from postaudit.gather.sitemap import SitemapOptions, SitemapResult
+from postaudit.judge.site import SiteCollector
 from postaudit.model import PageResult, Report
 from postaudit.report.dispatch import STREAMED, Output
 from postaudit.report.jsonl import JsonlWriter
 from postaudit.report.spool import JsonSpool
+from postaudit.run.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
 from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
-from postaudit.site import SiteCollector
-from postaudit.sitemap import SitemapOptions, SitemapResult
 
 Say = Callable[[str], None]
 
@@ -172,7 +172,7 @@ def run_command(
     every page in the JSON spool even without a JSON output (for --update-baseline).
     Raises `SitemapError` when no sitemap can be read, `CommandError` for unusable
     files. The caller closes `CommandResult.spool`."""
-    from postaudit.batch import run_sitemap
+    from postaudit.run.batch import run_sitemap
 
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)

@@ -28,7 +28,7 @@ the first reason that applies, in `SitemapResult.skipped`):
    empty path -> `/`; query and percent-encoding kept as written -> `invalid-url`
 3. de-duplication: the first occurrence is kept with the newest `lastmod` seen
    -> `duplicate`
-3a. site boundary (`postaudit.boundary`): an entry outside the site of SOURCE (and of
+3a. site boundary (`postaudit.gather.boundary`): an entry outside the site of SOURCE (and of
    the rewrite targets; widened by `allow_hosts`) is not audited -> `off-site`, and
    named with its reason in `SitemapResult.outside`. Child sitemaps outside the site
    (listed in an index or in robots.txt) are not read and are named there too; so is
@@ -75,9 +75,9 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from postaudit.boundary import SiteBoundary
-from postaudit.fetch import Fetcher, FetchErrorKind
-from postaudit.robots import RobotsCache
+from postaudit.gather.boundary import SiteBoundary
+from postaudit.gather.fetch import Fetcher, FetchErrorKind
+from postaudit.gather.robots import RobotsCache
 
 # --------------------------------------------------------------------------- types
 

@@ -20,19 +20,19 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
-from postaudit.appearance_parse import (
+from postaudit.measure.wordcount import word_count
+from postaudit.model import LazyLocation, Location
+from postaudit.parse.appearance import (
     ImageLayout,
     LdBlock,
     image_layout,
     ld_blocks,
 )
-from postaudit.content import CHROME_TAGS, Scope, author_cards, find_scope, is_chrome_box
-from postaudit.model import LazyLocation, Location
-from postaudit.pagination import NO_PAGINATION, Pagination, find_pagination
-from postaudit.wordcount import word_count
+from postaudit.parse.content import CHROME_TAGS, Scope, author_cards, find_scope, is_chrome_box
+from postaudit.parse.pagination import NO_PAGINATION, Pagination, find_pagination
 
 if TYPE_CHECKING:
-    from postaudit.linkcheck import LinkStatus
+    from postaudit.gather.linkcheck import LinkStatus
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Elements whose text is never prose.

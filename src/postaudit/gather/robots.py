@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
-from postaudit.fetch import Fetcher, FetchErrorKind
+from postaudit.gather.fetch import Fetcher, FetchErrorKind
 
 #: RFC 9309: crawlers must parse at least the first 500 KiB; Google stops there.
 PARSE_LIMIT: Final = 500 * 1024

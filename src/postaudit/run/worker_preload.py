@@ -9,11 +9,11 @@ on purpose; nothing else imports it.
 
 from __future__ import annotations
 
-import postaudit.batch
-import postaudit.engine
+import postaudit.judge.engine
 import postaudit.rules
-import postaudit.runner
-from postaudit.syllables import cmu_dictionary, textstat_module
+import postaudit.run.batch
+import postaudit.run.runner
+from postaudit.measure.syllables import cmu_dictionary, textstat_module
 
 textstat_module()
 cmu_dictionary()

@@ -32,7 +32,7 @@ from typing import Any, Final
 import httpx
 
 from postaudit import __version__
-from postaudit.boundary import SiteBoundary, is_private_address
+from postaudit.gather.boundary import SiteBoundary, is_private_address
 
 
 class FetchErrorKind(StrEnum):
@@ -86,7 +86,7 @@ class FetchOptions:
     retry_after_cap: float = 30.0
     backoff: float = 0.5
     #: addresses counted as public by the private-address rule of redirects (see
-    #: `postaudit.boundary`): a test hook, so a loopback server can play a public one
+    #: `postaudit.gather.boundary`): a test hook, so a loopback server can play a public one
     public_addresses: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -718,7 +718,7 @@ class Fetcher:
     def _retry_wait(self, raw: RawPage, attempt: int) -> float:
         """Seconds before the next attempt: Retry-After when given, else a doubling
         backoff; never more than `retry_after_cap`."""
-        from postaudit.linkcheck import retry_after  # deferred: linkcheck imports us
+        from postaudit.gather.linkcheck import retry_after  # deferred: linkcheck imports us
 
         announced = retry_after(raw.headers)
         wait = announced if announced is not None else self.options.backoff * 2.0 ** (attempt - 1)
@@ -806,7 +806,7 @@ class Fetcher:
 
         Time spent queueing for a per-host slot does not count against the deadline.
         A redirect out of `site`, or from a public address to a private one, is not
-        followed (see `postaudit.boundary`).
+        followed (see `postaudit.gather.boundary`).
         """
         remaining = self.options.effective_total_timeout
         visited = {str(target.copy_with(fragment=None))}

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-from postaudit.matching import FUNCTION_WORDS, Phrase, strip_possessive, tokens, word_set
-from postaudit.model import Location
-from postaudit.page import Heading, Page
-from postaudit.prose import (
+from postaudit.measure.matching import FUNCTION_WORDS, Phrase, strip_possessive, tokens, word_set
+from postaudit.measure.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
@@ -30,6 +28,8 @@ from postaudit.prose import (
     terminated,
     word_count,
 )
+from postaudit.model import Location
+from postaudit.parse.page import Heading, Page
 
 _EXTENSION = re.compile(r"\.(?:html?|php|aspx?|jsp|cfm)$", re.I)
 

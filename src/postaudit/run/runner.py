@@ -25,9 +25,7 @@ from typing import Any
 
 from postaudit import rules as registry
 from postaudit.config import Config, RuleSettings
-from postaudit.content import SelectorError
-from postaudit.engine import audit_page, failed_page
-from postaudit.fetch import (
+from postaudit.gather.fetch import (
     Fetcher,
     FetchErrorKind,
     FetchOptions,
@@ -36,7 +34,7 @@ from postaudit.fetch import (
     decode_html,
     header_key,
 )
-from postaudit.linkcheck import (
+from postaudit.gather.linkcheck import (
     LINK_MODES,
     LinkChecker,
     LinkCheckOptions,
@@ -44,11 +42,13 @@ from postaudit.linkcheck import (
     collect_needs,
     page_status,
 )
+from postaudit.gather.robots import RobotsCache
+from postaudit.gather.sources import Target, read_file
+from postaudit.judge.engine import audit_page, failed_page
+from postaudit.judge.scoring import site_score
 from postaudit.model import PageResult, Report, Severity
-from postaudit.page import Page, parse_page
-from postaudit.robots import RobotsCache
-from postaudit.scoring import site_score
-from postaudit.sources import Target, read_file
+from postaudit.parse.content import SelectorError
+from postaudit.parse.page import Page, parse_page
 
 OnResult = Callable[[PageResult], None]
 

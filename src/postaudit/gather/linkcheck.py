@@ -51,9 +51,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from postaudit.fetch import Fetcher, RawPage
-    from postaudit.page import Page
-    from postaudit.robots import RobotsCache
+    from postaudit.gather.fetch import Fetcher, RawPage
+    from postaudit.gather.robots import RobotsCache
+    from postaudit.parse.page import Page
 
 #: What the link phase may check: previous/next targets, links to the same site, others.
 SCOPES = ("pagination", "internal", "external")
@@ -389,7 +389,7 @@ def check_file(url: str, path: Path, root: Path, *, want_title: bool, max_bytes:
     if want_title and found.suffix.lower() in (".html", ".htm"):
         try:
             if found.stat().st_size <= max_bytes:
-                from postaudit.fetch import decode_html
+                from postaudit.gather.fetch import decode_html
 
                 text, _, _ = decode_html(found.read_bytes())
                 title, heads = extract_titles(text)
@@ -718,7 +718,7 @@ class LinkChecker:
 
     async def _attempts(self, method: str, url: str, *, read_body: bool) -> tuple[RawPage, int]:
         assert self.fetcher is not None
-        from postaudit.fetch import header_key
+        from postaudit.gather.fetch import header_key
 
         host = host_of(url)
         server = header_key(url) or host

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from postaudit.judge.scoring import band
 from postaudit.model import Finding, Location, PageResult, Severity, number_occurrences
-from postaudit.scoring import band
 
 #: The key of `PageResult.facts` holding a page's compact site facts.
 SITE_FACTS = "site"
@@ -97,8 +97,8 @@ def _pager(link: Any) -> dict[str, Any] | None:
 
 
 def _targets(page: Any, title: str | None, h1: str | None, context: Mapping[str, Any]) -> list[Any]:
-    from postaudit.coverage import article_title
-    from postaudit.matching import parse_keyphrases, parse_places
+    from postaudit.measure.coverage import article_title
+    from postaudit.measure.matching import parse_keyphrases, parse_places
 
     lang = context.get("lang") or page.lang
     phrases = parse_keyphrases(context.get("keywords") or (), lang)
@@ -501,7 +501,7 @@ def site_findings(
     `RuleSettings`), in a fixed order (page URL, code, locator) with occurrence numbers
     set. `ignored_for(url)` gives the codes switched off for a URL (per-url-ignores);
     a page's own ignore meta tag (kept in its facts) is honoured too."""
-    from postaudit.engine import suppresses
+    from postaudit.judge.engine import suppresses
 
     settings = {s.rule.code: s for s in ruleset if s.rule.code in SITE_CHECKS}
     if not settings:

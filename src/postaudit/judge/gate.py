@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from postaudit.model import Category, Finding, PageResult, Report, Severity
 
 if TYPE_CHECKING:
-    from postaudit.baseline import Comparison
     from postaudit.config import Config
+    from postaudit.judge.baseline import Comparison
 
 EXIT_OK, EXIT_GATE = 0, 1
 #: How many pages or rules a reason names before "and N more".

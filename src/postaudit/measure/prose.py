@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from postaudit.page import Block
-from postaudit.wordcount import has_wide, word_parts
-from postaudit.wordcount import word_count as _word_count
+from postaudit.measure.wordcount import has_wide, word_parts
+from postaudit.measure.wordcount import word_count as _word_count
+from postaudit.parse.page import Block
 
 #: Block kinds that count as article prose.
 PROSE_KINDS = frozenset({"p", "li", "blockquote", "dd", "div"})
@@ -367,7 +367,7 @@ _words_of = word_parts
 
 
 def word_count(text: str) -> int:
-    """Words in `text`, Chinese and Japanese included (`postaudit.wordcount`)."""
+    """Words in `text`, Chinese and Japanese included (`postaudit.measure.wordcount`)."""
     return _word_count(text)
 
 
