@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

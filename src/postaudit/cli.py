@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from postaudit import __version__
 from postaudit.options import audit_options, network_safety_options, sitemap_options
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console

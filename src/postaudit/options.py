@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from postaudit import __version__
+from postaudit.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -31,8 +31,8 @@ from typing import Any, Final
 
 import httpx
 
-from postaudit import __version__
 from postaudit.gather.boundary import SiteBoundary, is_private_address
+from postaudit.version import __version__
 
 
 class FetchErrorKind(StrEnum):

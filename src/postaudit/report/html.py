@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from postaudit import __version__, project
+from postaudit import project
 from postaudit.judge.scoring import band, site_score
 from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from postaudit.judge.baseline import Comparison

@@ -11,9 +11,9 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from postaudit import __version__
 from postaudit.model import SCORED_CATEGORIES, PageResult, Report
 from postaudit.report.ci import inert_json
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from postaudit.judge.baseline import Comparison

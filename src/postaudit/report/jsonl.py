@@ -18,10 +18,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from postaudit import __version__
 from postaudit.model import Finding, PageResult, Report
 from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
 from postaudit.safeio import WriteError, silence_stdout
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

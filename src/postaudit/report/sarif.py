@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from postaudit import __version__, project
+from postaudit import project
 from postaudit.model import Finding, PageResult, Report
 from postaudit.report.ci import SARIF_LEVEL, inert_json, is_web, local_path, strip_controls
 from postaudit.rules import ALL_RULES
 from postaudit.rules.base import Rule
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from postaudit.judge.baseline import Comparison

@@ -15,10 +15,10 @@ import json
 import tempfile
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from postaudit import __version__
 from postaudit.model import Finding, PageResult
 from postaudit.report.ci import inert_json
 from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
+from postaudit.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
