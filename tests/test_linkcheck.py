@@ -24,20 +24,17 @@ from postaudit.gather.fetch import Fetcher, FetchOptions
 from postaudit.gather.linkcheck import (
     LinkChecker,
     LinkCheckOptions,
-    LinkState,
-    LinkStatus,
     LocalSite,
     Need,
     collect_needs,
     extract_titles,
-    is_internal,
-    link_key,
     retry_after,
-    same_page,
 )
 from postaudit.gather.sources import Target
+from postaudit.model import LinkState, LinkStatus
 from postaudit.parse.page import parse_page
 from postaudit.run.runner import run
+from postaudit.urls import is_internal, link_key, same_page
 
 FAST = LinkCheckOptions(retries=2, backoff=0.01, retry_after_cap=0.05)
 HTML = "text/html; charset=utf-8"

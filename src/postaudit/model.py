@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -278,3 +278,91 @@ class Report:
 
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings()), key=lambda s: s.rank, default=None)
+
+
+# --------------------------------------------------------------------------- link status
+# What one link target answered: found by the link checks (gather), read by the pages
+# (parse) and the link rules.
+
+
+class LinkState(StrEnum):
+    OK = "ok"  # 2xx (or an existing local file)
+    REDIRECTED = "redirected"  # 2xx after one or more redirects
+    BROKEN = "broken"  # 4xx/5xx, DNS, refused, timeout after retries, missing file
+    UNVERIFIED = "unverified"  # bot wall, login required, still rate limited
+    SKIPPED = "skipped"  # excluded by --exclude-link
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    status: int
+    url: str  # the URL that answered with `status`
+    location: str  # where it pointed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "url": self.url, "location": self.location}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """What one URL answered. Plain data; `elapsed` is left out of `to_dict` (reports
+    must be deterministic)."""
+
+    url: str
+    state: LinkState
+    status: int | None = None  # final HTTP status; None for local files and network errors
+    final_url: str | None = None  # after redirects (local: the file's URI)
+    chain: tuple[Hop, ...] = ()
+    error: str | None = (
+        None  # kind: http_status, dns, connect, timeout, bot_wall, missing_file, ...
+    )
+    message: str = ""  # one line for humans: "HTTP 404 Not Found"
+    elapsed: float = 0.0  # seconds, waits for retries included
+    method: str = ""  # "HEAD", "GET", "page" (the audited page's own fetch), "file", ""
+    attempts: int = 0
+    title: str | None = None  # the target's <title>, when its body was read
+    headings: tuple[str, ...] = ()  # its <h1> texts (and og:title)
+    read_body: bool = False  # title/headings are known (possibly empty)
+
+    @property
+    def fine(self) -> bool:
+        """Not a problem: ok, redirected, unverified or skipped."""
+        return self.state is not LinkState.BROKEN
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "state": str(self.state),
+            "status": self.status,
+            "final_url": self.final_url,
+            "redirects": [h.to_dict() for h in self.chain],
+            "error": self.error,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinkStatus:
+        """Build a status from plain data (fixtures and tests)."""
+        chain = tuple(
+            Hop(int(h["status"]), str(h["url"]), str(h["location"]))
+            for h in data.get("redirects", ())
+        )
+        state = LinkState(data.get("state") or _state_for(data.get("status"), chain))
+        return cls(
+            url=str(data["url"]),
+            state=state,
+            status=data.get("status"),
+            final_url=data.get("final_url") or (chain[-1].location if chain else data["url"]),
+            chain=chain,
+            error=data.get("error"),
+            message=str(data.get("message", "")),
+            title=data.get("title"),
+            headings=tuple(data.get("headings", ())),
+            read_body="title" in data or "headings" in data,
+        )
+
+
+def _state_for(status: int | None, chain: Sequence[Hop]) -> LinkState:
+    if status is None or status >= 400:
+        return LinkState.BROKEN
+    return LinkState.REDIRECTED if chain else LinkState.OK

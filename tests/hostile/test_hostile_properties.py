@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from postaudit.config import Config
 from postaudit.gather.fetch import decode_html
-from postaudit.gather.linkcheck import Hop, LinkState, LinkStatus, link_key
 from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap
 from postaudit.judge.engine import audit_page
-from postaudit.model import PageResult
+from postaudit.model import Hop, LinkState, LinkStatus, PageResult
 from postaudit.parse.page import Page, parse_page
 from postaudit.report.json import render_json
 from postaudit.run.runner import build_report
+from postaudit.urls import link_key
 
 BUDGET = settings(
     # CI: 60 per property; POSTAUDIT_PROPERTY_EXAMPLES=5000 for a long local run

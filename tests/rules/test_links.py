@@ -9,10 +9,10 @@ from typing import Any
 
 from conftest import hits, make_page
 from postaudit import rules as registry
-from postaudit.gather.linkcheck import LinkStatus, link_key
-from postaudit.model import Hit
+from postaudit.model import Hit, LinkStatus
 from postaudit.parse.page import Page
 from postaudit.rules.links import facts, title_similarity
+from postaudit.urls import link_key
 
 URL = "https://example.com/blog/post"
 

@@ -45,10 +45,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
+
+from postaudit.model import Hop, LinkState, LinkStatus
+from postaudit.urls import checkable, host_of, is_http, is_internal, link_key
 
 if TYPE_CHECKING:
     from postaudit.gather.fetch import Fetcher, RawPage
@@ -70,89 +72,6 @@ _RETRY_ERRORS = frozenset({"connect", "timeout"})
 _BODYLESS_CAP = 1 << 62  # HEAD/GET without body: never "too large" by Content-Length
 
 
-class LinkState(StrEnum):
-    OK = "ok"  # 2xx (or an existing local file)
-    REDIRECTED = "redirected"  # 2xx after one or more redirects
-    BROKEN = "broken"  # 4xx/5xx, DNS, refused, timeout after retries, missing file
-    UNVERIFIED = "unverified"  # bot wall, login required, still rate limited
-    SKIPPED = "skipped"  # excluded by --exclude-link
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    status: int
-    url: str  # the URL that answered with `status`
-    location: str  # where it pointed
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "url": self.url, "location": self.location}
-
-
-@dataclass(frozen=True, slots=True)
-class LinkStatus:
-    """What one URL answered. Plain data; `elapsed` is left out of `to_dict` (reports
-    must be deterministic)."""
-
-    url: str
-    state: LinkState
-    status: int | None = None  # final HTTP status; None for local files and network errors
-    final_url: str | None = None  # after redirects (local: the file's URI)
-    chain: tuple[Hop, ...] = ()
-    error: str | None = (
-        None  # kind: http_status, dns, connect, timeout, bot_wall, missing_file, ...
-    )
-    message: str = ""  # one line for humans: "HTTP 404 Not Found"
-    elapsed: float = 0.0  # seconds, waits for retries included
-    method: str = ""  # "HEAD", "GET", "page" (the audited page's own fetch), "file", ""
-    attempts: int = 0
-    title: str | None = None  # the target's <title>, when its body was read
-    headings: tuple[str, ...] = ()  # its <h1> texts (and og:title)
-    read_body: bool = False  # title/headings are known (possibly empty)
-
-    @property
-    def fine(self) -> bool:
-        """Not a problem: ok, redirected, unverified or skipped."""
-        return self.state is not LinkState.BROKEN
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "state": str(self.state),
-            "status": self.status,
-            "final_url": self.final_url,
-            "redirects": [h.to_dict() for h in self.chain],
-            "error": self.error,
-            "message": self.message,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinkStatus:
-        """Build a status from plain data (fixtures and tests)."""
-        chain = tuple(
-            Hop(int(h["status"]), str(h["url"]), str(h["location"]))
-            for h in data.get("redirects", ())
-        )
-        state = LinkState(data.get("state") or _state_for(data.get("status"), chain))
-        return cls(
-            url=str(data["url"]),
-            state=state,
-            status=data.get("status"),
-            final_url=data.get("final_url") or (chain[-1].location if chain else data["url"]),
-            chain=chain,
-            error=data.get("error"),
-            message=str(data.get("message", "")),
-            title=data.get("title"),
-            headings=tuple(data.get("headings", ())),
-            read_body="title" in data or "headings" in data,
-        )
-
-
-def _state_for(status: int | None, chain: Sequence[Hop]) -> LinkState:
-    if status is None or status >= 400:
-        return LinkState.BROKEN
-    return LinkState.REDIRECTED if chain else LinkState.OK
-
-
 @dataclass(frozen=True, slots=True)
 class LinkCheckOptions:
     retries: int = 2  # extra attempts after a retryable failure
@@ -170,103 +89,6 @@ class LinkCheckOptions:
             raise ValueError("breaker must not be negative")
         if self.backoff < 0 or self.retry_after_cap < 0:
             raise ValueError("backoff and retry_after_cap must not be negative")
-
-
-# --------------------------------------------------------------------------- URLs
-
-
-def link_key(url: str) -> str:
-    """The cache and `Page.link_status` key: the URL without its fragment, scheme and
-    host lower-cased."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
-
-
-def _comparable(url: str) -> str:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:  # a malformed port
-        port = None
-    if port and not (
-        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
-    ):
-        host = f"{host}:{port}"
-    path = re.sub(r"/index\.html?$", "/", parts.path or "/")
-    path = path.rstrip("/") or "/"
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        scheme = "http"  # a link to the http: twin of an https page is still that page
-    return urlunsplit((scheme, host, path, parts.query, ""))
-
-
-def same_page(a: str | None, b: str | None) -> bool:
-    """Do two URLs name the same page? Fragments, `index.html`, a trailing slash and
-    http/https are ignored."""
-    if not a or not b:
-        return False
-    return _comparable(a) == _comparable(b)
-
-
-def host_of(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
-def is_http(url: str | None) -> bool:
-    return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
-
-
-def _site_port(url: str) -> int | None:
-    """The port of an http(s) URL when it is not its scheme's default (80, 443), so
-    that http:// and https:// of one host stay one site but :8001 and :8002 do not."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    if port is None or (parts.scheme.lower(), port) in (("http", 80), ("https", 443)):
-        return None
-    return port
-
-
-def is_internal(url: str | None, page_url: str) -> bool:
-    """Same site as the page: the same host (ignoring `www.`) and port (a scheme's
-    default port counts as none), or both local files."""
-    if not url:
-        return False
-    scheme = urlsplit(url).scheme.lower()
-    page_scheme = urlsplit(page_url).scheme.lower()
-    if scheme == "file":
-        return page_scheme == "file"
-    if scheme not in ("http", "https"):
-        return False
-    return (
-        bool(host_of(url))
-        and host_of(url) == host_of(page_url)
-        and _site_port(url) == _site_port(page_url)
-    )
-
-
-def checkable(url: str | None, page_url: str) -> bool:
-    """A link target worth checking: http(s) or a local file, and not a fragment of
-    the page itself."""
-    if not url:
-        return False
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https", "file"):
-        return False
-    return link_key(url) != link_key(page_url)
 
 
 # --------------------------------------------------------------------------- titles
@@ -825,23 +647,14 @@ def page_status(raw: RawPage) -> LinkStatus:
 __all__ = [
     "LINK_MODES",
     "SCOPES",
-    "Hop",
     "LinkCheckOptions",
     "LinkChecker",
-    "LinkState",
-    "LinkStatus",
     "LocalSite",
     "Need",
     "check_file",
-    "checkable",
     "collect_needs",
     "extract_titles",
-    "host_of",
-    "is_http",
-    "is_internal",
-    "link_key",
     "page_status",
     "retry_after",
-    "same_page",
     "status_from_raw",
 ]

@@ -32,7 +32,7 @@ from postaudit.parse.content import CHROME_TAGS, Scope, author_cards, find_scope
 from postaudit.parse.pagination import NO_PAGINATION, Pagination, find_pagination
 
 if TYPE_CHECKING:
-    from postaudit.gather.linkcheck import LinkStatus
+    from postaudit.model import LinkStatus
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Elements whose text is never prose.
@@ -210,7 +210,7 @@ class Page:
     encoding: str | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
     pagination: Pagination = NO_PAGINATION  # previous/next post links (pagination.py)
-    #: link phase results, keyed by `linkcheck.link_key(url)`; empty when not checked
+    #: link phase results, keyed by `urls.link_key(url)`; empty when not checked
     link_status: Mapping[str, LinkStatus] = field(default_factory=dict)
     #: every <title>'s text as written (`titles` holds them cleaned): line breaks kept
     raw_titles: tuple[str, ...] = ()

@@ -20,18 +20,12 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from postaudit.gather.linkcheck import (
-    LinkState,
-    LinkStatus,
-    is_internal,
-    link_key,
-    same_page,
-)
 from postaudit.measure.affiliates import affiliate_network
-from postaudit.model import Category, Hit, Severity
+from postaudit.model import Category, Hit, LinkState, LinkStatus, Severity
 from postaudit.parse.page import Link, Page
 from postaudit.parse.pagination import PagerLink
 from postaudit.rules.base import Options, rule
+from postaudit.urls import is_internal, link_key, same_page
 
 NEEDS_PAGINATION = ("links:pagination",)
 NEEDS_INTERNAL = ("links:internal",)

@@ -57,16 +57,7 @@ from urllib.parse import urlsplit
 
 from postaudit.config import Config, RuleSettings
 from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
-from postaudit.gather.linkcheck import (
-    Hop,
-    LinkChecker,
-    LinkState,
-    LinkStatus,
-    Need,
-    collect_needs,
-    link_key,
-    page_status,
-)
+from postaudit.gather.linkcheck import LinkChecker, Need, collect_needs, page_status
 from postaudit.gather.robots import RobotsCache
 from postaudit.gather.sitemap import (
     Outside,
@@ -76,7 +67,8 @@ from postaudit.gather.sitemap import (
     describe_skip,
     site_boundary,
 )
-from postaudit.model import Category, PageResult
+from postaudit.model import Category, Hop, LinkState, LinkStatus, PageResult
+from postaudit.urls import link_key
 
 _RETRY_STATUSES = frozenset({429, 503})
 _RETRY_ERRORS = frozenset({"connect", "timeout"})
