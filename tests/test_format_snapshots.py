@@ -77,7 +77,8 @@ def test_folder_audit(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     root = demo_site_root()
     monkeypatch.chdir(root.parent)
     out = invoke(["audit", root.name, "--format", fmt, *TARGETING])
-    compare(f"folder.{fmt}", out)
+    # link targets are absolute file URLs: hide where the checkout lives
+    compare(f"folder.{fmt}", out.replace(root.as_uri(), "file:///DEMO_SITE"))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
