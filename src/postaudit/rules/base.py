@@ -37,6 +37,13 @@ def always(page: Page, options: Options) -> bool:
     return True
 
 
+def site_level(page: Page, options: Options) -> bool:
+    """`applies` of a site-level rule (`needs=("site",)`): it is judged after a batch,
+    from every audited page's compact facts (`postaudit.judge.site`), so on a single
+    page it does not apply."""
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str  # stable, never reused: "A101"

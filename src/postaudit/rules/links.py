@@ -24,7 +24,7 @@ from postaudit.measure.affiliates import affiliate_network
 from postaudit.model import Category, Hit, LinkState, LinkStatus, Severity
 from postaudit.parse.page import Link, Page
 from postaudit.parse.pagination import PagerLink
-from postaudit.rules.base import Options, rule
+from postaudit.rules.base import Options, rule, site_level
 from postaudit.urls import is_internal, link_key, same_page
 
 NEEDS_PAGINATION = ("links:pagination",)
@@ -971,10 +971,6 @@ def link_text_ambiguous(page: Page, options: Options) -> Iterator[Hit]:
 # on a single page they do not apply.
 
 
-def _site_level(page: Page, options: Options) -> bool:
-    return False
-
-
 @rule(
     code="L520",
     name="pagination-not-reciprocal",
@@ -982,7 +978,7 @@ def _site_level(page: Page, options: Options) -> bool:
     title="Previous/next links between posts go both ways",
     fix="rebuild both posts so each one's previous/next link names the other",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def pagination_not_reciprocal(page: Page, options: Options) -> Iterator[Hit]:
@@ -1010,7 +1006,7 @@ def pagination_not_reciprocal(page: Page, options: Options) -> Iterator[Hit]:
     title="Following previous or next links never comes back to the start",
     fix="fix the post dates or navigation so the previous/next chain runs one way",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def pagination_chain_loop(page: Page, options: Options) -> Iterator[Hit]:
@@ -1035,7 +1031,7 @@ def pagination_chain_loop(page: Page, options: Options) -> Iterator[Hit]:
     title="Previous/next links do not skip a post",
     fix="rebuild the post whose link skips: it should lead to the post in between",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def pagination_chain_skip(page: Page, options: Options) -> Iterator[Hit]:
@@ -1060,7 +1056,7 @@ def pagination_chain_skip(page: Page, options: Options) -> Iterator[Hit]:
     title="Every post is reached by another post's previous/next link",
     fix="rebuild the neighbouring posts so their previous/next links include this one",
     severity=Severity.INFO,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def pagination_orphan(page: Page, options: Options) -> Iterator[Hit]:

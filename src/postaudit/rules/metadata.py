@@ -12,7 +12,7 @@ from postaudit.measure.prose import article_prose
 from postaudit.measure.titlewidth import fitting_prefix, title_width
 from postaudit.model import Category, Hit, Severity
 from postaudit.parse.page import DEV_HOSTS, Page
-from postaudit.rules.base import Options, rule
+from postaudit.rules.base import Options, rule, site_level
 
 #: ISO 639-1 language codes (the two-letter primary subtags a `lang` may start with).
 ISO_639_1 = frozenset(
@@ -776,10 +776,6 @@ def snippet_markup(page: Page, options: Options) -> Iterator[Hit]:
 # on a single page they do not apply.
 
 
-def _site_level(page: Page, options: Options) -> bool:
-    return False
-
-
 _DUPLICATE_SCOPE = """Compared across the audited pages (`postaudit sitemap`, `postaudit merge`),
     case-insensitively with runs of whitespace collapsed. Pages that are noindexed or
     whose canonical URL names another page declare themselves duplicates and are left
@@ -793,7 +789,7 @@ _DUPLICATE_SCOPE = """Compared across the audited pages (`postaudit sitemap`, `p
     title="Every page has its own title",
     fix="give each page a title that says what only this page is about",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def duplicate_title(page: Page, options: Options) -> Iterator[Hit]:
@@ -816,7 +812,7 @@ def duplicate_title(page: Page, options: Options) -> Iterator[Hit]:
     title="Every page has its own meta description",
     fix="write a meta description for each page that summarises that page only",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def duplicate_meta_description(page: Page, options: Options) -> Iterator[Hit]:
@@ -839,7 +835,7 @@ def duplicate_meta_description(page: Page, options: Options) -> Iterator[Hit]:
     title="Every page has its own main heading",
     fix="give each page a main heading that names its own topic",
     severity=Severity.INFO,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 def duplicate_h1(page: Page, options: Options) -> Iterator[Hit]:
