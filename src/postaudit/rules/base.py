@@ -62,10 +62,6 @@ class Rule:
     def doc(self) -> str:
         return inspect.getdoc(self.check) or ""
 
-    @property
-    def summary(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
-
     def __call__(self, page: Page, options: Options | None = None) -> list[Hit]:
         """Run the check with the defaults merged under `options` (a test convenience)."""
         merged = {**self.defaults, **(options or {})}
