@@ -14,8 +14,15 @@ from pathlib import Path
 
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 100
-#: what a rule module may import from postaudit: the parsed page, the measures, the model
-RULES_MAY_IMPORT = ("postaudit.parse", "postaudit.measure", "postaudit.model", "postaudit.rules")
+#: what a rule module may import from postaudit: the parsed page, the measures, the model,
+#: the URL helpers
+RULES_MAY_IMPORT = (
+    "postaudit.parse",
+    "postaudit.measure",
+    "postaudit.model",
+    "postaudit.urls",
+    "postaudit.rules",
+)
 
 
 @dataclass

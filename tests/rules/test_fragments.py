@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import hits, make_page
-from postaudit.rules.links import fragment_found
+from postaudit.rules.link_checks import fragment_found
 
 URL = "https://example.com/blog/post/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from postaudit.parse.page import parse_page, published_url
-from postaudit.rules.links import _internal, article_links
+from postaudit.rules.link_common import article_links, is_internal_link
 
 POST = """<html lang="en"><head><title>A post about worry time</title>{head}</head>
 <body><article><h1>A post</h1>
@@ -17,7 +17,7 @@ POST = """<html lang="en"><head><title>A post about worry time</title>{head}</he
 def _local(head: str, tmp_path: Path, site: str | None = None) -> dict[str, bool]:
     file = tmp_path / "post.html"
     page = parse_page(POST.format(head=head), str(file), final_url=file.as_uri(), site_url=site)
-    return {link.href: _internal(page, link) for link in article_links(page)}
+    return {link.href: is_internal_link(page, link) for link in article_links(page)}
 
 
 def test_a_local_file_takes_its_site_from_canonical_og_url_or_base_url(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from conftest import hits, make_page
 from postaudit import rules as registry
 from postaudit.model import Hit, LinkStatus
 from postaudit.parse.page import Page
-from postaudit.rules.links import facts, title_similarity
+from postaudit.rules.links import facts
+from postaudit.rules.pagination import title_similarity
 from postaudit.urls import link_key
 
 URL = "https://example.com/blog/post"

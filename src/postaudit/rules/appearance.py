@@ -21,7 +21,6 @@ from postaudit.model import Category, Hit, Severity
 from postaudit.parse.page import Image, Page
 from postaudit.rules.alt_text import short_src
 from postaudit.rules.base import Options, rule
-from postaudit.rules.headings import is_redirect_stub
 
 #: Schema.org types Google reads as an article (Article and its subtypes).
 ARTICLE_TYPES = frozenset(
@@ -55,7 +54,7 @@ _SCHEMA_PREFIX = re.compile(r"^(?:https?://schema\.org/|schema:)", re.I)
 
 def applies_to_page(page: Page, options: Options) -> bool:
     """Every page but a redirect stub (nobody shares or ranks a redirect)."""
-    return not is_redirect_stub(page)
+    return page.redirect_to is None
 
 
 def types_of(node: dict[str, Any]) -> set[str]:

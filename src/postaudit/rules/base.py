@@ -37,6 +37,13 @@ def always(page: Page, options: Options) -> bool:
     return True
 
 
+def site_level(page: Page, options: Options) -> bool:
+    """`applies` of a site-level rule (`needs=("site",)`): it is judged after a batch,
+    from every audited page's compact facts (`postaudit.judge.site`), so on a single
+    page it does not apply."""
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str  # stable, never reused: "A101"
@@ -54,10 +61,6 @@ class Rule:
     @property
     def doc(self) -> str:
         return inspect.getdoc(self.check) or ""
-
-    @property
-    def summary(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
 
     def __call__(self, page: Page, options: Options | None = None) -> list[Hit]:
         """Run the check with the defaults merged under `options` (a test convenience)."""

@@ -37,14 +37,10 @@ BODY_KINDS = frozenset({"p", "li", "blockquote", "div", "td", "dd"})
 # --------------------------------------------------------------------------- helpers
 
 
-def is_redirect_stub(page: Page) -> bool:
-    """A `<meta http-equiv="refresh">` page with next to no text (`Page.redirect_to`):
-    a redirect, not an article, so the heading rules do not apply to it."""
-    return page.redirect_to is not None
-
-
 def _is_article(page: Page, options: Options) -> bool:
-    return not is_redirect_stub(page)
+    """A redirect page (`Page.redirect_to`) is not an article: the heading rules do
+    not apply to it."""
+    return page.redirect_to is None
 
 
 def title_heading(page: Page) -> Heading | None:

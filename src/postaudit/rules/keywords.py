@@ -36,7 +36,7 @@ from postaudit.measure.prose import Prose, article_prose, split_sentences, termi
 from postaudit.measure.stuffing import find_place_list
 from postaudit.model import Category, Hit, Location, Severity
 from postaudit.parse.page import Page
-from postaudit.rules.base import Check, Options, rule
+from postaudit.rules.base import Check, Options, rule, site_level
 
 
 def explains_matching(fn: Check) -> Check:
@@ -648,10 +648,6 @@ def location_list_stuffing(page: Page, options: Options) -> Iterator[Hit]:
 # on a single page it does not apply.
 
 
-def _site_level(page: Page, options: Options) -> bool:
-    return False
-
-
 @rule(
     code="K220",
     name="keyword-cannibalisation",
@@ -659,7 +655,7 @@ def _site_level(page: Page, options: Options) -> bool:
     title="Each keyphrase and location pair is targeted by one page",
     fix="pick one page for this keyphrase and place; retitle the others or link them to it",
     severity=Severity.WARNING,
-    applies=_site_level,
+    applies=site_level,
     needs=("site",),
 )
 @explains_matching

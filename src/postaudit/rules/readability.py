@@ -30,7 +30,6 @@ from postaudit.measure.wordcount import has_wide
 from postaudit.model import Category, Hit, Location, Severity
 from postaudit.parse.page import Block, Page
 from postaudit.rules.base import Options, rule
-from postaudit.rules.headings import is_redirect_stub
 
 
 def _measured(page: Page, options: Options) -> Measurement:
@@ -363,7 +362,7 @@ def code_blocks(page: Page) -> int:
     fix="cover the topic in more depth: examples, steps, answers to the reader's next question",
     severity=Severity.INFO,  # a suggestion: a short post can be complete (was warning)
     defaults={"min_words": 300, "code_blocks": 3, "min_words_with_code": 150},
-    applies=lambda page, options: _measured(page, options).countable and not is_redirect_stub(page),
+    applies=lambda page, options: _measured(page, options).countable and page.redirect_to is None,
 )
 def article_too_short(page: Page, options: Options) -> Iterator[Hit]:
     """The article's prose has at least `min_words` words (default 300).
