@@ -29,6 +29,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
+        """3 for an error down to 1 for info: the higher, the worse (`SEVERITY_ORDER`)."""
         return _SEVERITY_RANK[self]
 
     @property
@@ -37,7 +38,10 @@ class Severity(StrEnum):
         return SEVERITY_CONTRACT[self]
 
 
-_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+#: The one severity order, worst first: every list, count and sort by severity uses it.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+_SEVERITY_RANK = {s: len(SEVERITY_ORDER) - i for i, s in enumerate(SEVERITY_ORDER)}
 
 #: The severity contract, worst first: what each severity promises the reader.
 SEVERITY_CONTRACT: dict[Severity, str] = {
@@ -231,6 +235,13 @@ def number_occurrences(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         seen[ident] = n + 1
         out.append(f if f.occurrence == n else replace(f, occurrence=n))
     return tuple(out)
+
+
+def site_level(page: object, options: Mapping[str, Any]) -> bool:
+    """The `applies` of a site-level rule: False, for it never applies to one page alone.
+    Its findings are computed after a batch from every audited page's compact facts
+    (`postaudit.judge.site`)."""
+    return False
 
 
 @dataclass(frozen=True, slots=True)

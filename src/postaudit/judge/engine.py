@@ -12,6 +12,7 @@ from typing import Any
 from postaudit.config import RuleSettings
 from postaudit.judge.scoring import category_scores, page_score
 from postaudit.model import (
+    SEVERITY_ORDER,
     Category,
     Finding,
     Hit,
@@ -195,14 +196,11 @@ def failed_page(
     )
 
 
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
 def finding_order(f: Finding) -> tuple[Any, ...]:
     """Deterministic order: category, severity (worst first), code, line, selector, message."""
     return (
         str(f.category),
-        _SEVERITY_ORDER[f.severity],
+        SEVERITY_ORDER.index(f.severity),
         f.code,
         f.location.line or 0,
         f.location.selector or "",

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from postaudit.model import SEVERITY_CONTRACT, Severity
+from postaudit.model import SEVERITY_CONTRACT, SEVERITY_ORDER, Severity
 from postaudit.rules import ALL_RULES, RETIRED, RetiredRule
 from postaudit.rules.base import Rule
 
@@ -32,8 +32,10 @@ def contract_lines() -> list[Text]:
     """The severity contract, one line per severity, worst first."""
     width = max(len(s) for s in SEVERITY_CONTRACT)
     return [
-        Text.assemble((f"{severity:<{width}}", SEVERITY_STYLE[severity]), f"  {meaning}")
-        for severity, meaning in SEVERITY_CONTRACT.items()
+        Text.assemble(
+            (f"{severity:<{width}}", SEVERITY_STYLE[severity]), f"  {SEVERITY_CONTRACT[severity]}"
+        )
+        for severity in SEVERITY_ORDER
     ]
 
 

@@ -18,7 +18,15 @@ from urllib.parse import urlsplit
 
 from postaudit import project
 from postaudit.judge.scoring import band, site_score
-from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
+from postaudit.model import (
+    SCORED_CATEGORIES,
+    SEVERITY_ORDER,
+    Category,
+    Finding,
+    PageResult,
+    Report,
+    Severity,
+)
 from postaudit.version import __version__
 
 if TYPE_CHECKING:
@@ -26,7 +34,6 @@ if TYPE_CHECKING:
     from postaudit.judge.gate import GateResult
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _CATEGORY_ORDER = {c: i for i, c in enumerate((*SCORED_CATEGORIES, Category.FETCH))}
 EXCERPT_LIMIT = 400
 
@@ -83,7 +90,7 @@ def _bar(score: int | None) -> str:
 
 def _counts(counts: Mapping[Any, int]) -> str:
     parts = []
-    for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+    for sev in SEVERITY_ORDER:
         n = int(counts.get(sev, counts.get(str(sev), 0)) or 0)
         word = str(sev) if sev is Severity.INFO or n == 1 else f"{sev}s"
         parts.append(f'<span class="sev {sev}{" zero" if not n else ""}">{n} {word}</span>')
@@ -175,7 +182,7 @@ def _findings_table(findings: Sequence[Finding], *, with_url: bool = False) -> s
         findings,
         key=lambda f: (
             _CATEGORY_ORDER.get(f.category, 99),
-            _SEVERITY_ORDER[f.severity],
+            SEVERITY_ORDER.index(f.severity),
             f.code,
             f.location.line or 0,
         ),

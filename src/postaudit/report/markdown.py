@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from postaudit.judge.gate import GateResult
 from postaudit.judge.scoring import site_score
-from postaudit.model import SCORED_CATEGORIES, Finding, PageResult, Report, Severity
+from postaudit.model import SCORED_CATEGORIES, SEVERITY_ORDER, Finding, PageResult, Report, Severity
 from postaudit.report.ci import one_line
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ MAX_PAGES = 25
 MAX_FINDINGS = 10
 MESSAGE_LIMIT = 160
 _MD_SPECIAL = set("\\`*_[]()|~!#")
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def escape(text: str, *, limit: int | None = None) -> str:
@@ -84,9 +83,7 @@ def _counts(findings: Sequence[Finding]) -> str:
     counts = {s: 0 for s in Severity}
     for f in findings:
         counts[f.severity] += 1
-    return " · ".join(
-        _plural(counts[s], str(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-    )
+    return " · ".join(_plural(counts[s], str(s)) for s in SEVERITY_ORDER)
 
 
 def _header(report: Report, gate: GateResult | None) -> list[str]:
@@ -183,7 +180,12 @@ def _top_findings(
         return []
     blocking = gate.blocking if gate is not None else frozenset()
     findings.sort(
-        key=lambda f: (f.fingerprint not in blocking, _SEVERITY_ORDER[f.severity], f.url, f.code)
+        key=lambda f: (
+            f.fingerprint not in blocking,
+            SEVERITY_ORDER.index(f.severity),
+            f.url,
+            f.code,
+        )
     )
     rows = []
     for f in findings[:MAX_FINDINGS]:

@@ -29,7 +29,15 @@ from rich.table import Table
 from rich.text import Text
 
 from postaudit.judge.scoring import band, site_score
-from postaudit.model import SCORED_CATEGORIES, Category, Finding, PageResult, Report, Severity
+from postaudit.model import (
+    SCORED_CATEGORIES,
+    SEVERITY_ORDER,
+    Category,
+    Finding,
+    PageResult,
+    Report,
+    Severity,
+)
 from postaudit.report.facts_alt_headings import (
     render_images,
     render_outline,
@@ -100,9 +108,6 @@ SEVERITY_MARKERS: Mapping[Severity, tuple[str, str]] = {
     Severity.WARNING: ("▲", "yellow"),
     Severity.INFO: ("●", "blue"),
 }
-
-#: Worst first.
-SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 #: Findings are listed in this category order; any other category comes after.
 CATEGORY_ORDER: tuple[Category, ...] = (*SCORED_CATEGORIES, Category.FETCH)
@@ -375,7 +380,6 @@ def findings_block(findings: Sequence[Finding], *, verbose: int = 0) -> Renderab
     if not findings:
         return Text("✔ No findings", style="green")
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    sev_order = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     groups: dict[Category, list[Finding]] = {}
     for f in sorted(findings, key=lambda f: (order.get(f.category, len(order)), str(f.category))):
         groups.setdefault(f.category, []).append(f)
@@ -383,7 +387,7 @@ def findings_block(findings: Sequence[Finding], *, verbose: int = 0) -> Renderab
     for category, items in groups.items():
         if parts:
             parts.append(Text(""))
-        items.sort(key=lambda f: sev_order[f.severity])
+        items.sort(key=lambda f: SEVERITY_ORDER.index(f.severity))
         heading = Text(category.label, style="bold")
         heading.append("  ")
         heading.append_text(_group_counts(items))
