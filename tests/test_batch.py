@@ -16,18 +16,13 @@ from werkzeug import Request, Response
 
 from postaudit.config import Config
 from postaudit.gather.fetch import FetchError, FetchErrorKind, RawPage
+from postaudit.gather.retry import retry_delay
 from postaudit.gather.sitemap import SitemapOptions
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
 from postaudit.report.load import load_page, read_report
-from postaudit.run.batch import (
-    BatchOptions,
-    Keeper,
-    Pacer,
-    retry_delay,
-    run_sitemap,
-)
+from postaudit.run.batch import BatchOptions, Keeper, Pacer, run_sitemap
 from postaudit.run.runner import audit_html
 from postaudit.run.sitemap_run import merge_reports, read_resume
 

@@ -28,8 +28,8 @@ from postaudit.gather.linkcheck import (
     Need,
     collect_needs,
     extract_titles,
-    retry_after,
 )
+from postaudit.gather.retry import retry_after
 from postaudit.gather.sources import Target
 from postaudit.model import LinkState, LinkStatus
 from postaudit.parse.page import parse_page

@@ -32,6 +32,7 @@ from typing import Any, Final
 import httpx
 
 from postaudit.gather.boundary import SiteBoundary, is_private_address
+from postaudit.gather.retry import RETRY_STATUSES, retry_delay
 from postaudit.version import __version__
 
 
@@ -608,7 +609,6 @@ def _zlib_header(data: bytes) -> bool:
 # --------------------------------------------------------------------------- fetcher
 
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
-_RETRY_STATUSES: Final = frozenset({429, 503})
 _ACCEPT_HTML: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 #: What the client offers: only codings the Inflater decodes (httpx alone would offer
 #: br and zstd whenever their packages are importable).
@@ -706,23 +706,17 @@ class Fetcher:
                 "GET", url, max_bytes=None, read_body=True, require_html=require_html, site=site
             )
             attempts += 1
-            if raw.status not in _RETRY_STATUSES or raw.error is None:
+            if raw.status not in RETRY_STATUSES or raw.error is None:
                 return raw
             if attempts > self.options.retries:
                 if attempts == 1:
                     return raw
                 error = FetchError(raw.error.kind, f"{raw.error.message} after {attempts} attempts")
                 return dataclasses.replace(raw, error=error)
-            await asyncio.sleep(self._retry_wait(raw, attempts))
-
-    def _retry_wait(self, raw: RawPage, attempt: int) -> float:
-        """Seconds before the next attempt: Retry-After when given, else a doubling
-        backoff; never more than `retry_after_cap`."""
-        from postaudit.gather.linkcheck import retry_after  # deferred: linkcheck imports us
-
-        announced = retry_after(raw.headers)
-        wait = announced if announced is not None else self.options.backoff * 2.0 ** (attempt - 1)
-        return max(0.0, min(wait, self.options.retry_after_cap))
+            delay = retry_delay(
+                raw, attempts, backoff=self.options.backoff, cap=self.options.retry_after_cap
+            )
+            await asyncio.sleep(delay or 0.0)  # a 429/503 is retryable: never None
 
     async def request(
         self,

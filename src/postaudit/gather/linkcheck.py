@@ -44,11 +44,11 @@ import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from postaudit.gather.retry import pauses_host, retry_delay
 from postaudit.model import Hop, LinkState, LinkStatus
 from postaudit.urls import checkable, host_of, is_http, is_internal, link_key
 
@@ -67,8 +67,6 @@ LINK_MODES: Mapping[str, frozenset[str]] = {
     "all": frozenset(SCOPES),
 }
 
-_RETRY_STATUSES = frozenset({429, 503})
-_RETRY_ERRORS = frozenset({"connect", "timeout"})
 _BODYLESS_CAP = 1 << 62  # HEAD/GET without body: never "too large" by Content-Length
 
 
@@ -294,23 +292,6 @@ def collect_needs(
 
 
 # --------------------------------------------------------------------------- network
-
-
-def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
-    value = (headers.get("retry-after") or "").strip()
-    if not value:
-        return None
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 def status_from_raw(raw: RawPage, *, method: str, attempts: int, elapsed: float) -> LinkStatus:
@@ -564,26 +545,14 @@ class LinkChecker:
             self._record(server, raw)
             attempt += 1
             self.requests.append((method, url))
-            delay = self._retry_delay(raw, attempt)
+            delay = retry_delay(
+                raw, attempt, backoff=self.options.backoff, cap=self.options.retry_after_cap
+            )
             if delay is None or attempt > self.options.retries:
                 return raw, attempt
-            if raw.status in _RETRY_STATUSES and "retry-after" in raw.headers:
+            if pauses_host(raw):
                 self._resume_at[host] = max(self._resume_at.get(host, 0.0), loop.time() + delay)
             await asyncio.sleep(delay)
-
-    def _retry_delay(self, raw: RawPage, attempt: int) -> float | None:
-        """Seconds to wait before trying again, or None when the answer is final."""
-        retryable = raw.status in _RETRY_STATUSES or (
-            raw.error is not None and raw.status is None and str(raw.error.kind) in _RETRY_ERRORS
-        )
-        if not retryable:
-            return None
-        cap = self.options.retry_after_cap
-        announced = retry_after(raw.headers) if raw.status in _RETRY_STATUSES else None
-        if announced is not None:
-            return min(announced, cap)
-        backoff: float = self.options.backoff * 2.0 ** (attempt - 1)
-        return min(backoff, cap)
 
 
 class _HostDown(Exception):
@@ -655,6 +624,5 @@ __all__ = [
     "collect_needs",
     "extract_titles",
     "page_status",
-    "retry_after",
     "status_from_raw",
 ]

@@ -58,6 +58,7 @@ from urllib.parse import urlsplit
 from postaudit.config import Config, RuleSettings
 from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
 from postaudit.gather.linkcheck import LinkChecker, Need, collect_needs, page_status
+from postaudit.gather.retry import pauses_host, retry_delay
 from postaudit.gather.robots import RobotsCache
 from postaudit.gather.sitemap import (
     Outside,
@@ -70,8 +71,6 @@ from postaudit.gather.sitemap import (
 from postaudit.model import Category, Hop, LinkState, LinkStatus, PageResult
 from postaudit.urls import link_key
 
-_RETRY_STATUSES = frozenset({429, 503})
-_RETRY_ERRORS = frozenset({"connect", "timeout"})
 #: Runs this small are audited in-process unless workers are asked for.
 SMALL_RUN = 20
 
@@ -194,22 +193,6 @@ class PacedFetcher(Fetcher):
     async def request(self, method: str, url: str, **kwargs: Any) -> RawPage:
         await self.pacer.wait(url)
         return await super().request(method, url, **kwargs)
-
-
-def retry_delay(raw: RawPage, attempt: int, *, backoff: float, cap: float) -> float | None:
-    """Seconds to wait before fetching a page again, or None when the answer is final:
-    429/503 (Retry-After honoured, capped) and connection errors and timeouts."""
-    from postaudit.gather.linkcheck import retry_after
-
-    retryable = raw.status in _RETRY_STATUSES or (
-        raw.error is not None and raw.status is None and str(raw.error.kind) in _RETRY_ERRORS
-    )
-    if not retryable:
-        return None
-    announced = retry_after(raw.headers) if raw.status in _RETRY_STATUSES else None
-    if announced is not None:
-        return min(announced, cap)
-    return min(backoff * 2.0 ** (attempt - 1), cap)
 
 
 # --------------------------------------------------------------------------- CPU work
@@ -824,7 +807,7 @@ async def run_sitemap(
                 )
                 if delay is None or attempt > link_options.retries:
                     break
-                if raw.status in _RETRY_STATUSES and "retry-after" in raw.headers:
+                if pauses_host(raw):
                     pacer.pause(host_of(url), delay)
                 await asyncio.sleep(delay)
             checker.fulfil(url, _off_site_status(raw) or page_status(raw))
@@ -1064,6 +1047,5 @@ __all__ = [
     "default_workers",
     "describe_skips",
     "make_judge",
-    "retry_delay",
     "run_sitemap",
 ]
