@@ -1,6 +1,6 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
-`run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
+`sitemap_command` wires a batch run to its outputs: JSONL outputs are streamed page by
 page (flushed); JSON, SARIF and JUnit outputs (and the baseline `--update-baseline`
 writes) are built at the end from a `JsonSpool` on disk, one page at a time, so their
 memory stays flat;
@@ -154,7 +154,7 @@ class CommandResult:
     failed: str | None = None  # the JSONL outputs that could not be written (one line)
 
 
-def run_command(
+def sitemap_command(
     source: str,
     config: Config,
     outputs: Sequence[Output],
@@ -172,7 +172,7 @@ def run_command(
     every page in the JSON spool even without a JSON output (for --update-baseline).
     Raises `SitemapError` when no sitemap can be read, `CommandError` for unusable
     files. The caller closes `CommandResult.spool`."""
-    from postaudit.run.batch import run_sitemap
+    from postaudit.run.batch import audit_sitemap
 
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)
@@ -228,7 +228,7 @@ def run_command(
     )
     try:
         result = asyncio.run(
-            run_sitemap(
+            audit_sitemap(
                 source,
                 config,
                 sitemap_options,
@@ -376,5 +376,5 @@ __all__ = [
     "merge_streamed",
     "open_outputs",
     "read_resume",
-    "run_command",
+    "sitemap_command",
 ]
