@@ -18,7 +18,7 @@ from postaudit.gather.sources import expand
 from postaudit.judge.baseline import BaselineError, Comparison, compare, from_report, load, parse
 from postaudit.model import Category, PageResult, Report
 from postaudit.report.json import render_json, report_dict
-from postaudit.run.runner import build_report, run
+from postaudit.run.runner import audit_targets, build_report
 
 HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -36,7 +36,7 @@ GOOD_IMG = '<img src="/img/tea.jpg" alt="a mug of chamomile tea beside a noteboo
 
 
 def audit(path: Path, select: tuple[str, ...] = ("A", "M")) -> Report:
-    return run(expand([str(path)]), Config(select=select))
+    return audit_targets(expand([str(path)]), Config(select=select))
 
 
 def write(path: Path, *body: str) -> Path:
@@ -148,7 +148,7 @@ def test_page_unreachable_now_is_unmeasured_not_fixed(tmp_path: Path) -> None:
     page = write(tmp_path / "post.html", PARA, BAD_IMG)
     before = audit(page)
     page.write_bytes(b"x" * 2000)  # still read, but make it unauditable: too large
-    after = run(expand([str(page)]), Config(select=("A", "M"), max_bytes=1024))
+    after = audit_targets(expand([str(page)]), Config(select=("A", "M"), max_bytes=1024))
     comparison = compare(after, baseline_of(before))
     assert comparison.unmeasured_pages == (page.as_posix(),)
     assert comparison.fixed_findings == ()

@@ -1,5 +1,5 @@
 """The batch runner's parts: politeness, retries, what is kept, reports read back, and
-`run_sitemap` against a local server (no deadlock, each URL once, Crawl-delay)."""
+`audit_sitemap` against a local server (no deadlock, each URL once, Crawl-delay)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from postaudit.model import Category, Finding, Location, PageResult, Report, Sev
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
 from postaudit.report.load import load_page, read_report
-from postaudit.run.batch import BatchOptions, Keeper, Pacer, run_sitemap
-from postaudit.run.runner import audit_html
+from postaudit.run.batch import BatchOptions, Keeper, audit_sitemap
+from postaudit.run.pacing import Pacer
+from postaudit.run.pipeline import Document, audit_html
 from postaudit.run.sitemap_run import merge_reports, read_resume
 
 HTML = "text/html; charset=utf-8"
@@ -156,7 +157,7 @@ def test_merge_deduplicates_pages_and_recomputes() -> None:
     assert merged.summary["complete"] is True
 
 
-# --------------------------------------------------------------------------- run_sitemap
+# --------------------------------------------------------------------------- audit_sitemap
 
 
 def chain_page(i: int, n: int) -> str:
@@ -202,7 +203,7 @@ def serve_chain(server: HTTPServer, n: int, robots: str = "") -> list[tuple[str,
 def run(source: str, config: Config, **options: Any) -> tuple[list[PageResult], Any]:
     results: list[PageResult] = []
     outcome = asyncio.run(
-        run_sitemap(
+        audit_sitemap(
             source,
             config,
             SitemapOptions(),
@@ -229,7 +230,7 @@ def test_crawl_delay_spaces_the_requests(httpserver: HTTPServer) -> None:
     notes: list[str] = []
     results: list[PageResult] = []
     asyncio.run(
-        run_sitemap(
+        audit_sitemap(
             httpserver.url_for("/sitemap.xml"),
             Config(),
             SitemapOptions(),
@@ -291,7 +292,7 @@ def test_a_worker_process_that_dies_loses_no_page(httpserver: HTTPServer) -> Non
             os.kill(victim.pid or 0, signal.SIGKILL)
 
     outcome = asyncio.run(
-        run_sitemap(
+        audit_sitemap(
             httpserver.url_for("/sitemap.xml"),
             Config(),
             SitemapOptions(),
@@ -330,33 +331,42 @@ def test_worker_pipes_carry_messages_larger_than_a_pipe_both_ways() -> None:
     lets the workers exit on their own (EOF), not by a signal."""
     import pickle
 
-    from postaudit.run.batch import Job, LocalJudge, ProcessJudge
-    from postaudit.run.runner import link_scopes
+    from postaudit.run.pipeline import link_scopes
+    from postaudit.run.workers import InProcessWorkers, Job, ProcessWorkers
 
     config = Config()
     scopes = link_scopes(config, config.ruleset())
     jobs = [
-        Job(i, f"https://big.test/{i}/", _big_page(i), f"https://big.test/{i}/", 200, {}, None, {})
+        Job(
+            i,
+            Document(
+                f"https://big.test/{i}/",
+                _big_page(i),
+                f"https://big.test/{i}/",
+                f"https://big.test/{i}/",
+                200,
+            ),
+        )
         for i in range(6)
     ]
-    assert all(len(j.html) > 200_000 for j in jobs)
+    assert all(len(j.document.html) > 200_000 for j in jobs)
 
     async def audit_all(judge: Any) -> list[PageResult]:
         async def one(job: Job) -> PageResult:
             first = await judge.parse(job)
-            return first if isinstance(first, PageResult) else await judge.judge(job, {})
+            return first if isinstance(first, PageResult) else await judge.apply_rules(job, {})
 
         return list(await asyncio.gather(*(one(j) for j in jobs)))
 
     async def in_processes() -> tuple[list[PageResult], list[Any]]:
-        judge = ProcessJudge(config, scopes, 2)
+        judge = ProcessWorkers(config, scopes, 2)
         try:
             return await audit_all(judge), [p.process for p in judge.processes]
         finally:
             judge.close()
 
     remote, processes = asyncio.run(in_processes())
-    local = asyncio.run(audit_all(LocalJudge(config, scopes)))
+    local = asyncio.run(audit_all(InProcessWorkers(config, scopes)))
     assert [r.error for r in remote] == [None] * 6
     assert len(pickle.dumps(remote[0])) > 70_000
     assert [page_dict(r) for r in remote] == [page_dict(r) for r in local]
@@ -367,7 +377,7 @@ def test_frames_are_read_whatever_the_chunks() -> None:
     import pickle
     import struct
 
-    from postaudit.run.batch import _frame, _Frames
+    from postaudit.run.workers import _frame, _Frames
 
     got: list[Any] = []
     lost: list[bool] = []
@@ -390,7 +400,7 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
     import subprocess
     import sys
 
-    from postaudit.run.batch import worker_context
+    from postaudit.run.workers import worker_context
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         assert worker_context().get_start_method() == "forkserver"
@@ -408,8 +418,8 @@ def test_workers_fork_from_a_server_that_loaded_everything_once() -> None:
 def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any) -> None:
     import multiprocessing
 
-    from postaudit.run import batch
-    from postaudit.run.runner import link_scopes
+    from postaudit.run import workers
+    from postaudit.run.pipeline import link_scopes
 
     class NoServer:
         def Pipe(self, duplex: bool) -> Any:
@@ -422,11 +432,13 @@ def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any)
 
             return Refused()
 
-    monkeypatch.setattr(batch, "worker_context", lambda: NoServer())
+    monkeypatch.setattr(workers, "worker_context", lambda: NoServer())
     config = Config()
-    judge = batch.ProcessJudge(config, link_scopes(config, config.ruleset()), 1)
+    judge = workers.ProcessWorkers(config, link_scopes(config, config.ruleset()), 1)
     html = "<html lang='en'><head><title>One</title></head><body><p>Hi.</p></body></html>"
-    job = batch.Job(1, "https://x.test/", html, "https://x.test/", 200, {}, None, {})
+    job = workers.Job(
+        1, Document("https://x.test/", html, "https://x.test/", "https://x.test/", 200)
+    )
 
     async def go() -> Any:
         try:
@@ -442,15 +454,15 @@ def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch: Any)
 def test_a_worker_leaves_quietly_when_nobody_reads_its_answer() -> None:
     """Ctrl-C or --max-time close the pipes while a worker may still be busy: its
     answer then meets a closed pipe, and it must exit cleanly (no traceback, code 0)."""
-    from postaudit.run import batch
-    from postaudit.run.runner import link_scopes
+    from postaudit.run import workers
+    from postaudit.run.pipeline import link_scopes
 
     config = Config()
-    ctx = batch.worker_context()
+    ctx = workers.worker_context()
     inbox_r, inbox_w = ctx.Pipe(duplex=False)
     outbox_r, outbox_w = ctx.Pipe(duplex=False)
     process = ctx.Process(
-        target=batch._serve,
+        target=workers._serve,
         args=(config, link_scopes(config, config.ruleset()), inbox_r, outbox_w),
         daemon=True,
     )
@@ -459,7 +471,9 @@ def test_a_worker_leaves_quietly_when_nobody_reads_its_answer() -> None:
     outbox_w.close()
     outbox_r.close()  # nobody will read the answer
     html = "<html lang='en'><head><title>One</title></head><body><p>Hi.</p></body></html>"
-    job = batch.Job(1, "https://x.test/", html, "https://x.test/", 200, {}, None, {})
+    job = workers.Job(
+        1, Document("https://x.test/", html, "https://x.test/", "https://x.test/", 200)
+    )
     inbox_w.send((1, "parse", (job,)))
     process.join(timeout=30)
     inbox_w.close()

@@ -33,7 +33,7 @@ from postaudit.gather.retry import retry_after
 from postaudit.gather.sources import Target
 from postaudit.model import LinkState, LinkStatus
 from postaudit.parse.page import parse_page
-from postaudit.run.runner import run
+from postaudit.run.runner import audit_targets
 from postaudit.urls import is_internal, link_key, same_page
 
 FAST = LinkCheckOptions(retries=2, backoff=0.01, retry_after_cap=0.05)
@@ -445,7 +445,7 @@ def blog_post(
 
 def audit(url: str) -> dict[str, list[str]]:
     config = Config(links="internal", link_retries=1, retry_after_cap=0.05)
-    report = run([Target("url", url)], config)
+    report = audit_targets([Target("url", url)], config)
     [page] = report.pages
     out: dict[str, list[str]] = {}
     for f in page.findings:

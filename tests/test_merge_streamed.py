@@ -18,7 +18,7 @@ from postaudit.model import PageResult, Report
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
 from postaudit.report.load import ReportError, ReportReader, read_report
-from postaudit.run.runner import audit_html
+from postaudit.run.pipeline import audit_html
 from postaudit.run.sitemap_run import merge_reports, merge_streamed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -294,7 +294,7 @@ def test_link_locations_are_worked_out_on_first_read_and_equal_the_eager_ones() 
 def test_findings_keep_plain_locations() -> None:
     from postaudit.config import Config
     from postaudit.model import Location
-    from postaudit.run.runner import judge
+    from postaudit.run.pipeline import apply_rules
 
     # generic link text: an L515 finding
     html = SNIPPET.replace(
@@ -302,7 +302,7 @@ def test_findings_keep_plain_locations() -> None:
     )
     page = parse_page(html, "https://example.com/blog/post")
     config = Config()
-    result = judge(page, config, config.ruleset())
+    result = apply_rules(page, config, config.ruleset())
     l515 = [f for f in result.findings if f.code == "L515"]
     assert l515 and all(type(f.location) is Location for f in result.findings)
     (found,) = l515

@@ -12,9 +12,9 @@ import profile_batch as pb
 WORKER = (
     'process 2:"python -c spawn_main"',
     "BaseProcess.run (multiprocessing/process.py:108)",
-    "_serve (postaudit/run/batch.py:372)",
-    "Worker.parse (postaudit/run/batch.py:238)",
-    "parse_html (postaudit/run/runner.py:79)",
+    "_serve (postaudit/run/workers.py:165)",
+    "Worker.parse (postaudit/run/workers.py:57)",
+    "parse_html (postaudit/run/pipeline.py:109)",
     "parse_page (postaudit/parse/page.py:1391)",
 )
 
@@ -46,7 +46,7 @@ def test_library_time_and_waiting() -> None:
     assert pb.stage_of(tree) == pb.TREE
     rules = (
         *WORKER[:3],
-        "judge (postaudit/run/runner.py:99)",
+        "apply_rules (postaudit/run/pipeline.py:142)",
         "audit_page (postaudit/judge/engine.py:118)",
         "run_rule (postaudit/judge/engine.py:46)",
         "check (postaudit/rules/links.py:300)",

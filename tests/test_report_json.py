@@ -11,7 +11,7 @@ import jsonschema
 from paths import CORPUS
 from postaudit.config import Config
 from postaudit.gather.sources import expand
-from postaudit.run.runner import run
+from postaudit.run.runner import audit_targets
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
@@ -25,7 +25,7 @@ def schema() -> dict[str, object]:
 def render(targets: list[str]) -> str:
     from postaudit.report.json import render_json
 
-    return render_json(run(expand(targets), Config()))
+    return render_json(audit_targets(expand(targets), Config()))
 
 
 def test_schema_is_valid_and_reports_conform() -> None:

@@ -28,7 +28,7 @@ from postaudit.judge.baseline import compare, from_report
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.json import render_json
 from postaudit.report.spool import JsonSpool
-from postaudit.run.runner import run
+from postaudit.run.runner import audit_targets
 from postaudit.safeio import (
     InputError,
     PendingFile,
@@ -80,7 +80,9 @@ def test_baseline_over_the_cap_is_refused(tmp_path: Path) -> None:
 
 def test_merge_input_over_the_cap_is_refused(tmp_path: Path) -> None:
     report = tmp_path / "shard.json"
-    report.write_text(render_json(run([Target("file", str(PAGE))], Config())), encoding="utf-8")
+    report.write_text(
+        render_json(audit_targets([Target("file", str(PAGE))], Config())), encoding="utf-8"
+    )
     ok = invoke("merge", str(report), "--format", "json", "--fail-on", "never")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["pages"]
     env = {"POSTAUDIT_MAX_REPORT_BYTES": str(report.stat().st_size - 1)}
@@ -338,7 +340,7 @@ def test_sitemap_jsonl_to_a_full_stdout_stops_with_one_line(httpserver: HTTPServ
 
 def corpus_report() -> Report:
     pages = sorted(CORPUS.glob("*.html"))
-    return run([Target("file", str(p)) for p in pages], Config(keywords=("security",)))
+    return audit_targets([Target("file", str(p)) for p in pages], Config(keywords=("security",)))
 
 
 def odd_page() -> PageResult:

@@ -20,7 +20,7 @@ from postaudit.report.json import render_json
 from postaudit.report.junit import render_junit, write_junit
 from postaudit.report.load import read_report
 from postaudit.report.sarif import sarif_log, write_sarif
-from postaudit.run.runner import audit_html
+from postaudit.run.pipeline import audit_html
 from postaudit.run.sitemap_run import merge_reports
 
 # no canonical: the pages at several URLs are duplicates (site findings M620 and on)

@@ -109,7 +109,7 @@ def audit_html(
     from postaudit.gather.fetch import binary_body, decode_html
     from postaudit.judge.engine import failed_page
     from postaudit.rules import BY_CODE
-    from postaudit.run import runner
+    from postaudit.run import pipeline
 
     config = config or Config()
     page_url = url or "stdin"
@@ -119,7 +119,7 @@ def audit_html(
         if what is not None:
             return failed_page(page_url, BY_CODE["X003"], f"the input is {what}")
         html, encoding, _ = decode_html(html)
-    return runner.audit_html(
+    return pipeline.audit_html(
         html, page_url, config, config.ruleset(), base_url=url, encoding=encoding
     )
 
@@ -137,7 +137,7 @@ def audit(
     Raises `ValueError` for a target that does not exist or is not http(s).
     """
     from postaudit.gather import sources
-    from postaudit.run.runner import run
+    from postaudit.run.runner import audit_targets
 
     if isinstance(targets, str | os.PathLike):
         targets = [targets]
@@ -145,7 +145,7 @@ def audit(
     if "-" in names:
         raise ValueError("stdin ('-') is not a target here: pass the text to audit_html()")
     expanded = sources.expand(names)
-    return run(expanded, config if config is not None else load_config())
+    return audit_targets(expanded, config if config is not None else load_config())
 
 
 def to_json(result: Report | PageResult) -> str:

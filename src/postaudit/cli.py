@@ -326,11 +326,11 @@ def audit(
     # at most one byte over the cap: an endless pipe is an X004, not a full memory
     reading = any(t.kind == "stdin" for t in expanded)
     stdin_bytes = sys.stdin.buffer.read(config.max_bytes + 1) if reading else None
-    from postaudit.run.runner import run
+    from postaudit.run.runner import audit_targets
 
     max_time = options.get("max_time")
     try:
-        report = run(expanded, config, stdin_bytes=stdin_bytes, max_time=max_time)
+        report = audit_targets(expanded, config, stdin_bytes=stdin_bytes, max_time=max_time)
     except SelectorError as exc:
         raise UsageFailure(str(exc)) from None
     left = report.summary.get("not_audited") or []
@@ -390,7 +390,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
     from postaudit.gather.sitemap import SitemapError
     from postaudit.parse.content import SelectorError, check_selector
     from postaudit.run.batch import BatchOptions
-    from postaudit.run.sitemap_run import CommandError, run_command
+    from postaudit.run.sitemap_run import CommandError, sitemap_command
     from postaudit.safeio import WriteError
 
     config = build_config(**options)
@@ -429,7 +429,7 @@ def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: A
 
     shown = bar.BarProgress(no_color=no_color) if bar.wanted(quiet=quiet) else None
     try:
-        done = run_command(
+        done = sitemap_command(
             source,
             config,
             outputs,
@@ -649,7 +649,7 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
     from postaudit.config import Config
     from postaudit.gather.sources import Target
     from postaudit.localserver import demo_site_root, serve_directory
-    from postaudit.run.runner import run
+    from postaudit.run.runner import audit_targets
 
     root = demo_site_root()
     posts = sorted(p.relative_to(root).as_posix() for p in (root / "blog").glob("*.html"))
@@ -665,7 +665,7 @@ def demo(no_color: bool, verbose: int, fmt: str) -> None:
             # a counselling blog writes for a general audience: Yoast's ease target
             rules={"reading-ease": {"min_score": 60}},
         )
-        report = run([Target("url", f"{base}/{p}") for p in posts], config)
+        report = audit_targets([Target("url", f"{base}/{p}") for p in posts], config)
     failed = emit(report, config, no_color=no_color, quiet=False, verbose=verbose)
     if failed:
         raise UsageFailure(failed)

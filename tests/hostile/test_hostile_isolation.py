@@ -16,7 +16,7 @@ from hostile.faultserver import FaultServer
 from hostile.runs import alone, audit_json, codes, finding, good_page, same_result
 from postaudit.config import Config, RuleSettings
 from postaudit.parse.page import Page
-from postaudit.run import runner
+from postaudit.run import pipeline
 
 TRUNCATED = b"""<!doctype html><html lang="en"><head><title>Cut short in the middle</title>
 </head><body><main><article><h1>Cut short</h1><p>The server stopped sending after this <a hre"""
@@ -71,7 +71,7 @@ def test_one_bad_page_never_costs_the_others(
         "explode": fault.page("/explode", b"<title>fine</title><h1>fine</h1>"),
         "detonate": fault.page("/detonate", b"<title>DETONATE</title><h1>boom</h1>"),
     }
-    monkeypatch.setattr(runner, "parse_html", _exploding_parse(runner.parse_html))
+    monkeypatch.setattr(pipeline, "parse_html", _exploding_parse(pipeline.parse_html))
     monkeypatch.setattr(Config, "ruleset", _exploding_rules(Config.ruleset))
 
     run = audit_json(good, *urls.values())

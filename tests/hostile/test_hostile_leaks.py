@@ -27,7 +27,7 @@ from postaudit.gather.sources import Target
 from postaudit.model import Category, Finding, Location, Report, Severity
 from postaudit.report.github import render_github
 from postaudit.report.text import render_text
-from postaudit.run.runner import build_report, run
+from postaudit.run.runner import audit_targets, build_report
 
 # --------------------------------------------------------------------------- schemes
 
@@ -229,7 +229,7 @@ def test_page_text_is_literal_in_the_text_report(fault: FaultServer) -> None:
 
 def test_page_text_cannot_style_a_colour_terminal(fault: FaultServer) -> None:
     url = fault.page("/hostile", HOSTILE)
-    report = run([Target("url", url)], Config(links="none"))
+    report = audit_targets([Target("url", url)], Config(links="none"))
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=120)
     render_text(report, console, verbose=1)

@@ -1,11 +1,12 @@
-"""Orchestration: targets -> raw pages -> Page -> link phase -> PageResult -> Report.
+"""`audit`: targets -> documents -> the per-page pipeline -> PageResult -> Report.
 
-The only async code path. Per page: fetch (or read), parse, then the link phase
-(async: every link target the enabled `L` rules need, checked through ONE cache shared
-by the whole run, see `linkcheck.py`), then judge (pure rules read the results from
-`Page.link_status`). Fetching is bounded by the Fetcher's limits; parsing and judging
-are synchronous. Every failure becomes an `X` finding on its page, so one bad page
-never loses the others' results; results are emitted as pages finish.
+The only async code path of `audit`. Per page: fetch (or read), then the steps of
+`pipeline.py`: parse, the link phase (async: every link target the enabled `L` rules
+need, checked through ONE cache shared by the whole run, see `linkcheck.py`), then
+the rules (pure: they read the results from `Page.link_status`). Fetching is bounded
+by the Fetcher's limits; parsing and judging are synchronous. Every failure becomes an
+`X` finding on its page, so one bad page never loses the others' results; results are
+emitted as pages finish.
 
 Audited pages are seeded into the link cache from their own fetch, so a post's
 previous/next links to other audited posts cost no extra request. Files and folders
@@ -17,254 +18,35 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from postaudit import rules as registry
 from postaudit.config import Config, RuleSettings
-from postaudit.gather.fetch import (
-    Fetcher,
-    FetchErrorKind,
-    FetchOptions,
-    RawPage,
-    binary_body,
-    decode_html,
-    header_key,
-)
-from postaudit.gather.linkcheck import (
-    LINK_MODES,
-    LinkChecker,
-    LinkCheckOptions,
-    LocalSite,
-    collect_needs,
-    page_status,
-)
+from postaudit.gather.fetch import Fetcher, binary_body, decode_html, header_key
+from postaudit.gather.linkcheck import LinkChecker, LocalSite, page_status
 from postaudit.gather.robots import RobotsCache
 from postaudit.gather.sources import Target, read_file
-from postaudit.judge.engine import audit_page, failed_page
+from postaudit.judge.engine import failed_page
 from postaudit.judge.scoring import site_score
 from postaudit.model import PageResult, Report, Severity
-from postaudit.parse.content import SelectorError
-from postaudit.parse.page import Page, parse_page
+from postaudit.run.pipeline import (
+    Document,
+    LinkPhase,
+    audit_document,
+    document_from_raw,
+    fetch_options,
+    link_check_options,
+    link_scopes,
+)
 
 OnResult = Callable[[PageResult], None]
 
 #: Extra attempts when an audited page answers 429 or 503 (Retry-After honoured up to
 #: --retry-after-cap): a rate limit or a restart is not a broken page.
 PAGE_RETRIES = 2
-
-_KIND_RULE = {
-    FetchErrorKind.HTTP_STATUS: "X002",
-    FetchErrorKind.NOT_HTML: "X003",
-    FetchErrorKind.TOO_LARGE: "X004",
-}
-
-
-# --------------------------------------------------------------------------- parse + judge
-
-
-def parse_html(
-    html: str,
-    url: str,
-    config: Config,
-    *,
-    base_url: str | None = None,
-    status: int | None = None,
-    headers: Mapping[str, str] | None = None,
-    encoding: str | None = None,
-) -> Page:
-    """Parse one decoded document (no rules run)."""
-    return parse_page(
-        html,
-        url,
-        final_url=base_url or url,
-        status=status,
-        headers=headers,
-        content_selector=config.content_selector,
-        encoding=encoding,
-        site_url=config.base_url,
-    )
-
-
-def judge(
-    page: Page,
-    config: Config,
-    ruleset: Sequence[RuleSettings],
-    *,
-    facts: Mapping[str, Any] | None = None,
-    final_url: str | None = None,
-) -> PageResult:
-    """Run the rules on a parsed page. Local files report no final URL."""
-    result = audit_page(
-        page, ruleset, ignored=config.ignored_for(page.url), facts=facts, context=config.context()
-    )
-    return result if final_url == result.final_url else replace(result, final_url=final_url)
-
-
-def _crashed(url: str, exc: Exception, status: int | None) -> PageResult:
-    return failed_page(
-        url,
-        registry.BY_CODE["X005"],
-        f"audit failed: {type(exc).__name__}: {exc}",
-        status=status,
-    )
-
-
-def audit_html(
-    html: str,
-    url: str,
-    config: Config,
-    ruleset: Sequence[RuleSettings],
-    *,
-    base_url: str | None = None,
-    status: int | None = None,
-    headers: Mapping[str, str] | None = None,
-    encoding: str | None = None,
-    facts: Mapping[str, Any] | None = None,
-    final_url: str | None = None,
-) -> PageResult:
-    """Parse and judge one decoded document without a link phase (links unchecked);
-    an internal error becomes X005."""
-    try:
-        page = parse_html(
-            html, url, config, base_url=base_url, status=status, headers=headers, encoding=encoding
-        )
-        return judge(page, config, ruleset, facts=facts, final_url=final_url)
-    except SelectorError:
-        raise  # a usage error for the whole run, not a page problem
-    except Exception as exc:  # a parser or rule bug must not lose the batch
-        return _crashed(url, exc, status)
-
-
-# --------------------------------------------------------------------------- link phase
-
-
-def link_scopes(config: Config, ruleset: Sequence[RuleSettings]) -> frozenset[str]:
-    """What the link phase checks: the `--links` mode, narrowed to what the enabled
-    rules need ("links:pagination", "links:internal", "links:external")."""
-    allowed = LINK_MODES.get(config.links, frozenset())
-    needed = {n.split(":", 1)[1] for s in ruleset for n in s.rule.needs if n.startswith("links:")}
-    return frozenset(allowed & needed)
-
-
-@dataclass(frozen=True, slots=True)
-class LinkPhase:
-    """The run's link phase: which scopes, which exclusions, and the shared checker."""
-
-    checker: LinkChecker
-    scopes: frozenset[str]
-    exclude: tuple[re.Pattern[str], ...] = ()
-
-    async def run(self, page: Page, site: LocalSite | None = None) -> Page:
-        """`page` with `link_status` filled for the targets its scopes call for."""
-        needs = collect_needs(page, self.scopes, exclude=self.exclude, site=site)
-        if not needs:
-            return page
-        statuses = await self.checker.check_many(needs, site)
-        return replace(page, link_status=statuses)
-
-
-def link_check_options(config: Config) -> LinkCheckOptions:
-    return LinkCheckOptions(
-        retries=config.link_retries,
-        retry_after_cap=config.retry_after_cap,
-        backoff=min(0.5, config.retry_after_cap),
-        max_bytes=config.max_bytes,
-    )
-
-
-async def audit_document(
-    html: str,
-    url: str,
-    config: Config,
-    ruleset: Sequence[RuleSettings],
-    links: LinkPhase | None,
-    *,
-    site: LocalSite | None = None,
-    base_url: str | None = None,
-    status: int | None = None,
-    headers: Mapping[str, str] | None = None,
-    encoding: str | None = None,
-    facts: Mapping[str, Any] | None = None,
-    final_url: str | None = None,
-) -> PageResult:
-    """Parse, run the link phase, judge; an internal error becomes X005."""
-    try:
-        page = parse_html(
-            html, url, config, base_url=base_url, status=status, headers=headers, encoding=encoding
-        )
-        if links is not None and links.scopes:
-            page = await links.run(page, site)
-        return judge(page, config, ruleset, facts=facts, final_url=final_url)
-    except SelectorError:
-        raise
-    except Exception as exc:  # a parser, link phase or rule bug must not lose the batch
-        return _crashed(url, exc, status)
-
-
-# --------------------------------------------------------------------------- targets
-
-
-def fetch_options(config: Config, *, timeout: float | None = None) -> FetchOptions:
-    kwargs: dict[str, Any] = {
-        "timeout": timeout or config.timeout,
-        "max_bytes": config.max_bytes,
-        "headers": tuple(config.headers),
-        "retry_after_cap": config.retry_after_cap,
-        "backoff": min(0.5, config.retry_after_cap),
-    }
-    if config.user_agent:
-        kwargs["user_agent"] = config.user_agent
-    return FetchOptions(**kwargs)
-
-
-def _raw_facts(raw: RawPage) -> dict[str, Any]:
-    if not raw.redirects:
-        return {}
-    return {
-        "redirects": [
-            {"status": r.status, "url": r.url, "location": r.location} for r in raw.redirects
-        ]
-    }
-
-
-def _raw_failure(raw: RawPage, target: Target, facts: Mapping[str, Any]) -> PageResult | None:
-    if raw.error is None:
-        return None
-    code = _KIND_RULE.get(raw.error.kind, "X001")
-    return failed_page(
-        target.display,
-        registry.BY_CODE[code],
-        raw.error.message,
-        final_url=raw.final_url,
-        status=raw.status,
-        facts=facts,
-    )
-
-
-def result_for_raw(
-    raw: RawPage, target: Target, config: Config, ruleset: Sequence[RuleSettings]
-) -> PageResult:
-    """A fetched page judged without a link phase (see `audit_document` for the run's)."""
-    facts = _raw_facts(raw)
-    failure = _raw_failure(raw, target, facts)
-    if failure is not None:
-        return failure
-    return audit_html(
-        raw.text or "",
-        target.display,
-        config,
-        ruleset,
-        base_url=raw.final_url,
-        status=raw.status,
-        headers=raw.headers,
-        encoding=raw.encoding,
-        facts=facts,
-        final_url=raw.final_url,
-    )
 
 
 def _read_local(
@@ -309,21 +91,6 @@ def _local_base(target: Target, config: Config, site: LocalSite | None) -> str:
     if target.kind == "stdin" and config.base_url:
         return config.base_url
     return target.base_url
-
-
-def audit_local(
-    target: Target,
-    config: Config,
-    ruleset: Sequence[RuleSettings],
-    stdin_bytes: bytes | None = None,
-) -> PageResult:
-    """A file or stdin target judged without a link phase."""
-    read = _read_local(target, config, stdin_bytes)
-    if isinstance(read, PageResult):
-        return read
-    text, encoding = read
-    base = _local_base(target, config, local_site(target, config))
-    return audit_html(text, target.display, config, ruleset, base_url=base, encoding=encoding)
 
 
 async def _audit_all(
@@ -374,44 +141,17 @@ async def _audit_all(
             text, encoding = read
             site = local_site(t, config)
             base = _local_base(t, config, site)
-            done(
-                i,
-                await audit_document(
-                    text,
-                    t.display,
-                    config,
-                    ruleset,
-                    phase,
-                    site=site,
-                    base_url=base,
-                    encoding=encoding,
-                ),
-            )
+            document = Document(t.display, text, base_url=base, encoding=encoding)
+            done(i, await audit_document(document, config, ruleset, phase, site=site))
 
         async def one_remote(i: int, t: Target) -> None:
             raw = await fetcher.fetch_page(t.ref)
             checker.fulfil(t.ref, page_status(raw))
-            facts = _raw_facts(raw)
-            failure = _raw_failure(raw, t, facts)
-            if failure is not None:
-                done(i, failure)
+            document = document_from_raw(raw, t.display)
+            if isinstance(document, PageResult):
+                done(i, document)
                 return
-            done(
-                i,
-                await audit_document(
-                    raw.text or "",
-                    t.display,
-                    config,
-                    ruleset,
-                    phase,
-                    base_url=raw.final_url,
-                    status=raw.status,
-                    headers=raw.headers,
-                    encoding=raw.encoding,
-                    facts=facts,
-                    final_url=raw.final_url,
-                ),
-            )
+            done(i, await audit_document(document, config, ruleset, phase))
 
         jobs = [
             one_remote(i, t) if t.kind == "url" else one_local(i, t) for i, t in enumerate(targets)
@@ -425,7 +165,7 @@ async def _audit_all(
     return [results[i] for i in range(len(targets))], None
 
 
-def run(
+def audit_targets(
     targets: Sequence[Target],
     config: Config,
     *,

@@ -1,6 +1,6 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
-`run_command` wires a batch run to its outputs: JSONL outputs are streamed page by
+`sitemap_command` wires a batch run to its outputs: JSONL outputs are streamed page by
 page (flushed); JSON, SARIF and JUnit outputs (and the baseline `--update-baseline`
 writes) are built at the end from a `JsonSpool` on disk, one page at a time, so their
 memory stays flat;
@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,7 +28,14 @@ from postaudit.model import PageResult, Report
 from postaudit.report.dispatch import STREAMED, Output
 from postaudit.report.jsonl import JsonlWriter
 from postaudit.report.spool import JsonSpool
-from postaudit.run.batch import BatchOptions, BatchResult, Keeper, batch_summary, describe_skips
+from postaudit.run.batch import (
+    BatchOptions,
+    BatchResult,
+    Keeper,
+    audit_sitemap,
+    batch_summary,
+    describe_skips,
+)
 from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
 
 Say = Callable[[str], None]
@@ -154,29 +161,35 @@ class CommandResult:
     failed: str | None = None  # the JSONL outputs that could not be written (one line)
 
 
-def run_command(
-    source: str,
+@dataclass(slots=True)
+class _Sinks:
+    """Where every finished page goes: the site collector, the `Keeper`, the JSON
+    spool and the JSONL streams."""
+
+    collector: SiteCollector
+    keeper: Keeper
+    spool: JsonSpool | None
+    opened: Outputs
+
+    def add(self, page: PageResult, *, resumed: bool = False) -> None:
+        """One page; a `resumed` one is already in the --resume file."""
+        self.collector.add(page)
+        self.keeper.add(page)
+        if self.spool is not None:
+            self.spool.add(page)
+        for writer in self.opened.writers:
+            if not (resumed and writer is self.opened.resume_writer):
+                writer.page(page)
+
+
+def _sinks(
     config: Config,
     outputs: Sequence[Output],
-    sitemap_options: SitemapOptions,
-    batch_options: BatchOptions,
+    opened: Outputs,
     *,
-    resume: str | None = None,
-    keep_all_findings: bool = False,
-    spool_json: bool = False,
-    progress: Any = None,
-    say: Say,
-    verbose: int = 0,
-) -> CommandResult:
-    """Run the batch with its outputs (see the module docstring). `spool_json`: keep
-    every page in the JSON spool even without a JSON output (for --update-baseline).
-    Raises `SitemapError` when no sitemap can be read, `CommandError` for unusable
-    files. The caller closes `CommandResult.spool`."""
-    from postaudit.run.batch import run_sitemap
-
-    resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
-    opened = open_outputs(outputs, resume)
-    collector = SiteCollector()
+    keep_all_findings: bool,
+    spool_json: bool,
+) -> _Sinks:
     streamed = spool_json or any(o.format in STREAMED for o in outputs)
     spool = JsonSpool() if streamed else None
     # the formats rendered from a `Report` need every page in full; the streamed ones
@@ -186,68 +199,37 @@ def run_command(
     keeper = Keeper(
         "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
     )
-    done = frozenset(p.url for p in resumed.pages)
+    return _Sinks(SiteCollector(), keeper, spool, opened)
+
+
+def _resume(resume: str, resumed: Resumed, sinks: _Sinks, say: Say) -> None:
+    """Hand on the pages already in the --resume file, and say how many there are."""
     for page in resumed.pages:
-        collector.add(page)
-        keeper.add(page)
-        if spool is not None:
-            spool.add(page)
-        for writer in opened.writers:
-            if writer is not opened.resume_writer:
-                writer.page(page)
-    if resume is not None:
-        extra = f" ({resumed.damaged} incomplete line{'s' * (resumed.damaged != 1)} dropped)"
-        say(
-            f"resuming from {resume}: {len(resumed.pages):,} page"
-            f"{'s' * (len(resumed.pages) != 1)} already audited"
-            + (extra if resumed.damaged else "")
-        )
+        sinks.add(page, resumed=True)
+    extra = f" ({resumed.damaged} incomplete line{'s' * (resumed.damaged != 1)} dropped)"
+    say(
+        f"resuming from {resume}: {len(resumed.pages):,} page"
+        f"{'s' * (len(resumed.pages) != 1)} already audited" + (extra if resumed.damaged else "")
+    )
 
-    def on_result(result: PageResult) -> None:
-        collector.add(result)
-        keeper.add(result)
-        if spool is not None:
-            spool.add(result)
-        for writer in opened.writers:
-            writer.page(result)
 
+def _sitemap_teller(say: Say, verbose: int) -> Callable[[SitemapResult], None]:
     def on_sitemap(found: SitemapResult) -> None:
         say(f"sitemap: {found.summary()}")
         if verbose:
             for problem in found.problems:
                 say(f"sitemap: {problem}")
 
-    options = BatchOptions(
-        concurrency=batch_options.concurrency,
-        per_host=batch_options.per_host,
-        delay=batch_options.delay,
-        respect_robots=batch_options.respect_robots,
-        workers=batch_options.workers,
-        max_time=batch_options.max_time,
-        done=done,
-    )
-    try:
-        result = asyncio.run(
-            run_sitemap(
-                source,
-                config,
-                sitemap_options,
-                options,
-                on_result=on_result,
-                progress=progress,
-                on_note=say,
-                on_sitemap=on_sitemap,
-            )
-        )
-    except BaseException:
-        with contextlib.suppress(WriteError):  # the first problem is the one to tell
-            opened.close()
-        if spool is not None:
-            spool.close()
-        raise
-    finally:
-        if progress is not None:
-            progress.stop()
+    return on_sitemap
+
+
+def _conclude_batch(
+    config: Config, result: BatchResult, sinks: _Sinks, say: Say
+) -> tuple[Report, str | None]:
+    """The batch's site findings and summary, written to the JSONL streams (which
+    close), one line on the terminal, and the report; with the JSONL outputs that
+    could not be written (one line)."""
+    collector, opened = sinks.collector, sinks.opened
     site_findings = collector.findings(config.ruleset(), config.ignored_for)
     summary = batch_summary(collector.summary(site_findings), result)
     for writer in opened.writers:
@@ -265,11 +247,63 @@ def run_command(
         f"worker{'s' * (result.workers != 1)})" + (f"; skipped {skipped}" if skipped else "")
     )
     report = Report(
-        pages=tuple(sorted(keeper.pages, key=lambda p: p.url)),
+        pages=tuple(sorted(sinks.keeper.pages, key=lambda p: p.url)),
         site_findings=site_findings,
         summary=summary,
     )
-    return CommandResult(report, result, opened.rendered, spool, failed)
+    return report, failed
+
+
+def sitemap_command(
+    source: str,
+    config: Config,
+    outputs: Sequence[Output],
+    sitemap_options: SitemapOptions,
+    batch_options: BatchOptions,
+    *,
+    resume: str | None = None,
+    keep_all_findings: bool = False,
+    spool_json: bool = False,
+    progress: Any = None,
+    say: Say,
+    verbose: int = 0,
+) -> CommandResult:
+    """Run the batch with its outputs (see the module docstring). `spool_json`: keep
+    every page in the JSON spool even without a JSON output (for --update-baseline).
+    Raises `SitemapError` when no sitemap can be read, `CommandError` for unusable
+    files. The caller closes `CommandResult.spool`."""
+    resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
+    opened = open_outputs(outputs, resume)
+    sinks = _sinks(
+        config, outputs, opened, keep_all_findings=keep_all_findings, spool_json=spool_json
+    )
+    if resume is not None:
+        _resume(resume, resumed, sinks, say)
+    options = replace(batch_options, done=frozenset(p.url for p in resumed.pages))
+    try:
+        result = asyncio.run(
+            audit_sitemap(
+                source,
+                config,
+                sitemap_options,
+                options,
+                on_result=sinks.add,
+                progress=progress,
+                on_note=say,
+                on_sitemap=_sitemap_teller(say, verbose),
+            )
+        )
+    except BaseException:
+        with contextlib.suppress(WriteError):  # the first problem is the one to tell
+            opened.close()
+        if sinks.spool is not None:
+            sinks.spool.close()
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+    report, failed = _conclude_batch(config, result, sinks, say)
+    return CommandResult(report, result, opened.rendered, sinks.spool, failed)
 
 
 # --------------------------------------------------------------------------- merge
@@ -376,5 +410,5 @@ __all__ = [
     "merge_streamed",
     "open_outputs",
     "read_resume",
-    "run_command",
+    "sitemap_command",
 ]
