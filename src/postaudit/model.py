@@ -237,13 +237,6 @@ def number_occurrences(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(out)
 
 
-def site_level(page: object, options: Mapping[str, Any]) -> bool:
-    """The `applies` of a site-level rule: False, for it never applies to one page alone.
-    Its findings are computed after a batch from every audited page's compact facts
-    (`postaudit.judge.site`)."""
-    return False
-
-
 @dataclass(frozen=True, slots=True)
 class RuleOutcome:
     """One rule's result on one page: its score (None = not applicable) and findings."""
