@@ -117,7 +117,6 @@ class Config:
 _FIELD_NAMES = {f.name for f in fields(Config)} - {"source"}
 #: Output formats (`--format NAME` or `NAME=PATH`).
 FORMATS = ("text", "json", "jsonl", "html", "sarif", "junit", "github", "markdown", "auto")
-_FORMATS = FORMATS
 #: Keys of `fail-under`: the page score, or one category's score.
 FAIL_UNDER_KEYS = ("score", *(str(c) for c in SCORED_CATEGORIES))
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -276,9 +275,9 @@ def _check_value(key: str, raw_key: str, value: Any, where: str) -> Any:
         specs = _strings(raw_key, value, where)
         for spec in specs:
             name = spec.partition("=")[0].strip()
-            if name not in _FORMATS:
+            if name not in FORMATS:
                 raise ConfigError(
-                    f"{where}: {raw_key!r}: unknown format {name!r} (one of {', '.join(_FORMATS)})"
+                    f"{where}: {raw_key!r}: unknown format {name!r} (one of {', '.join(FORMATS)})"
                 )
         return specs
     if key == "baseline":
