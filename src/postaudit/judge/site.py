@@ -371,11 +371,21 @@ def _link_at(link: Mapping[str, Any]) -> Location:
 
 
 def _pagination(pages: Sequence[SitePage], emit: Emit) -> None:
+    """The previous/next chain over the audited pages: skips, then links that are not
+    reciprocal (unless a skip explains them), loops and orphans."""
     chain = _Chain(pages)
-    # Skips (L522): A's newer link goes to C, C's older link goes to B, and B's older
-    # link comes back to A: A's link jumps over B. B's correct link to A is then no
-    # reciprocity problem of its own, nor is A's link to C.
-    explained: set[tuple[str, str]] = set()  # (page url, axis) of links a skip explains
+    explained = _skips(pages, chain, emit)
+    _not_reciprocal(pages, chain, emit, explained)
+    _loops(pages, chain, emit)
+    _orphans(pages, chain, emit)
+
+
+def _skips(pages: Sequence[SitePage], chain: _Chain, emit: Emit) -> set[tuple[str, str]]:
+    """Skips (L522): A's newer link goes to C, C's older link goes to B, and B's older
+    link comes back to A: A's link jumps over B. B's correct link to A is then no
+    reciprocity problem of its own, nor is A's link to C: the (page url, axis) of the
+    links a skip explains are returned."""
+    explained: set[tuple[str, str]] = set()
     for a in pages:
         for direction, link in sorted(chain.links[a.url].items()):
             c = chain.target(link, a)
@@ -399,7 +409,13 @@ def _pagination(pages: Sequence[SitePage], emit: Emit) -> None:
                 _link_at(link),
                 str(link.get("side")),
             )
-    # Not reciprocal (L520).
+    return explained
+
+
+def _not_reciprocal(
+    pages: Sequence[SitePage], chain: _Chain, emit: Emit, explained: set[tuple[str, str]]
+) -> None:
+    """Not reciprocal (L520): B, the target of A's link, has no link back to A."""
     for a in pages:
         for direction, link in sorted(chain.links[a.url].items()):
             if (a.url, direction) in explained:
@@ -419,7 +435,10 @@ def _pagination(pages: Sequence[SitePage], emit: Emit) -> None:
                     f"{back['url']}, not to this page"
                 )
             emit("L520", a, message, _link_at(link), str(link.get("side")))
-    # Loops (L521): following one axis comes back to the start.
+
+
+def _loops(pages: Sequence[SitePage], chain: _Chain, emit: Emit) -> None:
+    """Loops (L521): following one axis comes back to the start."""
     reported: set[frozenset[str]] = set()
     for direction in ("older", "newer"):
         walked: set[str] = set()  # pages of earlier walks: each page is walked once (O(n))
@@ -453,8 +472,11 @@ def _pagination(pages: Sequence[SitePage], emit: Emit) -> None:
                 _link_at(link),
                 direction,
             )
-    # Orphans (L523): a post no other audited post links to, while one of its own
-    # links leads to an audited page (so its neighbours were audited too).
+
+
+def _orphans(pages: Sequence[SitePage], chain: _Chain, emit: Emit) -> None:
+    """Orphans (L523): a post no other audited post links to, while one of its own
+    links leads to an audited page (so its neighbours were audited too)."""
     posts = [p for p in pages if p.facts.get("post")]
     if len(posts) < 2:
         return
