@@ -80,6 +80,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("judge: rules", "coverage.py"),
     ("judge: readability", "textstats.py"),
     ("judge: readability", "prose.py"),
+    ("judge: readability", "measure/style.py"),
     ("judge: site facts", "site.py"),
     ("main: fetch (httpx)", "fetch.py"),
     ("main: JSON lines out", "report/"),

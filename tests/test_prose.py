@@ -8,21 +8,19 @@ import sys
 import pytest
 
 from paths import CORPUS
-from postaudit.measure import prose
+from postaudit.measure import prose, style
 from postaudit.measure.prose import (
     ABBREVIATIONS,
     article_prose,
     beginning,
     boilerplate_reason,
-    has_transition,
     has_word_count,
-    is_passive,
     normalize_quotes,
-    sentence_tokens,
     split_sentences,
     terminated,
     word_count,
 )
+from postaudit.measure.style import has_transition, is_passive, sentence_tokens
 from postaudit.measure.wordcount import has_wide
 from postaudit.model import Location
 from postaudit.parse.page import Block, parse_page
@@ -307,25 +305,25 @@ def _old_beginning(sentence: str) -> str:
 
 def _old_is_passive(toks: list[str]) -> bool:
     for i, tok in enumerate(toks):
-        if tok not in prose._BE_FORMS:
+        if tok not in style._BE_FORMS:
             continue
         j = i + 1
         skipped = 0
         while (
-            j < len(toks) and skipped < 2 and (toks[j] in prose._BETWEEN or toks[j].endswith("ly"))
+            j < len(toks) and skipped < 2 and (toks[j] in style._BETWEEN or toks[j].endswith("ly"))
         ):
             j += 1
             skipped += 1
-        if j < len(toks) and prose._is_participle(toks[j]):
+        if j < len(toks) and style._is_participle(toks[j]):
             return True
     return False
 
 
 def _old_has_transition(toks: list[str]) -> bool:
-    if not prose.TRANSITION_WORDS.isdisjoint(toks):
+    if not style.TRANSITION_WORDS.isdisjoint(toks):
         return True
     for i, tok in enumerate(toks):
-        for phrase in prose._PHRASES_BY_FIRST.get(tok, ()):
+        for phrase in style._PHRASES_BY_FIRST.get(tok, ()):
             if tuple(toks[i : i + len(phrase)]) == phrase:
                 return True
     return False
@@ -387,7 +385,7 @@ def test_block_signals_are_the_four_functions(corpus_texts: list[str]) -> None:
     for text in [*TRICKY_BLOCKS, *corpus_texts]:
         for english in (True, False):
             expected = tuple((s, *_signals(s, english)) for s in prose.block_sentences(text))
-            assert prose.block_signals(text, english) == expected, text
+            assert style.block_signals(text, english) == expected, text
 
 
 def test_block_word_count_is_word_count(corpus_texts: list[str]) -> None:
@@ -395,15 +393,15 @@ def test_block_word_count_is_word_count(corpus_texts: list[str]) -> None:
     "ʼ", a CJK full stop or Han and kana send `block_word_count` to count again."""
     summed = 0
     for text in [*TRICKY_BLOCKS, *corpus_texts]:
-        signals = prose.block_signals(text, True)
-        assert prose.block_word_count(text, signals) == word_count(text), text
-        if prose._UNEVEN_SPLIT.search(text) is None and not has_wide(text):
+        signals = style.block_signals(text, True)
+        assert style.block_word_count(text, signals) == word_count(text), text
+        if style._UNEVEN_SPLIT.search(text) is None and not has_wide(text):
             summed += 1
             assert sum(s[1] for s in signals) == word_count(text), text
     assert summed > 500
     # the characters that are counted again do make the sum differ
     for text in ("ʼ x.", "a。b", "一。二。"):
-        signals = prose.block_signals(text, True)
+        signals = style.block_signals(text, True)
         assert sum(s[1] for s in signals) != word_count(text), text
 
 
@@ -417,7 +415,7 @@ def test_possessive_token_patterns_find_the_same_tokens(corpus_texts: list[str])
     extra = ["a'b'c''d' 'e x'-y ''' don't'' rock'n'roll' ʼa'ʼ _a_ a_'b 1'2'3 ½'²"]
     for text in [*TRICKY_BLOCKS, *extra, *corpus_texts]:
         for variant in (text, text.lower(), text.casefold()):
-            assert prose._TOKEN.findall(variant) == _OLD_TOKEN.findall(variant), variant
+            assert style._TOKEN.findall(variant) == _OLD_TOKEN.findall(variant), variant
             assert matching._TOKEN.findall(variant) == old_matching.findall(variant), variant
 
 

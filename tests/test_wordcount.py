@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from postaudit.measure.prose import block_signals, block_word_count, word_count
+from postaudit.measure.prose import word_count
+from postaudit.measure.style import block_signals, block_word_count
 from postaudit.measure.textstats import measure
 from postaudit.parse.page import parse_page
 from postaudit.rules import get

@@ -602,11 +602,10 @@ def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
         article_prose,
         beginning,
         block_sentences,
-        has_transition,
-        is_passive,
         sections,
         word_count,
     )
+    from postaudit.measure.style import has_transition, is_passive
     from postaudit.measure.textstats import Sentence
 
     prose = article_prose(blocks)
@@ -635,7 +634,7 @@ def _old_sentences(blocks: tuple[Any, ...], english: bool) -> tuple[Any, ...]:
 def test_sentences_and_paragraph_words_equal_the_per_sentence_pass(
     generated_pages: list[Path],
 ) -> None:
-    """The sentences (from `prose.block_signals`) and the paragraph word counts (summed
+    """The sentences (from `style.block_signals`) and the paragraph word counts (summed
     from them) against the per-sentence pass and `word_count` of every paragraph."""
     from postaudit.measure.prose import PARAGRAPH_KINDS, word_count
     from postaudit.measure.textstats import _measure

@@ -24,12 +24,11 @@ from postaudit.measure.prose import (
     PARAGRAPH_KINDS,
     Prose,
     article_prose,
-    block_signals,
-    block_word_count,
     has_word_count,
     sections,
     word_count,
 )
+from postaudit.measure.style import block_signals, block_word_count
 from postaudit.model import Location
 from postaudit.parse.page import Block
 
@@ -178,11 +177,11 @@ class Measurement:
 def _sentences(
     prose: Prose, all_blocks: Sequence[Block], english: bool
 ) -> tuple[tuple[Sentence, ...], tuple[tuple[int, Block], ...]]:
-    """The sentences of the measured prose with their signals (`prose.block_signals`:
+    """The sentences of the measured prose with their signals (`style.block_signals`:
     each block's sentences split and tokenised once); sentences without a word are
     left out. With them, (words, block) for every paragraph (a block of a
     `PARAGRAPH_KINDS` kind), summed from the sentences' word counts
-    (`prose.block_word_count`)."""
+    (`style.block_word_count`)."""
     section_of: dict[int, int] = {}
     for n, sec in enumerate(sections(all_blocks)):
         for block in sec:
