@@ -14,6 +14,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from oracles import merge_reports
 from postaudit.config import Config
 from postaudit.gather.fetch import FetchError, FetchErrorKind, RawPage
 from postaudit.gather.retry import retry_delay
@@ -25,7 +26,7 @@ from postaudit.report.load import load_page, read_report
 from postaudit.run.batch import BatchOptions, Keeper, audit_sitemap
 from postaudit.run.pacing import Pacer
 from postaudit.run.pipeline import Document, audit_html
-from postaudit.run.sitemap_run import merge_reports, read_resume
+from postaudit.run.sitemap_run import read_resume
 
 HTML = "text/html; charset=utf-8"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from oracles import merge_reports
 from postaudit import safeio
 from postaudit.cli import cli
 from postaudit.config import Config
@@ -19,7 +20,7 @@ from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
 from postaudit.report.load import ReportError, ReportReader, read_report
 from postaudit.run.pipeline import audit_html
-from postaudit.run.sitemap_run import merge_reports, merge_streamed
+from postaudit.run.sitemap_run import merge_streamed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

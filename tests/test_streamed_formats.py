@@ -11,6 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from oracles import merge_reports
 from postaudit.cli import cli
 from postaudit.config import Config
 from postaudit.judge.baseline import compare, from_report
@@ -21,7 +22,6 @@ from postaudit.report.junit import render_junit, write_junit
 from postaudit.report.load import read_report
 from postaudit.report.sarif import sarif_log, write_sarif
 from postaudit.run.pipeline import audit_html
-from postaudit.run.sitemap_run import merge_reports
 
 # no canonical: the pages at several URLs are duplicates (site findings M620 and on)
 PAGE = (

@@ -8,7 +8,7 @@ everything else is rendered at the end from what the `Keeper` kept; the site sum
 and site findings come from a `SiteCollector` fed with every page.
 `--resume FILE` reads the pages already in a partial JSONL file, audits only the
 others, and appends them to the file; the finished report is the one an uninterrupted
-run would have written. `merge_reports` joins shard reports the same way.
+run would have written. `merge_streamed` joins shard reports the same way.
 """
 
 from __future__ import annotations
@@ -309,28 +309,13 @@ def sitemap_command(
 # --------------------------------------------------------------------------- merge
 
 
-def merge_reports(reports: Sequence[Report], config: Config) -> Report:
-    """Shard reports joined into one: pages de-duplicated by URL (the first report
-    holding a URL wins), the summary and the site findings recomputed as if one run had
-    audited every page. Intake figures (sitemaps read, entries skipped) are the first
-    report's, without the `shard` skip; pages not audited and pages disallowed by
-    robots.txt are the union of the reports'."""
-    seen: dict[str, PageResult] = {}
-    for report in reports:
-        for page in report.pages:
-            seen.setdefault(page.url, page)
-    pages = sorted(seen.values(), key=lambda p: p.url)
-    collector = SiteCollector()
-    for page in pages:
-        collector.add(page)
-    return _merged(pages, collector, [r.summary for r in reports], config)
-
-
 def merge_streamed(
     paths: Sequence[str], config: Config, *, full: bool, all_findings: bool = False
 ) -> tuple[Report, JsonSpool]:
-    """`merge_reports` over report files read page by page (`ReportReader`), with memory
-    flat in the number of pages: each new page goes to a `JsonSpool` (the first file
+    """Shard reports joined into one, as if one run had audited every page: pages
+    de-duplicated by URL (the first report holding a URL wins), the summary and the site
+    findings recomputed (`merged_report`). The report files are read page by page
+    (`ReportReader`), with memory flat in the number of pages: each new page goes to a `JsonSpool` (the first file
     holding a URL wins), and only its URL stays in memory. The pages are then read back
     in URL order for the site findings and a `Keeper` (`full`: every page as is, for the
     formats rendered from a `Report`; else what the gate and a baseline read). The JSON
@@ -356,19 +341,23 @@ def merge_streamed(
         for page in spool.pages():
             collector.add(page)
             keeper.add(page)
-        return _merged(keeper.pages, collector, summaries, config), spool
+        return merged_report(keeper.pages, collector, summaries, config), spool
     except BaseException:
         spool.close()
         raise
 
 
-def _merged(
+def merged_report(
     pages: Sequence[PageResult],
     collector: SiteCollector,
     summaries: Sequence[Mapping[str, Any]],
     config: Config,
 ) -> Report:
-    """The merged report of `pages` (in URL order, all added to `collector`)."""
+    """The merged report of `pages` (in URL order, all added to `collector`): the
+    summary and site findings recomputed as if one run had audited every page. Intake
+    figures (sitemaps read, entries skipped) are the first report's, without the `shard`
+    skip; pages not audited and pages disallowed by robots.txt are the union of the
+    reports'."""
     site_findings = collector.findings(config.ruleset(), config.ignored_for)
     summary: dict[str, Any] = collector.summary(site_findings)
     batches = [s for s in summaries if isinstance(s.get("sitemap"), dict)]
@@ -406,8 +395,8 @@ __all__ = [
     "CommandError",
     "CommandResult",
     "Outputs",
-    "merge_reports",
     "merge_streamed",
+    "merged_report",
     "open_outputs",
     "read_resume",
     "sitemap_command",
