@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -291,6 +291,46 @@ def finish(
     sys.exit(result.exit_code)
 
 
+def conclude(
+    report: Report,
+    config: Config,
+    baseline: Baseline | None,
+    *,
+    update: bool,
+    no_color: bool,
+    quiet: bool,
+    verbose: int,
+    judge_update: bool | None = None,
+    outputs: Sequence[Output] | None = None,
+    json_writer: JsonWriter | None = None,
+    pages: PageSource | None = None,
+    failed: str | None = None,
+    stopped: Callable[[str | None], None] | None = None,
+) -> None:
+    """The one ending of `audit`, `sitemap` and `merge`: judge (`judge_update`: whether
+    the run is judged against the baseline it writes; default `update`), emit every
+    output, let `stopped` tell of a run cut short (it is given what could not be
+    written, after `failed`, and may exit), then `finish`."""
+    accept = update if judge_update is None else judge_update
+    comparison, gate = judge(report, config, baseline, update=accept)
+    problem = emit(
+        report,
+        config,
+        no_color=no_color,
+        quiet=quiet,
+        verbose=verbose,
+        comparison=comparison,
+        gate=gate,
+        outputs=outputs,
+        json_writer=json_writer,
+        pages=pages,
+    )
+    failed = "; ".join(p for p in (failed, problem) if p) or None
+    if stopped is not None:
+        stopped(failed)
+    finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="postaudit")
 def cli() -> None:
@@ -334,19 +374,21 @@ def audit(
     except SelectorError as exc:
         raise UsageFailure(str(exc)) from None
     left = report.summary.get("not_audited") or []
-    comparison, result = judge(report, config, baseline, update=update)
-    failed = emit(
+
+    def stopped(failed: str | None) -> None:
+        if left and max_time is not None:
+            _stopped_after(max_time, len(left), failed)
+
+    conclude(
         report,
         config,
+        baseline,
+        update=update,
         no_color=no_color,
         quiet=quiet,
         verbose=verbose,
-        comparison=comparison,
-        gate=result,
+        stopped=stopped,
     )
-    if left and max_time is not None:
-        _stopped_after(max_time, len(left), failed)
-    finish(report, config, result, update=update, failed=failed)
 
 
 def _stopped_after(max_time: float, left: int, failed: str | None) -> None:
@@ -478,36 +520,38 @@ def _sitemap_finish(
     json_writer: JsonWriter | None,
 ) -> None:
     """Judge, render the outputs not streamed, write the baseline, exit."""
-    report, result = done.report, done.batch
+    result = done.batch
     interrupted = result.stopped is not None
-    comparison, gate = judge(report, config, baseline, update=update and not interrupted)
-    failed = emit(
-        report,
+
+    def stopped(failed: str | None) -> None:
+        if failed and interrupted:
+            raise UsageFailure(failed)
+        left = len(result.not_audited)
+        if result.stopped == "interrupted":
+            click.echo(
+                f"postaudit: interrupted: {result.audited:,} pages written, {left:,} not "
+                "audited (continue with --resume FILE.jsonl)",
+                err=True,
+            )
+            sys.exit(130)
+        if result.stopped == "max-time":
+            _stopped_after(options["max_time"], left, failed)
+
+    conclude(
+        done.report,
         config,
+        baseline,
+        update=update,
         no_color=no_color,
         quiet=quiet,
         verbose=verbose,
-        comparison=comparison,
-        gate=gate,
+        judge_update=update and not interrupted,
         outputs=done.rendered,
         json_writer=json_writer,
         pages=done.spool.pages if done.spool is not None else None,
+        failed=done.failed,
+        stopped=stopped,
     )
-    if done.failed:
-        failed = f"{done.failed}; {failed}" if failed else done.failed
-    if failed and interrupted:
-        raise UsageFailure(failed)
-    left = len(result.not_audited)
-    if result.stopped == "interrupted":
-        click.echo(
-            f"postaudit: interrupted: {result.audited:,} pages written, {left:,} not audited "
-            "(continue with --resume FILE.jsonl)",
-            err=True,
-        )
-        sys.exit(130)
-    if result.stopped == "max-time":
-        _stopped_after(options["max_time"], left, failed)
-    finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
 
 
 @cli.command()
@@ -574,19 +618,17 @@ def merge(
         def json_writer(out: Any, comparison: Comparison | None) -> None:
             spool.write_json(out, report.site_findings, report.summary, comparison)
 
-        comparison, gate = judge(report, config, baseline, update=update)
-        failed = emit(
+        conclude(
             report,
             config,
+            baseline,
+            update=update,
             no_color=no_color,
             quiet=quiet,
             verbose=verbose,
-            comparison=comparison,
-            gate=gate,
             json_writer=json_writer,
             pages=spool.pages,
         )
-        finish(report, config, gate, update=update, failed=failed, json_writer=json_writer)
 
 
 @cli.command("rules")
