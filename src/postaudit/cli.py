@@ -231,7 +231,7 @@ def load_baseline(config: Config, *, update: bool) -> Baseline | None:
         return None
 
 
-def judge(
+def verdict(
     report: Report, config: Config, baseline: Baseline | None, *, update: bool
 ) -> tuple[Comparison | None, GateResult]:
     """The comparison to show and the gate's verdict. With --update-baseline the run is
@@ -307,12 +307,12 @@ def conclude(
     failed: str | None = None,
     stopped: Callable[[str | None], None] | None = None,
 ) -> None:
-    """The one ending of `audit`, `sitemap` and `merge`: judge (`judge_update`: whether
+    """The one ending of `audit`, `sitemap` and `merge`: the verdict (`judge_update`: whether
     the run is judged against the baseline it writes; default `update`), emit every
     output, let `stopped` tell of a run cut short (it is given what could not be
     written, after `failed`, and may exit), then `finish`."""
     accept = update if judge_update is None else judge_update
-    comparison, gate = judge(report, config, baseline, update=accept)
+    comparison, gate = verdict(report, config, baseline, update=accept)
     problem = emit(
         report,
         config,
