@@ -440,7 +440,7 @@ def site_summary_block(report: Report) -> RenderableType:
     grid.add_row("Failed to fetch", Text(f"{failed:,}", style="bold red" if failed else ""))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
-        from postaudit.run.batch import describe_skips
+        from postaudit.report.skips import describe_skips
 
         grid.add_row("Skipped", Text(safe(describe_skips(skipped))))
     left = summary.get("not_audited")
