@@ -21,15 +21,8 @@ from postaudit.model import (
     Report,
     Severity,
 )
-from postaudit.report.text import (
-    FACT_RENDERERS,
-    literal,
-    location_text,
-    render_text,
-    safe,
-    score_bar,
-    score_style,
-)
+from postaudit.report.terminal import literal, safe
+from postaudit.report.text import FACT_RENDERERS, location_text, render_text, score_bar, score_style
 
 URL = "https://example.com/blog/2024/05/how-to-write-alt-text-that-actually-helps-readers"
 TITLE = "How to write alt text that actually helps readers"

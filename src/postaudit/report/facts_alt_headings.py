@@ -18,6 +18,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from postaudit.model import Severity
+from postaudit.report.terminal import SEVERITY_MARKERS, literal
 
 ALT_LIMIT = 70
 HEADING_LIMIT = 80
@@ -38,8 +39,6 @@ def _worst(codes: Iterable[str]) -> Severity | None:
 
 def _markers(codes: Sequence[str]) -> Text:
     """' ▲ H403 ● H405': each code with its severity's marker and colour."""
-    from postaudit.report.text import SEVERITY_MARKERS
-
     out = Text()
     for code in codes:
         sev = _severity(code)
@@ -64,8 +63,6 @@ def _codes(row: Mapping[str, Any]) -> list[str]:
 
 def render_images(value: Any) -> RenderableType | None:
     """The judged images: line, file, alt (or its absence), length, verdict."""
-    from postaudit.report.text import SEVERITY_MARKERS, literal
-
     rows = _rows(value)
     if not rows:
         return None
@@ -141,8 +138,6 @@ def render_theme_images(value: Any) -> RenderableType | None:
 def render_outline(value: Any) -> RenderableType | None:
     """The heading outline as a tree, nested by level, with finding markers; headings
     outside the article outline are dimmed and labelled as not counted."""
-    from postaudit.report.text import literal
-
     rows = _rows(value)
     if not rows:
         return None

@@ -17,6 +17,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from postaudit.report.terminal import literal, safe
+
 YES = ("✓", "green")
 NO = ("✗", "red")
 NA = ("–", "dim")
@@ -64,8 +66,6 @@ def _ratio_cell(part: Any, whole: Any, extra: str = "") -> Text:
 
 def render_keywords(value: Any) -> RenderableType | None:
     """Keyword coverage: one column per keyphrase, one row per placement."""
-    from postaudit.report.text import literal
-
     rows = _rows(value)
     if not rows:
         return None
@@ -128,8 +128,6 @@ def render_keywords(value: Any) -> RenderableType | None:
 
 def render_locations(value: Any) -> RenderableType | None:
     """Location coverage: one row per place, one column per kind of place."""
-    from postaudit.report.text import literal
-
     rows = _rows(value)
     if not rows:
         return None
@@ -181,8 +179,6 @@ def render_locations(value: Any) -> RenderableType | None:
 
 def render_phrases(value: Any) -> RenderableType | None:
     """The most frequent two- and three-word phrases, when no keyphrase is configured."""
-    from postaudit.report.text import literal
-
     if not isinstance(value, Mapping):
         return None
     two = _rows(value.get("two_word"))
@@ -243,8 +239,6 @@ def _share_text(value: Any, limit: float, label: str) -> Text:
 
 def render_readability(value: Any) -> RenderableType | None:
     """Readability figures and what text they were computed on."""
-    from postaudit.report.text import literal
-
     if not isinstance(value, Mapping):
         return None
     grid = Table.grid(padding=(0, 2))
@@ -334,6 +328,4 @@ def _plural(n: int, kind: str) -> str:
 
 
 def safe_key(key: Any) -> str:
-    from postaudit.report.text import safe
-
     return safe(str(key))

@@ -16,6 +16,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from postaudit.report.terminal import literal
+
 TITLE_LIMIT = 60
 URL_LIMIT = 70
 
@@ -59,8 +61,6 @@ def result_text(row: Mapping[str, Any]) -> Text:
 
 def render_links(value: Any) -> RenderableType | None:
     """One row per checked link target: role, link text, URL (and where it ended), result."""
-    from postaudit.report.text import literal
-
     data = _mapping(value)
     rows = _rows(data.get("checked")) if data else []
     if not rows:
@@ -96,8 +96,6 @@ def render_links(value: Any) -> RenderableType | None:
 def render_pagination(value: Any) -> RenderableType | None:
     """Which previous/next links were found, by which markup, and the head's rel links.
     (Their HTTP results are in the links table.)"""
-    from postaudit.report.text import literal
-
     data = _mapping(value)
     if data is None:
         return None

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from postaudit.judge.gate import GateResult
-from postaudit.report.text import safe
+from postaudit.report.terminal import safe
 
 if TYPE_CHECKING:
     from postaudit.judge.baseline import Comparison

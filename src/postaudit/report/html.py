@@ -478,7 +478,7 @@ def render_html(
     parts.append(_frequent(summary, pages))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
-        from postaudit.run.batch import describe_skips
+        from postaudit.report.skips import describe_skips
 
         parts.append(f'<p class="small">Skipped: {esc(describe_skips(skipped))}</p>')
     parts.append(

@@ -35,7 +35,7 @@ def page_dict(page: PageResult) -> dict[str, Any]:
         },
         "counts": {str(s): n for s, n in page.counts().items()},
         "findings": [f.to_dict() for f in page.findings],
-        "facts": _plain(page.facts),
+        "facts": json_safe(page.facts),
     }
 
 
@@ -47,7 +47,7 @@ def report_dict(report: Report, comparison: Comparison | None = None) -> dict[st
         "tool": {"name": "postaudit", "version": __version__},
         "pages": [page_dict(p) for p in sorted(report.pages, key=lambda p: p.url)],
         "site_findings": [dict(f.to_dict(), url=f.url) for f in report.site_findings],
-        "summary": _plain(report.summary),
+        "summary": json_safe(report.summary),
     }
     if comparison is not None:
         out["comparison"] = comparison.to_dict()
@@ -59,8 +59,9 @@ def render_json(report: Report, *, comparison: Comparison | None = None) -> str:
     return inert_json(text) + "\n"
 
 
-def _plain(value: Any) -> Any:
-    """Facts as JSON-safe data with mapping keys sorted (determinism)."""
+def json_safe(value: Any) -> Any:
+    """Facts or a summary as JSON-safe data with mapping keys sorted (determinism):
+    floats rounded to 2 places, tuples as lists, anything else as its `str`."""
     kind = type(value)  # the plain types first, by identity: no ABC checks for them
     if kind is str or kind is int or kind is bool or value is None:
         return value
@@ -68,15 +69,15 @@ def _plain(value: Any) -> Any:
         keys = list(value)
         if all(type(k) is str for k in keys):
             keys.sort()  # the order `key=str` gives string keys
-            return {k: _plain(value[k]) for k in keys}
+            return {k: json_safe(value[k]) for k in keys}
     elif kind is list or kind is tuple:
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     elif kind is float:
         return round(value, 2)
     if isinstance(value, Mapping):
-        return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
+        return {str(k): json_safe(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, float):
         return round(value, 2)
     if value is None or isinstance(value, str | int | bool):

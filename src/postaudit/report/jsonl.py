@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from postaudit.model import Finding, PageResult, Report
-from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
+from postaudit.report.json import SCHEMA_VERSION, json_safe, page_dict
 from postaudit.safeio import WriteError, silence_stdout
 from postaudit.version import __version__
 
@@ -36,7 +36,7 @@ def summary_line(summary: Mapping[str, Any], site_findings: Iterable[Finding]) -
     """The last line: the run's summary and its site findings (no newline)."""
     return json.dumps(
         {
-            "summary": _plain(summary),
+            "summary": json_safe(summary),
             "site_findings": [dict(f.to_dict(), url=f.url) for f in site_findings],
             "schema": SCHEMA_VERSION,
             "tool": {"name": "postaudit", "version": __version__},

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from postaudit.model import Finding, PageResult
 from postaudit.report.ci import inert_json
-from postaudit.report.json import SCHEMA_VERSION, _plain, page_dict
+from postaudit.report.json import SCHEMA_VERSION, json_safe, page_dict
 from postaudit.version import __version__
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class JsonSpool:
             out.write("\n  ],\n")
         tail: dict[str, Any] = {
             "site_findings": [dict(f.to_dict(), url=f.url) for f in site_findings],
-            "summary": _plain(summary),
+            "summary": json_safe(summary),
         }
         if comparison is not None:
             tail["comparison"] = comparison.to_dict()

@@ -17,7 +17,6 @@ lazily so that machine formats do not pay for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -51,45 +50,7 @@ from postaudit.report.facts_keywords_readability import (
     render_readability,
 )
 from postaudit.report.facts_links import render_links, render_pagination
-
-# --------------------------------------------------------------------------- page text
-
-_ESCAPE_SEQUENCE = re.compile(
-    "|".join(
-        (
-            r"\x1b\[[0-?]*[\x20-/]*[@-~]",  # CSI: colours, cursor movement, erase
-            r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?",  # OSC: window title, hyperlinks
-            r"\x1b[PX^_][^\x1b]*(?:\x1b\\)?",  # DCS, SOS, PM, APC strings
-            r"\x1b[\x20-/]*[0-~]",  # other short escapes (charset, keypad, reset)
-            r"\x9b[0-?]*[\x20-/]*[@-~]",  # 8-bit CSI
-        )
-    )
-)
-_LINE_BREAKS = re.compile(r"[ ]*[\t\n\r\f\v\x85\u2028\u2029]+[\t\n\r\f\v\x85\u2028\u2029 ]*")
-# C0, DEL, C1, and the bidi embedding/override/isolate marks that can reorder a line.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: str, *, limit: int | None = None) -> str:
-    """Page-derived text made fit for one terminal line.
-
-    Strips ANSI/VT escape sequences and control characters; tabs and line breaks
-    collapse to one space. With `limit`, the result is cut to that many characters
-    (ending in "…"). The result is still plain text: show it inside a `Text`, never
-    interpolate it into rich markup.
-    """
-    out = _ESCAPE_SEQUENCE.sub("", text)
-    out = _LINE_BREAKS.sub(" ", out)
-    out = _CONTROL.sub("", out)
-    if limit is not None and len(out) > limit:
-        out = out[: max(limit - 1, 0)].rstrip() + "…"
-    return out
-
-
-def literal(value: object, style: str = "", *, limit: int | None = None) -> Text:
-    """A `Text` showing `value` (page-derived) literally, in `style`. For fact renderers."""
-    return Text(safe(str(value), limit=limit), style=style)
-
+from postaudit.report.terminal import SEVERITY_MARKERS, safe
 
 # --------------------------------------------------------------------------- styles
 
@@ -99,14 +60,6 @@ BAND_STYLES: Mapping[str, str] = {
     "average": "dark_orange",
     "fail": "red",
     "none": "grey50",
-}
-
-#: Severity -> (marker, colour). The marker is followed by the severity's name, so the
-#: report reads the same without colour.
-SEVERITY_MARKERS: Mapping[Severity, tuple[str, str]] = {
-    Severity.ERROR: ("✖", "red"),
-    Severity.WARNING: ("▲", "yellow"),
-    Severity.INFO: ("●", "blue"),
 }
 
 #: Findings are listed in this category order; any other category comes after.
@@ -487,7 +440,7 @@ def site_summary_block(report: Report) -> RenderableType:
     grid.add_row("Failed to fetch", Text(f"{failed:,}", style="bold red" if failed else ""))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
-        from postaudit.run.batch import describe_skips
+        from postaudit.report.skips import describe_skips
 
         grid.add_row("Skipped", Text(safe(describe_skips(skipped))))
     left = summary.get("not_audited")

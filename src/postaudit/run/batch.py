@@ -56,7 +56,6 @@ from postaudit.gather.sitemap import (
     SitemapOptions,
     SitemapResult,
     collect,
-    describe_skip,
     site_boundary,
 )
 from postaudit.model import Category, Hop, LinkState, LinkStatus, PageResult
@@ -547,17 +546,6 @@ def batch_summary(
     return out
 
 
-def describe_skips(skipped: Mapping[str, int]) -> str:
-    """'2 disallowed by robots.txt, 1 not HTML (.pdf)' for the terminal."""
-    parts = []
-    for reason, n in skipped.items():
-        if not n:
-            continue
-        what = "disallowed by robots.txt" if reason == "robots" else describe_skip(reason)
-        parts.append(f"{n:,} {what}")
-    return ", ".join(parts)
-
-
 __all__ = [
     "BatchOptions",
     "BatchResult",
@@ -565,5 +553,4 @@ __all__ = [
     "audit_sitemap",
     "batch_summary",
     "default_workers",
-    "describe_skips",
 ]

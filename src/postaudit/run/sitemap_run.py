@@ -27,15 +27,9 @@ from postaudit.judge.site import SiteCollector
 from postaudit.model import PageResult, Report
 from postaudit.report.dispatch import STREAMED, Output
 from postaudit.report.jsonl import JsonlWriter
+from postaudit.report.skips import describe_skips
 from postaudit.report.spool import JsonSpool
-from postaudit.run.batch import (
-    BatchOptions,
-    BatchResult,
-    Keeper,
-    audit_sitemap,
-    batch_summary,
-    describe_skips,
-)
+from postaudit.run.batch import BatchOptions, BatchResult, Keeper, audit_sitemap, batch_summary
 from postaudit.safeio import PendingFile, WriteError, write_error, write_text_atomic
 
 Say = Callable[[str], None]
