@@ -14,7 +14,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from oracles import merge_reports
+from oracles import merge_reports, read_report
 from postaudit.config import Config
 from postaudit.gather.fetch import FetchError, FetchErrorKind, RawPage
 from postaudit.gather.retry import retry_delay
@@ -22,7 +22,7 @@ from postaudit.gather.sitemap import SitemapOptions
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
-from postaudit.report.load import load_page, read_report
+from postaudit.report.load import load_page
 from postaudit.run.batch import BatchOptions, Keeper, audit_sitemap
 from postaudit.run.pacing import Pacer
 from postaudit.run.pipeline import Document, audit_html

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from oracles import merge_reports
+from oracles import merge_reports, read_report
 from postaudit import safeio
 from postaudit.cli import cli
 from postaudit.config import Config
 from postaudit.model import PageResult, Report
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl
-from postaudit.report.load import ReportError, ReportReader, read_report
+from postaudit.report.load import ReportError, ReportReader
 from postaudit.run.pipeline import audit_html
 from postaudit.run.sitemap_run import merge_streamed
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import postaudit
+from oracles import sarif_log
 from postaudit.model import Report
 from postaudit.report.html import render_html
-from postaudit.report.sarif import sarif_log
 from postaudit.rules import ALL_RULES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from oracles import sarif_log
 from postaudit import rules as registry
 from postaudit.cli import cli
 from postaudit.config import Config
@@ -26,7 +27,7 @@ from postaudit.report.dispatch import Output, OutputError, plan
 from postaudit.report.github import escape_data, escape_property, render_github
 from postaudit.report.junit import render_junit
 from postaudit.report.markdown import escape, render_markdown
-from postaudit.report.sarif import render_sarif, sarif_log
+from postaudit.report.sarif import render_sarif
 from postaudit.run.runner import build_report
 
 DATA = Path(__file__).parent / "data"

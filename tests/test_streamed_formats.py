@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from oracles import merge_reports
+from oracles import merge_reports, read_report, sarif_log
 from postaudit.cli import cli
 from postaudit.config import Config
 from postaudit.judge.baseline import compare, from_report
@@ -19,8 +19,7 @@ from postaudit.model import PageResult, Report
 from postaudit.report.ci import inert_json
 from postaudit.report.json import render_json
 from postaudit.report.junit import render_junit, write_junit
-from postaudit.report.load import read_report
-from postaudit.report.sarif import sarif_log, write_sarif
+from postaudit.report.sarif import write_sarif
 from postaudit.run.pipeline import audit_html
 
 # no canonical: the pages at several URLs are duplicates (site findings M620 and on)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
+from postaudit.model import Category, Finding, Location, PageResult, Severity
 
 
 class ReportError(ValueError):
@@ -109,66 +109,6 @@ def load_page(raw: Any, where: str = "page") -> PageResult:
     )
 
 
-def load_report(data: Any, source: str) -> Report:
-    """A decoded JSON report (`--format json`) as a `Report`."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("pages"), list):
-        raise ReportError(f"{source} is not a postaudit JSON report (no 'pages' list)")
-    tool = data.get("tool")
-    if isinstance(tool, Mapping) and tool.get("name") != "postaudit":
-        raise ReportError(f"{source} was written by {tool.get('name')!r}, not postaudit")
-    from postaudit.report.json import SCHEMA_VERSION
-
-    if data.get("schema") != SCHEMA_VERSION:
-        raise ReportError(
-            f"{source} has report schema {data.get('schema')!r}; this postaudit reads "
-            f"schema {SCHEMA_VERSION}"
-        )
-    pages = tuple(load_page(p, f"{source}: pages[{i}]") for i, p in enumerate(data["pages"]))
-    site = data.get("site_findings") or []
-    if not isinstance(site, list):
-        raise ReportError(f"{source}: 'site_findings' must be a list")
-    site_findings = tuple(
-        load_finding(
-            f,
-            str(f.get("url", "")) if isinstance(f, Mapping) else "",
-            f"{source}: site_findings[{i}]",
-        )
-        for i, f in enumerate(site)
-    )
-    summary = data.get("summary") or {}
-    return Report(pages=pages, site_findings=site_findings, summary=dict(summary))
-
-
-def read_report(path: str) -> Report:
-    """Read a JSON report file (`--format json`), or a JSONL one (`--format jsonl`),
-    of at most the report cap (`postaudit.safeio`)."""
-    from postaudit.safeio import InputError, read_text_bounded
-
-    try:
-        text = read_text_bounded(path, path)
-    except InputError as exc:
-        raise ReportError(str(exc)) from None
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ReportError(f"{path}: cannot read: {reason}") from None
-    try:
-        data: Any = json.loads(text)
-        problem = None
-    except json.JSONDecodeError as exc:
-        data = None
-        problem = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    if isinstance(data, Mapping) and "pages" in data:
-        return load_report(data, path)
-    content = read_jsonl_text(text, path)  # one object per line: a JSONL report
-    if content.pages or content.summary is not None:
-        return Report(pages=tuple(content.pages), summary=dict(content.summary or {}))
-    if problem is not None:
-        raise ReportError(f"{path} is not valid JSON ({problem})")
-    raise ReportError(f"{path} is not a postaudit JSON or JSONL report")
-
-
 @dataclass(frozen=True, slots=True)
 class JsonlContent:
     """What a JSONL report holds: its complete page lines (in file order, the first line
@@ -221,9 +161,7 @@ __all__ = [
     "iter_jsonl",
     "load_finding",
     "load_page",
-    "load_report",
     "read_jsonl_text",
-    "read_report",
 ]
 
 
@@ -292,8 +230,8 @@ class _Chars:
 class ReportReader:
     """A JSON or JSONL report read page by page (`merge`): memory holds one page and the
     small top-level members, whatever the file's size. `pages()` yields what
-    `read_report(path).pages` holds, in the same order, and raises the same
-    `ReportError`s; afterwards `summary` is the report's summary."""
+    the whole file read at once holds (`tests/oracles.py` has that reader), in the
+    same order, and raises the same `ReportError`s; afterwards `summary` is the report's summary."""
 
     def __init__(self, path: str) -> None:
         self.path = path

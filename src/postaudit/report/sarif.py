@@ -105,7 +105,8 @@ def _findings(pages: Iterable[PageResult], site_findings: Iterable[Finding]) -> 
     yield from site_findings
 
 
-def _log(results: list[dict[str, Any]]) -> dict[str, Any]:
+def sarif_frame(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SARIF log around `results`: the schema, the tool and its rules."""
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -126,24 +127,18 @@ def _log(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _results(
+def sarif_results(
     pages: Iterable[PageResult],
     site_findings: Iterable[Finding],
     comparison: Comparison | None,
     cwd: str | None,
 ) -> Iterator[dict[str, Any]]:
+    """One SARIF result per finding of `pages`, then of the site findings."""
     index = {r.code: i for i, r in enumerate(ALL_RULES)}
     new = comparison.new_fingerprints if comparison is not None else None
     for f in _findings(pages, site_findings):
         state = None if new is None else ("new" if f.fingerprint in new else "unchanged")
         yield result(f, index[f.code], cwd=cwd, state=state)
-
-
-def sarif_log(
-    report: Report, *, comparison: Comparison | None = None, cwd: str | None = None
-) -> dict[str, Any]:
-    pages = sorted(report.pages, key=lambda p: p.url)
-    return _log(list(_results(pages, report.site_findings, comparison, cwd)))
 
 
 _RESULTS = '"results": []'
@@ -160,14 +155,14 @@ def write_sarif(
     """The SARIF log of `pages` (in URL order) and the site findings to `out`, one
     result at a time: byte for byte `render_sarif` of a report holding them, with
     memory flat in the number of pages (`pages` may be read back from a spool)."""
-    frame = inert_json(json.dumps(_log([]), indent=2, ensure_ascii=False))
+    frame = inert_json(json.dumps(sarif_frame([]), indent=2, ensure_ascii=False))
     at = frame.rindex(_RESULTS)  # the last member of the run: nothing follows but closings
     key_indent = " " * (at - frame.rindex("\n", 0, at) - 1)
     item_indent = key_indent + "  "
     head, tail = frame[:at], frame[at + len(_RESULTS) :]
     out.write(head)
     count = 0
-    for item in _results(pages, site_findings, comparison, cwd):
+    for item in sarif_results(pages, site_findings, comparison, cwd):
         text = inert_json(json.dumps(item, indent=2, ensure_ascii=False))
         # JSON strings hold no raw line breaks, so every line break is between tokens
         out.write(("," if count else '"results": [') + "\n" + item_indent)
