@@ -85,6 +85,8 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("main: JSON lines out", "report/"),
     ("main: link cache", "linkcheck.py"),
     ("main: sitemap, robots", "sitemap.py"),
+    ("main: sitemap, robots", "sitemap_xml.py"),
+    ("main: sitemap, robots", "sitemap_select.py"),
     ("main: sitemap, robots", "robots.py"),
     ("main: event loop, batch", "batch.py"),
     ("main: event loop, batch", "pacing.py"),

@@ -22,7 +22,9 @@ from click.testing import CliRunner, Result
 from postaudit.cli import cli
 from postaudit.gather.boundary import SiteBoundary, is_private_address, parse_allow_host
 from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
-from postaudit.gather.sitemap import BYTES_IN_FLIGHT, SitemapLimits, SitemapOptions, collect
+from postaudit.gather.sitemap import BYTES_IN_FLIGHT, collect
+from postaudit.gather.sitemap_select import SitemapOptions
+from postaudit.gather.sitemap_xml import SitemapLimits
 from postaudit.urls import is_internal
 
 # --------------------------------------------------------------------------- servers
