@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from postaudit.config import Config  # noqa: E402
-from postaudit.gather.fetch import decode_html  # noqa: E402
+from postaudit.gather.decode import decode_html  # noqa: E402
 from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
 from postaudit.judge.engine import audit_page  # noqa: E402
 from postaudit.model import Report  # noqa: E402

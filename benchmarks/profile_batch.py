@@ -82,6 +82,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("judge: readability", "prose.py"),
     ("judge: site facts", "site.py"),
     ("main: fetch (httpx)", "fetch.py"),
+    ("main: fetch (httpx)", "decode.py"),
     ("main: JSON lines out", "report/"),
     ("main: link cache", "linkcheck.py"),
     ("main: sitemap, robots", "sitemap.py"),

@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from postaudit import __version__
+from postaudit.gather.decode import decode_html
 from postaudit.gather.fetch import (
     Fetcher,
     FetchError,
@@ -25,7 +26,6 @@ from postaudit.gather.fetch import (
     FetchOptions,
     RawPage,
     Redirect,
-    decode_html,
     error_from_exception,
     fetch_page_sync,
 )

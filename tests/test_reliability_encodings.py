@@ -15,15 +15,8 @@ import zstandard
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from postaudit.gather.fetch import (
-    INFLATE_STEP,
-    Fetcher,
-    FetchErrorKind,
-    FetchOptions,
-    Inflater,
-    RawPage,
-    decodable_codings,
-)
+from postaudit.gather.decode import INFLATE_STEP, Inflater, decodable_codings
+from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
 
 HTML = "<!doctype html><html><head><title>Café</title></head><body><p>Bonjour</p></body></html>"
 
