@@ -566,105 +566,143 @@ class Fetcher:
         send_extra: bool,
     ) -> httpx.URL | None:
         """One request. Returns the next URL for a redirect, None when done."""
-        headers: dict[str, str] = {}
-        if send_extra:
-            headers.update(self.options.headers)
-        if require_html:
-            headers.setdefault("Accept", _ACCEPT_HTML)
+        headers = self._request_headers(send_extra=send_extra, require_html=require_html)
         async with client.stream(method, target, headers=headers) as response:
-            peer = _peer_address(response)
-            if peer is not None:
-                private = is_private_address(peer, self.options.public_addresses)
-                if call.public_start is None:
-                    call.public_start = not private
-                elif call.public_start and private and call.redirects:
-                    raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
+            self._check_peer(call, response, target)
             status = response.status_code
             call.status = status
             call.headers = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
 
             location_header = response.headers.get("location")
             if status in _REDIRECT_STATUSES and location_header:
-                try:
-                    location = target.join(location_header.strip())
-                except (httpx.InvalidURL, TypeError, ValueError) as exc:
-                    raise _fail(
-                        FetchErrorKind.INVALID_URL,
-                        f"bad redirect Location {location_header!r} from {target}: {exc}",
-                    ) from None
-                if location.scheme not in ("http", "https") or not location.host:
-                    shown = location_header.strip() if location.scheme else str(location)
-                    call.redirects.append(Redirect(status, str(target), shown))
-                    raise _fail(
-                        FetchErrorKind.INVALID_URL,
-                        f"redirect to unsupported URL {shown!r} from {target}",
-                    )
-                call.redirects.append(Redirect(status, str(target), str(location)))
-                return location
+                return _redirect_target(call, status, target, location_header)
 
-            if status >= 400:
-                message = _status_message(status)
-                if require_html and (status == 999 or "cf-mitigated" in response.headers):
-                    message += " (a bot wall: open the page in a browser to check it)"
-                raise _fail(FetchErrorKind.HTTP_STATUS, message)
-            if 300 <= status < 400:
-                raise _fail(
-                    FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location"
-                )
-
+            _refuse_status(response, require_html)
             content_type = response.headers.get("content-type")
             media = media_type(content_type)
-            if require_html and media is not None and media not in HTML_TYPES:
-                raise _fail(FetchErrorKind.NOT_HTML, f"content type {media!r} is not HTML")
-
-            length = response.headers.get("content-length", "")
-            if length.strip().isdigit() and int(length) > cap:
-                raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+            _refuse_before_body(response, media, cap, require_html)
 
             if not read_body or method == "HEAD":
                 return None
+            body = await _read_body(response, target, cap)
 
-            chunks: list[bytes] = []
-            size = 0
-            inflater = Inflater(response.headers.get_list("content-encoding", split_commas=True))
-            try:
-                async for raw in response.aiter_raw():
-                    for chunk in inflater.feed(raw):
-                        size += len(chunk)
-                        if size > cap:
-                            raise _fail(
-                                FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit"
-                            )
-                        chunks.append(chunk)
-                for chunk in inflater.finish():
-                    size += len(chunk)
-                    if size > cap:
-                        raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
-                    chunks.append(chunk)
-            except DecodeError as exc:
-                raise _fail(
-                    FetchErrorKind.READ,
-                    f"cannot decode the body of {target}: {_one_line(str(exc))}",
-                ) from None
-            body = b"".join(chunks)
-
-        if media is None:
-            reason = sniff_not_html(body[:SNIFF_BYTES])
-            if reason is not None and require_html:
-                raise _fail(FetchErrorKind.NOT_HTML, reason)
-            decodable = reason is None
-        else:
-            decodable = media in HTML_TYPES
-            if decodable and require_html and not wide_charset(content_type):
-                what = binary_body(body)
-                if what is not None:
-                    raise _fail(
-                        FetchErrorKind.NOT_HTML, f"content type {media!r} but the body is {what}"
-                    )
-        call.body = body
-        if decodable:
-            call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
+        _keep_body(call, body, media, content_type, require_html)
         return None
+
+    def _request_headers(self, *, send_extra: bool, require_html: bool) -> dict[str, str]:
+        """The per-request headers: the extra ones (when they may go to this host) and
+        an HTML Accept for pages."""
+        headers: dict[str, str] = {}
+        if send_extra:
+            headers.update(self.options.headers)
+        if require_html:
+            headers.setdefault("Accept", _ACCEPT_HTML)
+        return headers
+
+    def _check_peer(self, call: _Call, response: httpx.Response, target: httpx.URL) -> None:
+        """Note whether the first hop's peer is public; refuse a redirect that led from a
+        public peer to a private one."""
+        peer = _peer_address(response)
+        if peer is not None:
+            private = is_private_address(peer, self.options.public_addresses)
+            if call.public_start is None:
+                call.public_start = not private
+            elif call.public_start and private and call.redirects:
+                raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
+
+
+def _redirect_target(
+    call: _Call, status: int, target: httpx.URL, location_header: str
+) -> httpx.URL:
+    """The absolute http(s) URL a redirect points to, recorded in `call.redirects`."""
+    try:
+        location = target.join(location_header.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise _fail(
+            FetchErrorKind.INVALID_URL,
+            f"bad redirect Location {location_header!r} from {target}: {exc}",
+        ) from None
+    if location.scheme not in ("http", "https") or not location.host:
+        shown = location_header.strip() if location.scheme else str(location)
+        call.redirects.append(Redirect(status, str(target), shown))
+        raise _fail(
+            FetchErrorKind.INVALID_URL,
+            f"redirect to unsupported URL {shown!r} from {target}",
+        )
+    call.redirects.append(Redirect(status, str(target), str(location)))
+    return location
+
+
+def _refuse_status(response: httpx.Response, require_html: bool) -> None:
+    """An error status, or a redirect status without a Location, ends the call."""
+    status = response.status_code
+    if status >= 400:
+        message = _status_message(status)
+        if require_html and (status == 999 or "cf-mitigated" in response.headers):
+            message += " (a bot wall: open the page in a browser to check it)"
+        raise _fail(FetchErrorKind.HTTP_STATUS, message)
+    if 300 <= status < 400:
+        raise _fail(FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location")
+
+
+def _refuse_before_body(
+    response: httpx.Response, media: str | None, cap: int, require_html: bool
+) -> None:
+    """Before reading: a media type that is not HTML (when HTML is required), or a
+    Content-Length over the cap, ends the call."""
+    if require_html and media is not None and media not in HTML_TYPES:
+        raise _fail(FetchErrorKind.NOT_HTML, f"content type {media!r} is not HTML")
+    length = response.headers.get("content-length", "")
+    if length.strip().isdigit() and int(length) > cap:
+        raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+
+
+async def _read_body(response: httpx.Response, target: httpx.URL, cap: int) -> bytes:
+    """The body, its content codings undone in bounded steps, refused past `cap`."""
+    chunks: list[bytes] = []
+    size = 0
+    inflater = Inflater(response.headers.get_list("content-encoding", split_commas=True))
+    try:
+        async for raw in response.aiter_raw():
+            for chunk in inflater.feed(raw):
+                size += len(chunk)
+                if size > cap:
+                    raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+                chunks.append(chunk)
+        for chunk in inflater.finish():
+            size += len(chunk)
+            if size > cap:
+                raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+            chunks.append(chunk)
+    except DecodeError as exc:
+        raise _fail(
+            FetchErrorKind.READ,
+            f"cannot decode the body of {target}: {_one_line(str(exc))}",
+        ) from None
+    return b"".join(chunks)
+
+
+def _keep_body(
+    call: _Call, body: bytes, media: str | None, content_type: str | None, require_html: bool
+) -> None:
+    """Store the body in `call`, decoded when it is HTML; a page that is not HTML after
+    all (sniffed: a PDF, an image, binary data) ends the call when HTML is required."""
+    if media is None:
+        reason = sniff_not_html(body[:SNIFF_BYTES])
+        if reason is not None and require_html:
+            raise _fail(FetchErrorKind.NOT_HTML, reason)
+        decodable = reason is None
+    else:
+        decodable = media in HTML_TYPES
+        if decodable and require_html and not wide_charset(content_type):
+            what = binary_body(body)
+            if what is not None:
+                raise _fail(
+                    FetchErrorKind.NOT_HTML, f"content type {media!r} but the body is {what}"
+                )
+    call.body = body
+    if decodable:
+        call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
 
 
 def _peer_address(response: httpx.Response) -> str | None:
