@@ -738,13 +738,3 @@ def header_key(url: str) -> str | None:
         return None
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     return f"{parsed.host.lower()}:{port}"
-
-
-def fetch_page_sync(url: str, options: FetchOptions = DEFAULT_OPTIONS) -> RawPage:
-    """Fetch one page from synchronous code (runs its own event loop)."""
-
-    async def _run() -> RawPage:
-        async with Fetcher(options) as fetcher:
-            return await fetcher.fetch_page(url)
-
-    return asyncio.run(_run())

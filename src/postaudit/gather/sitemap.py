@@ -99,8 +99,6 @@ class _Run:
         self.site: SiteBoundary | None = None
         self.outside: list[Outside] = []
         self.readers = asyncio.Semaphore(max(1, BYTES_IN_FLIGHT // self.limits.max_bytes))
-        self.reading = 0  # sitemaps being fetched or parsed now (tests read the peak)
-        self.peak_reading = 0
 
     def _outside(self, url: str, what: str) -> bool:
         """Is `url` outside the site? Then it is recorded, with `what` it is."""
@@ -116,12 +114,7 @@ class _Run:
         """Fetch (or read from disk) and parse one sitemap; failures become problems.
         At most `BYTES_IN_FLIGHT // max_bytes` run at once (their bodies are held)."""
         async with self.readers:
-            self.reading += 1
-            self.peak_reading = max(self.peak_reading, self.reading)
-            try:
-                return await self._read_one(location)
-            finally:
-                self.reading -= 1
+            return await self._read_one(location)
 
     async def _read_one(self, location: str) -> ParsedSitemap | SitemapProblem:
         if urlsplit(location).scheme in ("http", "https"):
