@@ -146,10 +146,6 @@ class RawPage:
     error: FetchError | None
     elapsed: float  # seconds
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
 
 # --------------------------------------------------------------------------- errors
 
