@@ -20,7 +20,7 @@ atheris (coverage-guided, libFuzzer options after `--`) is used when it is insta
 With atheris, each distinct failure (exception type + raising line) is saved under
 benchmarks/.fuzz/<target>-failures/ (input .bin, traceback .txt) and fuzzing goes on.
 Seeds: the rule fixtures (fixtures/rules/*.html), written to a seed folder first.
-`--target sitemap` fuzzes `sitemap.parse_sitemap` instead (only SitemapError allowed).
+`--target sitemap` fuzzes `sitemap_xml.parse_sitemap` instead (only SitemapError allowed).
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from postaudit.config import Config  # noqa: E402
-from postaudit.gather.fetch import decode_html  # noqa: E402
-from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
+from postaudit.gather.decode import decode_html  # noqa: E402
+from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
 from postaudit.judge.engine import audit_page  # noqa: E402
 from postaudit.model import Report  # noqa: E402
 from postaudit.parse.page import parse_page  # noqa: E402

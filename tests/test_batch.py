@@ -18,7 +18,7 @@ from oracles import merge_reports, read_report
 from postaudit.config import Config
 from postaudit.gather.fetch import FetchError, FetchErrorKind, RawPage
 from postaudit.gather.retry import retry_delay
-from postaudit.gather.sitemap import SitemapOptions
+from postaudit.gather.sitemap_select import SitemapOptions
 from postaudit.model import Category, Finding, Location, PageResult, Report, Severity
 from postaudit.report.json import page_dict, render_json
 from postaudit.report.jsonl import render_jsonl

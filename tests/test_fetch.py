@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from postaudit import __version__
+from postaudit.gather.decode import decode_html
 from postaudit.gather.fetch import (
     Fetcher,
     FetchError,
@@ -25,9 +26,7 @@ from postaudit.gather.fetch import (
     FetchOptions,
     RawPage,
     Redirect,
-    decode_html,
     error_from_exception,
-    fetch_page_sync,
 )
 
 HTML = "<!doctype html><html><head><title>Café</title></head><body><p>Bonjour</p></body></html>"
@@ -164,13 +163,6 @@ def test_user_agent_and_accept_are_sent(httpserver: HTTPServer) -> None:
     (req, _resp), *_ = httpserver.log
     assert req.headers["User-Agent"] == f"postaudit/{__version__}"
     assert "text/html" in req.headers["Accept"]
-
-
-def test_fetch_page_sync(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/sync").respond_with_data(HTML, content_type="text/html")
-    page = fetch_page_sync(httpserver.url_for("/sync"))
-    assert page.error is None
-    assert page.text == HTML
 
 
 def test_missing_content_type_is_sniffed_as_html(httpserver: HTTPServer) -> None:

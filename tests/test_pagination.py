@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from postaudit.gather.fetch import decode_html
+from postaudit.gather.decode import decode_html
 from postaudit.parse.page import parse_page
 from postaudit.parse.pagination import Pagination
 

@@ -15,15 +15,8 @@ import zstandard
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from postaudit.gather.fetch import (
-    INFLATE_STEP,
-    Fetcher,
-    FetchErrorKind,
-    FetchOptions,
-    Inflater,
-    RawPage,
-    decodable_codings,
-)
+from postaudit.gather.decode import INFLATE_STEP, Inflater, decodable_codings
+from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
 
 HTML = "<!doctype html><html><head><title>Café</title></head><body><p>Bonjour</p></body></html>"
 
@@ -51,7 +44,7 @@ def test_the_client_offers_exactly_what_it_decodes(httpserver: HTTPServer) -> No
         return Response(HTML, content_type="text/html; charset=utf-8")
 
     httpserver.expect_request("/").respond_with_handler(handler)
-    assert fetch(httpserver.url_for("/")).ok
+    assert fetch(httpserver.url_for("/")).error is None
     offered = [c.strip() for c in seen[0].split(",")]
     assert offered == list(decodable_codings())
     assert set(offered) == {"gzip", "deflate", "br", "zstd"}  # both packages are installed

@@ -22,7 +22,9 @@ from click.testing import CliRunner, Result
 from postaudit.cli import cli
 from postaudit.gather.boundary import SiteBoundary, is_private_address, parse_allow_host
 from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPage
-from postaudit.gather.sitemap import BYTES_IN_FLIGHT, SitemapLimits, SitemapOptions, collect
+from postaudit.gather.sitemap import BYTES_IN_FLIGHT, collect
+from postaudit.gather.sitemap_select import SitemapOptions
+from postaudit.gather.sitemap_xml import SitemapLimits
 from postaudit.urls import is_internal
 
 # --------------------------------------------------------------------------- servers
@@ -274,15 +276,15 @@ def test_a_redirect_from_a_public_to_a_private_address_is_refused() -> None:
         assert inside.seen == []  # refused before connecting
 
         # the same redirect from a private start (a staging site on the LAN) is followed
-        assert fetch(public.url("/go")).ok
+        assert fetch(public.url("/go")).error is None
         assert inside.seen == ["/admin"]
         # and so is one from private to "public"
         public.page("/post", article(""))
         inside.redirect("/out", public.url("/post"))
-        assert fetch(inside.url("/out"), public_addresses=frozenset({"127.0.0.2"})).ok
+        assert fetch(inside.url("/out"), public_addresses=frozenset({"127.0.0.2"})).error is None
         # public to public is followed too
         public.redirect("/old", public.url("/post"))
-        assert fetch(public.url("/old"), public_addresses=frozenset({"127.0.0.2"})).ok
+        assert fetch(public.url("/old"), public_addresses=frozenset({"127.0.0.2"})).error is None
 
 
 # --------------------------------------------------------------------------- 3. dead hosts

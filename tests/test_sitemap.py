@@ -18,23 +18,24 @@ from pytest_httpserver import HTTPServer
 
 from paths import CORPUS
 from postaudit.gather.fetch import Fetcher, FetchOptions
-from postaudit.gather.sitemap import (
-    ParsedSitemap,
-    SitemapError,
-    SitemapLimits,
+from postaudit.gather.sitemap import collect, is_site_root
+from postaudit.gather.sitemap_select import (
     SitemapOptions,
     SitemapResult,
-    collect,
     describe_skip,
-    is_site_root,
     non_html_extension,
-    normalise_url,
-    parse_lastmod,
     parse_rewrite,
     parse_shard,
     parse_since,
-    parse_sitemap,
     shard_of,
+)
+from postaudit.gather.sitemap_xml import (
+    ParsedSitemap,
+    SitemapError,
+    SitemapLimits,
+    normalise_url,
+    parse_lastmod,
+    parse_sitemap,
 )
 
 LIMITS = SitemapLimits()

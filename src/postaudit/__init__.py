@@ -106,7 +106,7 @@ def audit_html(
     `X` finding and `error` set, as in a report.
     """
     from postaudit.config import Config
-    from postaudit.gather.fetch import binary_body, decode_html
+    from postaudit.gather.decode import binary_body, decode_html
     from postaudit.judge.engine import failed_page
     from postaudit.rules import BY_CODE
     from postaudit.run import pipeline

@@ -405,7 +405,12 @@ def _stopped_after(max_time: float, left: int, failed: str | None) -> None:
 
 
 def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) -> Any:
-    from postaudit.gather.sitemap import SitemapOptions, parse_rewrite, parse_shard, parse_since
+    from postaudit.gather.sitemap_select import (
+        SitemapOptions,
+        parse_rewrite,
+        parse_shard,
+        parse_since,
+    )
 
     try:
         return SitemapOptions(
@@ -429,7 +434,7 @@ def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) 
 def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: Any) -> None:
     """Audit every page of a sitemap: a sitemap URL, a site root (sitemaps found through
     robots.txt, then /sitemap.xml) or a local sitemap file."""
-    from postaudit.gather.sitemap import SitemapError
+    from postaudit.gather.sitemap_xml import SitemapError
     from postaudit.parse.content import SelectorError, check_selector
     from postaudit.run.batch import BatchOptions
     from postaudit.run.sitemap_run import CommandError, sitemap_command

@@ -17,7 +17,8 @@ import pytest
 
 from hostile.faultserver import MB, FaultServer, gzip_bomb
 from hostile.runs import alone, audit_json, codes, finding, good_page, same_result
-from postaudit.gather.fetch import INFLATE_STEP, Fetcher, FetchErrorKind, FetchOptions, Inflater
+from postaudit.gather.decode import INFLATE_STEP, Inflater
+from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions
 
 
 def test_big_pages_and_gzip_bombs_are_cut_at_the_cap(fault: FaultServer) -> None:

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postaudit.config import Config
-from postaudit.gather.fetch import decode_html
-from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap
+from postaudit.gather.decode import decode_html
+from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap
 from postaudit.judge.engine import audit_page
 from postaudit.model import Hop, LinkState, LinkStatus, PageResult
 from postaudit.parse.page import Page, parse_page

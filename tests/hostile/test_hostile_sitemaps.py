@@ -10,7 +10,7 @@ import zlib
 
 from hostile.faultserver import MB, FaultServer
 from hostile.runs import run_cli
-from postaudit.gather.sitemap import SitemapError, SitemapLimits, parse_sitemap
+from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap
 
 XML = "application/xml"
 

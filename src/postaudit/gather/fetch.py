@@ -7,31 +7,41 @@ total deadline so a server trickling one byte at a time cannot hold a worker for
 Every failure comes back as a `RawPage` with a `FetchError` (a kind and a one-line
 message), never as an exception, except cancellation.
 
-`decode_html` turns the body into text the way browsers do: BOM, then the HTTP charset,
-then a `<meta>` declaration, then utf-8 if it decodes, else windows-1252.
+The body is read raw and decoded by `postaudit.gather.decode` (content codings in bounded
+steps, then the charset as browsers do).
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import dataclasses
 import ipaddress
 import os
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 import httpx
 
 from postaudit.gather.boundary import SiteBoundary, is_private_address
+from postaudit.gather.decode import (
+    HTML_TYPES,
+    SNIFF_BYTES,
+    DecodeError,
+    Inflater,
+    binary_body,
+    decodable_codings,
+    decode_html,
+    media_type,
+    sniff_not_html,
+    wide_charset,
+)
 from postaudit.gather.retry import RETRY_STATUSES, retry_delay
 from postaudit.version import __version__
 
@@ -135,134 +145,6 @@ class RawPage:
     redirects: tuple[Redirect, ...]
     error: FetchError | None
     elapsed: float  # seconds
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-# --------------------------------------------------------------------------- decoding
-
-_HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
-_META_SCAN_BYTES: Final = 4096
-_SNIFF_BYTES: Final = 1024
-
-#: Labels browsers decode differently from their literal meaning (WHATWG Encoding).
-_WHATWG_ALIASES: Final = {
-    "ascii": "windows-1252",
-    "latin-1": "windows-1252",
-    "iso8859-1": "windows-1252",
-    "iso8859-9": "windows-1254",
-    "iso8859-11": "windows-874",
-    "tis-620": "windows-874",
-    "gb2312": "gbk",
-    "euc_kr": "cp949",
-    "x-user-defined": "windows-1252",
-}
-
-_BOMS: Final = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before utf-16-le: it starts with the same bytes
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-#: Python codecs that are not web encodings (or are not text encodings at all).
-_NOT_WEB_CODECS: Final = frozenset(
-    {"utf-7", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
-)
-
-
-def _canonical_encoding(label: str | None) -> str | None:
-    """A usable, browser-compatible encoding name for a declared label, or None."""
-    if not label:
-        return None
-    label = label.strip().strip("\"'").strip().lower()
-    if label == "x-user-defined":
-        return "windows-1252"
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError, TypeError):
-        return None
-    name = info.name
-    if name.replace("_", "-") in _NOT_WEB_CODECS or not getattr(info, "_is_text_encoding", True):
-        return None
-    if name in _WHATWG_ALIASES:
-        return _WHATWG_ALIASES[name]
-    if name.startswith("cp125"):
-        return "windows-" + name[2:]
-    if name.startswith("iso8859-"):
-        return "iso-" + name[3:]
-    return name
-
-
-def _decode(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding, errors="replace")
-    except Exception:  # an exotic codec misbehaving: fall through to the next step
-        return None
-
-
-def _charset_param(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
-
-
-def _wide_charset(content_type: str | None) -> bool:
-    """Does the HTTP charset say UTF-16/UTF-32 (text full of NUL bytes)?"""
-    encoding = _canonical_encoding(_charset_param(content_type)) or ""
-    return encoding.startswith(("utf-16", "utf-32"))
-
-
-def _media_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media or None
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str, str]:
-    """Decode an HTML body as a browser would; return (text, encoding, source).
-
-    Order: byte-order mark ("bom"), the charset of `content_type` ("http"), a `<meta>`
-    charset in the first 4 KB ("meta"), then detection: utf-8 if the bytes decode
-    strictly, else windows-1252 ("detected"). latin-1/iso-8859-1/ascii mean
-    windows-1252, as in browsers. Unknown names fall through. Never raises.
-    """
-    for bom, bom_encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, "bom"
-
-    http_encoding = _canonical_encoding(_charset_param(content_type))
-    if http_encoding is not None:
-        text = _decode(body, http_encoding)
-        if text is not None:
-            return text, http_encoding, "http"
-
-    from bs4.dammit import EncodingDetector  # deferred: bs4 is costly to import
-
-    declared = EncodingDetector.find_declared_encoding(
-        body[:_META_SCAN_BYTES], is_html=True, search_entire_document=True
-    )
-    meta_encoding = _canonical_encoding(declared)
-    if meta_encoding is not None:
-        if meta_encoding.startswith(("utf-16", "utf-32")):
-            meta_encoding = "utf-8"  # a meta readable as ASCII cannot be utf-16 (WHATWG)
-        text = _decode(body, meta_encoding)
-        if text is not None:
-            return text, meta_encoding, "meta"
-
-    try:
-        return body.decode("utf-8"), "utf-8", "detected"
-    except UnicodeDecodeError:
-        return body.decode("windows-1252", errors="replace"), "windows-1252", "detected"
 
 
 # --------------------------------------------------------------------------- errors
@@ -391,219 +273,6 @@ def _status_message(status: int) -> str:
         return f"HTTP {status} {HTTPStatus(status).phrase}"
     except ValueError:
         return f"HTTP {status}"
-
-
-#: File signatures of bodies that are certainly not HTML (WHATWG MIME Sniffing).
-_SIGNATURES: Final = (
-    (b"%PDF-", "a PDF"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x1f\x8b\x08", "gzip data"),
-    (b"\x7fELF", "an executable"),
-)
-#: WHATWG's "binary data bytes": control bytes that never appear in text.
-_BINARY_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
-#: Share of binary data bytes in the first KB above which an HTML-typed body is binary:
-#: random bytes have about 10%; a page with a few stray NUL bytes is still a page.
-_BINARY_SHARE: Final = 0.05
-
-
-def binary_body(head: bytes) -> str | None:
-    """What a body declared as HTML really is when it is binary ("a PNG image",
-    "binary data"), from its first KB; None when it may be text. Bodies in UTF-16 or
-    UTF-32 (BOM) are text."""
-    head = head[:_SNIFF_BYTES]
-    if head.startswith(tuple(bom for bom, _ in _BOMS)):
-        return None
-    for signature, what in _SIGNATURES:
-        if head.startswith(signature):
-            return what
-    if head and len(head.translate(None, delete=_TEXT_BYTES)) > _BINARY_SHARE * len(head):
-        return "binary data"
-    return None
-
-
-_TEXT_BYTES: Final = bytes(b for b in range(256) if b not in _BINARY_BYTES)
-
-
-def _sniff_not_html(head: bytes) -> str | None:
-    """Why a body without content type is not HTML, or None if it may be."""
-    if head.lstrip().startswith(b"%PDF"):
-        return "no content type and the body is a PDF"
-    if b"\x00" in head[:_SNIFF_BYTES]:
-        return "no content type and the body is binary"
-    return None
-
-
-# --------------------------------------------------------------------------- content coding
-
-#: Most bytes one inflate step may produce: what a gzip bomb can cost beyond the cap.
-INFLATE_STEP: Final = 64 * 1024
-
-
-def _brotli_decompressor() -> Any:
-    """A brotli decompressor that can cap its output per call (brotli 1.2+), or None."""
-    try:
-        import brotli
-    except ImportError:
-        return None
-    stage = brotli.Decompressor()
-    try:
-        stage.process(b"", output_buffer_limit=INFLATE_STEP)
-    except TypeError:  # brotli < 1.2: no output limit, so no bounded decoding
-        return None
-    return stage
-
-
-def _zstd_decompressor() -> Any:
-    try:
-        import zstandard
-    except ImportError:
-        return None
-    return zstandard.ZstdDecompressor().decompressobj()
-
-
-def decodable_codings() -> tuple[str, ...]:
-    """The content codings `Inflater` undoes in bounded steps here: gzip and deflate
-    always, br with brotli 1.2+ installed, zstd with zstandard installed. This is the
-    Accept-Encoding the client offers (httpx would offer br and zstd whenever the
-    packages are importable, whatever postaudit decodes)."""
-    codings = ["gzip", "deflate"]
-    if _brotli_decompressor() is not None:
-        codings.append("br")
-    if _zstd_decompressor() is not None:
-        codings.append("zstd")
-    return tuple(codings)
-
-
-#: Input bytes given to the zstd decoder per call. zstandard's decompressobj has no
-#: output limit, and a zstd block of 4 bytes can stand for 128 KB, so 64 input bytes
-#: produce at most about 2 MB.
-_ZSTD_SLICE: Final = 64
-
-
-class Inflater:
-    """Undo a response's Content-Encoding (gzip, x-gzip, deflate, br, zstd, in any
-    stack) in bounded steps: each `feed`/`finish` yields pieces of at most
-    `INFLATE_STEP` bytes (zstd: of at most about 2 MB), so the caller's size cap stops
-    a decompression bomb (even a gzip of a gzip) after at most the cap plus one step per
-    stage. httpx's own decoders inflate a whole network chunk at once (a 64 KB chunk of
-    zeros is 64 MB), which is why the body is read raw. br and zstd need their packages
-    (see `decodable_codings`); codings that cannot be undone are passed through, as
-    httpx does. Raises `DecodeError`.
-    """
-
-    def __init__(self, codings: list[str]) -> None:
-        self._stages: list[tuple[str, Any]] = []
-        for coding in reversed(codings):  # the last coding applied is undone first
-            name = coding.strip().lower()
-            stage: Any = None
-            if name in ("gzip", "x-gzip"):
-                stage = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            elif name == "deflate":
-                stage = zlib.decompressobj()
-            elif name == "br":
-                stage = _brotli_decompressor()
-            elif name == "zstd":
-                stage = _zstd_decompressor()
-            if stage is not None:
-                self._stages.append((name, stage))
-        self._started = [False] * len(self._stages)
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        try:
-            yield from self._run(0, data)
-        except DecodeError:
-            raise
-        except Exception as exc:  # zlib.error, brotli.error, zstandard.ZstdError
-            raise DecodeError(str(exc) or type(exc).__name__) from None
-
-    def finish(self) -> Iterator[bytes]:
-        try:
-            for i in range(len(self._stages)):
-                yield from self._drain(i)
-        except DecodeError:
-            raise
-        except Exception as exc:
-            raise DecodeError(str(exc) or type(exc).__name__) from None
-
-    def _drain(self, i: int) -> Iterator[bytes]:
-        """Output still held by stage `i` once its input has ended."""
-        name, stage = self._stages[i]
-        if name == "br":
-            if self._started[i] and not stage.is_finished():
-                raise DecodeError("brotli stream is truncated")
-            return
-        if name == "zstd":
-            if self._started[i] and not stage.eof:
-                raise DecodeError("zstd stream is truncated")
-            return
-        while True:
-            out = stage.decompress(b"", INFLATE_STEP)
-            if not out:
-                break
-            yield from self._run(i + 1, out)
-        rest = stage.flush()
-        if rest:
-            yield from self._run(i + 1, rest)
-
-    def _run(self, i: int, data: bytes) -> Iterator[bytes]:
-        if i == len(self._stages):
-            if data:
-                yield data
-            return
-        name, stage = self._stages[i]
-        if not self._started[i] and data:
-            self._started[i] = True
-            if name == "deflate" and not _zlib_header(data):
-                # "deflate" is often raw DEFLATE without the zlib wrapper (as in httpx)
-                stage = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._stages[i] = (name, stage)
-        if name == "br":
-            yield from self._run_brotli(i, stage, data)
-            return
-        if name == "zstd":
-            for start in range(0, len(data), _ZSTD_SLICE):
-                if stage.eof:
-                    break
-                out = stage.decompress(data[start : start + _ZSTD_SLICE])
-                if out:
-                    yield from self._run(i + 1, out)
-            return
-        pending = data
-        while pending and not stage.eof:
-            out = stage.decompress(pending, INFLATE_STEP)
-            pending = stage.unconsumed_tail
-            if out:
-                yield from self._run(i + 1, out)
-            while len(out) == INFLATE_STEP and not pending and not stage.eof:
-                out = stage.decompress(b"", INFLATE_STEP)  # output held back by the step
-                if out:
-                    yield from self._run(i + 1, out)
-
-    def _run_brotli(self, i: int, stage: Any, data: bytes) -> Iterator[bytes]:
-        # brotli keeps the input it has not decoded yet: empty calls go on decoding it,
-        # at most INFLATE_STEP bytes each, until it has nothing more to give
-        # (the limit is where brotli stops growing its buffer, so a call may return up
-        # to about 1.5 steps: cut into steps like the other codings)
-        out = stage.process(data, output_buffer_limit=INFLATE_STEP)
-        while out:
-            for start in range(0, len(out), INFLATE_STEP):
-                yield from self._run(i + 1, out[start : start + INFLATE_STEP])
-            if stage.is_finished():
-                return
-            out = stage.process(b"", output_buffer_limit=INFLATE_STEP)
-
-
-class DecodeError(Exception):
-    """A body that does not decode as its Content-Encoding says."""
-
-
-def _zlib_header(data: bytes) -> bool:
-    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -893,105 +562,143 @@ class Fetcher:
         send_extra: bool,
     ) -> httpx.URL | None:
         """One request. Returns the next URL for a redirect, None when done."""
-        headers: dict[str, str] = {}
-        if send_extra:
-            headers.update(self.options.headers)
-        if require_html:
-            headers.setdefault("Accept", _ACCEPT_HTML)
+        headers = self._request_headers(send_extra=send_extra, require_html=require_html)
         async with client.stream(method, target, headers=headers) as response:
-            peer = _peer_address(response)
-            if peer is not None:
-                private = is_private_address(peer, self.options.public_addresses)
-                if call.public_start is None:
-                    call.public_start = not private
-                elif call.public_start and private and call.redirects:
-                    raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
+            self._check_peer(call, response, target)
             status = response.status_code
             call.status = status
             call.headers = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
 
             location_header = response.headers.get("location")
             if status in _REDIRECT_STATUSES and location_header:
-                try:
-                    location = target.join(location_header.strip())
-                except (httpx.InvalidURL, TypeError, ValueError) as exc:
-                    raise _fail(
-                        FetchErrorKind.INVALID_URL,
-                        f"bad redirect Location {location_header!r} from {target}: {exc}",
-                    ) from None
-                if location.scheme not in ("http", "https") or not location.host:
-                    shown = location_header.strip() if location.scheme else str(location)
-                    call.redirects.append(Redirect(status, str(target), shown))
-                    raise _fail(
-                        FetchErrorKind.INVALID_URL,
-                        f"redirect to unsupported URL {shown!r} from {target}",
-                    )
-                call.redirects.append(Redirect(status, str(target), str(location)))
-                return location
+                return _redirect_target(call, status, target, location_header)
 
-            if status >= 400:
-                message = _status_message(status)
-                if require_html and (status == 999 or "cf-mitigated" in response.headers):
-                    message += " (a bot wall: open the page in a browser to check it)"
-                raise _fail(FetchErrorKind.HTTP_STATUS, message)
-            if 300 <= status < 400:
-                raise _fail(
-                    FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location"
-                )
-
+            _refuse_status(response, require_html)
             content_type = response.headers.get("content-type")
-            media = _media_type(content_type)
-            if require_html and media is not None and media not in _HTML_TYPES:
-                raise _fail(FetchErrorKind.NOT_HTML, f"content type {media!r} is not HTML")
-
-            length = response.headers.get("content-length", "")
-            if length.strip().isdigit() and int(length) > cap:
-                raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+            media = media_type(content_type)
+            _refuse_before_body(response, media, cap, require_html)
 
             if not read_body or method == "HEAD":
                 return None
+            body = await _read_body(response, target, cap)
 
-            chunks: list[bytes] = []
-            size = 0
-            inflater = Inflater(response.headers.get_list("content-encoding", split_commas=True))
-            try:
-                async for raw in response.aiter_raw():
-                    for chunk in inflater.feed(raw):
-                        size += len(chunk)
-                        if size > cap:
-                            raise _fail(
-                                FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit"
-                            )
-                        chunks.append(chunk)
-                for chunk in inflater.finish():
-                    size += len(chunk)
-                    if size > cap:
-                        raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
-                    chunks.append(chunk)
-            except DecodeError as exc:
-                raise _fail(
-                    FetchErrorKind.READ,
-                    f"cannot decode the body of {target}: {_one_line(str(exc))}",
-                ) from None
-            body = b"".join(chunks)
-
-        if media is None:
-            reason = _sniff_not_html(body[:_SNIFF_BYTES])
-            if reason is not None and require_html:
-                raise _fail(FetchErrorKind.NOT_HTML, reason)
-            decodable = reason is None
-        else:
-            decodable = media in _HTML_TYPES
-            if decodable and require_html and not _wide_charset(content_type):
-                what = binary_body(body)
-                if what is not None:
-                    raise _fail(
-                        FetchErrorKind.NOT_HTML, f"content type {media!r} but the body is {what}"
-                    )
-        call.body = body
-        if decodable:
-            call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
+        _keep_body(call, body, media, content_type, require_html)
         return None
+
+    def _request_headers(self, *, send_extra: bool, require_html: bool) -> dict[str, str]:
+        """The per-request headers: the extra ones (when they may go to this host) and
+        an HTML Accept for pages."""
+        headers: dict[str, str] = {}
+        if send_extra:
+            headers.update(self.options.headers)
+        if require_html:
+            headers.setdefault("Accept", _ACCEPT_HTML)
+        return headers
+
+    def _check_peer(self, call: _Call, response: httpx.Response, target: httpx.URL) -> None:
+        """Note whether the first hop's peer is public; refuse a redirect that led from a
+        public peer to a private one."""
+        peer = _peer_address(response)
+        if peer is not None:
+            private = is_private_address(peer, self.options.public_addresses)
+            if call.public_start is None:
+                call.public_start = not private
+            elif call.public_start and private and call.redirects:
+                raise _blocked(httpx.URL(call.redirects[-1].url), target, peer)
+
+
+def _redirect_target(
+    call: _Call, status: int, target: httpx.URL, location_header: str
+) -> httpx.URL:
+    """The absolute http(s) URL a redirect points to, recorded in `call.redirects`."""
+    try:
+        location = target.join(location_header.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise _fail(
+            FetchErrorKind.INVALID_URL,
+            f"bad redirect Location {location_header!r} from {target}: {exc}",
+        ) from None
+    if location.scheme not in ("http", "https") or not location.host:
+        shown = location_header.strip() if location.scheme else str(location)
+        call.redirects.append(Redirect(status, str(target), shown))
+        raise _fail(
+            FetchErrorKind.INVALID_URL,
+            f"redirect to unsupported URL {shown!r} from {target}",
+        )
+    call.redirects.append(Redirect(status, str(target), str(location)))
+    return location
+
+
+def _refuse_status(response: httpx.Response, require_html: bool) -> None:
+    """An error status, or a redirect status without a Location, ends the call."""
+    status = response.status_code
+    if status >= 400:
+        message = _status_message(status)
+        if require_html and (status == 999 or "cf-mitigated" in response.headers):
+            message += " (a bot wall: open the page in a browser to check it)"
+        raise _fail(FetchErrorKind.HTTP_STATUS, message)
+    if 300 <= status < 400:
+        raise _fail(FetchErrorKind.HTTP_STATUS, f"{_status_message(status)} without a Location")
+
+
+def _refuse_before_body(
+    response: httpx.Response, media: str | None, cap: int, require_html: bool
+) -> None:
+    """Before reading: a media type that is not HTML (when HTML is required), or a
+    Content-Length over the cap, ends the call."""
+    if require_html and media is not None and media not in HTML_TYPES:
+        raise _fail(FetchErrorKind.NOT_HTML, f"content type {media!r} is not HTML")
+    length = response.headers.get("content-length", "")
+    if length.strip().isdigit() and int(length) > cap:
+        raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+
+
+async def _read_body(response: httpx.Response, target: httpx.URL, cap: int) -> bytes:
+    """The body, its content codings undone in bounded steps, refused past `cap`."""
+    chunks: list[bytes] = []
+    size = 0
+    inflater = Inflater(response.headers.get_list("content-encoding", split_commas=True))
+    try:
+        async for raw in response.aiter_raw():
+            for chunk in inflater.feed(raw):
+                size += len(chunk)
+                if size > cap:
+                    raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+                chunks.append(chunk)
+        for chunk in inflater.finish():
+            size += len(chunk)
+            if size > cap:
+                raise _fail(FetchErrorKind.TOO_LARGE, f"body exceeds {_size(cap)} limit")
+            chunks.append(chunk)
+    except DecodeError as exc:
+        raise _fail(
+            FetchErrorKind.READ,
+            f"cannot decode the body of {target}: {_one_line(str(exc))}",
+        ) from None
+    return b"".join(chunks)
+
+
+def _keep_body(
+    call: _Call, body: bytes, media: str | None, content_type: str | None, require_html: bool
+) -> None:
+    """Store the body in `call`, decoded when it is HTML; a page that is not HTML after
+    all (sniffed: a PDF, an image, binary data) ends the call when HTML is required."""
+    if media is None:
+        reason = sniff_not_html(body[:SNIFF_BYTES])
+        if reason is not None and require_html:
+            raise _fail(FetchErrorKind.NOT_HTML, reason)
+        decodable = reason is None
+    else:
+        decodable = media in HTML_TYPES
+        if decodable and require_html and not wide_charset(content_type):
+            what = binary_body(body)
+            if what is not None:
+                raise _fail(
+                    FetchErrorKind.NOT_HTML, f"content type {media!r} but the body is {what}"
+                )
+    call.body = body
+    if decodable:
+        call.text, call.encoding, call.encoding_source = decode_html(body, content_type)
 
 
 def _peer_address(response: httpx.Response) -> str | None:
@@ -1027,13 +734,3 @@ def header_key(url: str) -> str | None:
         return None
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     return f"{parsed.host.lower()}:{port}"
-
-
-def fetch_page_sync(url: str, options: FetchOptions = DEFAULT_OPTIONS) -> RawPage:
-    """Fetch one page from synchronous code (runs its own event loop)."""
-
-    async def _run() -> RawPage:
-        async with Fetcher(options) as fetcher:
-            return await fetcher.fetch_page(url)
-
-    return asyncio.run(_run())

@@ -209,7 +209,7 @@ def check_file(url: str, path: Path, root: Path, *, want_title: bool, max_bytes:
     if want_title and found.suffix.lower() in (".html", ".htm"):
         try:
             if found.stat().st_size <= max_bytes:
-                from postaudit.gather.fetch import decode_html
+                from postaudit.gather.decode import decode_html
 
                 text, _, _ = decode_html(found.read_bytes())
                 title, heads = extract_titles(text)

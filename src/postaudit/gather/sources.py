@@ -37,10 +37,6 @@ class Target:
         return self.ref
 
 
-def is_url(text: str) -> bool:
-    return urlsplit(text).scheme.lower() in ("http", "https")
-
-
 def expand(args: Sequence[str]) -> list[Target]:
     """Expand command-line targets. A folder yields every *.html / *.htm below it, sorted."""
     out: list[Target] = []

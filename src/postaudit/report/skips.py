@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from postaudit.gather.sitemap import describe_skip
+from postaudit.gather.sitemap_select import describe_skip
 
 
 def describe_skips(skipped: Mapping[str, int]) -> str:

@@ -51,13 +51,8 @@ from postaudit.gather.fetch import Fetcher, FetchErrorKind, FetchOptions, RawPag
 from postaudit.gather.linkcheck import LinkChecker, Need, page_status
 from postaudit.gather.retry import pauses_host, retry_delay
 from postaudit.gather.robots import RobotsCache
-from postaudit.gather.sitemap import (
-    Outside,
-    SitemapOptions,
-    SitemapResult,
-    collect,
-    site_boundary,
-)
+from postaudit.gather.sitemap import collect, site_boundary
+from postaudit.gather.sitemap_select import Outside, SitemapOptions, SitemapResult
 from postaudit.model import Category, Hop, LinkState, LinkStatus, PageResult
 from postaudit.run.pacing import PacedFetcher, Pacer, host_of
 from postaudit.run.pipeline import (

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from postaudit import rules as registry
 from postaudit.config import Config, RuleSettings
-from postaudit.gather.fetch import Fetcher, binary_body, decode_html, header_key
+from postaudit.gather.decode import binary_body, decode_html
+from postaudit.gather.fetch import Fetcher, header_key
 from postaudit.gather.linkcheck import LinkChecker, LocalSite, page_status
 from postaudit.gather.robots import RobotsCache
 from postaudit.gather.sources import Target, read_file

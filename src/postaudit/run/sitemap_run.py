@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from postaudit.config import Config
-from postaudit.gather.sitemap import SitemapOptions, SitemapResult
+from postaudit.gather.sitemap_select import SitemapOptions, SitemapResult
 from postaudit.judge.site import SiteCollector
 from postaudit.model import PageResult, Report
 from postaudit.report.dispatch import STREAMED, Output
