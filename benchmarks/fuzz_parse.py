@@ -44,7 +44,7 @@ from postaudit.gather.decode import decode_html  # noqa: E402
 from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap  # noqa: E402
 from postaudit.judge.engine import audit_page  # noqa: E402
 from postaudit.model import Report  # noqa: E402
-from postaudit.parse.page import parse_page  # noqa: E402
+from postaudit.parse.build import parse_page  # noqa: E402
 from postaudit.report.github import render_github  # noqa: E402
 from postaudit.report.json import render_json  # noqa: E402
 from postaudit.report.junit import render_junit  # noqa: E402

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 
 
 def main() -> None:

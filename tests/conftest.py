@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from postaudit import rules as registry
 from postaudit.model import Hit
-from postaudit.parse.page import Page, parse_page
+from postaudit.parse.build import parse_page
+from postaudit.parse.page import Page
 
 
 def make_page(html: str, url: str = "https://example.com/blog/post", **kwargs: Any) -> Page:

@@ -11,7 +11,8 @@ import pytest
 
 from postaudit.config import Config
 from postaudit.judge.engine import audit_page
-from postaudit.parse.page import Page, parse_page
+from postaudit.parse.build import parse_page
+from postaudit.parse.page import Page
 
 POST = """
 <p>Cold frames let a gardener start lettuce six weeks before the last frost. A frame is a

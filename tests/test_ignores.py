@@ -14,7 +14,8 @@ from postaudit import rules as registry
 from postaudit.config import Config
 from postaudit.judge.engine import audit_page, suppressed_score, suppresses
 from postaudit.model import Category, Hit, PageResult
-from postaudit.parse.page import ignore_tokens, parse_page
+from postaudit.parse.build import parse_page
+from postaudit.parse.dom import ignore_tokens
 
 HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

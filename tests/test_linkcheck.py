@@ -32,7 +32,7 @@ from postaudit.gather.linkcheck import (
 from postaudit.gather.retry import retry_after
 from postaudit.gather.sources import Target
 from postaudit.model import LinkState, LinkStatus
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.run.runner import audit_targets
 from postaudit.urls import is_internal, link_key, same_page
 

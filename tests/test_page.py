@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paths import CORPUS
+from postaudit.parse.build import parse_page
 from postaudit.parse.content import SelectorError
-from postaudit.parse.page import parse_page
 
 SNIPPET = """<!doctype html>
 <html lang="en">
@@ -343,7 +343,7 @@ _BASES = [
 def test_resolve_href_equals_urljoin_whatever_was_joined_before(href: str) -> None:
     from urllib.parse import urljoin
 
-    from postaudit.parse.page import resolve_href, url_origin
+    from postaudit.parse.builder import resolve_href, url_origin
 
     def expected(base: str) -> str | None:
         stripped = href.strip()
@@ -400,10 +400,10 @@ _SKIP_TRICKS = [
 
 def _skip_forms() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
     from postaudit.gather import linkcheck
-    from postaudit.parse import page
+    from postaudit.parse import dom
 
     return [
-        (_LAZY_FORMS["page"], page._SKIP_RE),
+        (_LAZY_FORMS["page"], dom._SKIP_RE),
         (_LAZY_FORMS["linkcheck"], linkcheck._SKIP),
     ]
 

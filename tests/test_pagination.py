@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from postaudit.gather.decode import decode_html
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.parse.pagination import Pagination
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,7 +285,7 @@ def test_classification_kept_across_pages_gives_the_same_answers() -> None:
     """Answers kept from one page serve the next; the text-decided ones (Minimal
     Mistakes' two identical `a.pagination--pager` links) are worked out every time."""
     from postaudit.parse import pagination
-    from postaudit.parse.page import parse_page
+    from postaudit.parse.build import parse_page
 
     pages = sorted(CORPUS.glob("*.html"))
     assert len(pages) >= 10

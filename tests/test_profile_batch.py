@@ -15,22 +15,22 @@ WORKER = (
     "_serve (postaudit/run/workers.py:165)",
     "Worker.parse (postaudit/run/workers.py:57)",
     "parse_html (postaudit/run/pipeline.py:109)",
-    "parse_page (postaudit/parse/page.py:1391)",
+    "parse_page (postaudit/parse/build.py:1391)",
 )
 
 
 def test_a_helper_counts_for_the_step_that_called_it() -> None:
     locating = (
         *WORKER,
-        "_links (postaudit/parse/page.py:1068)",
-        "_Builder.loc (postaudit/parse/page.py:491)",
+        "_links (postaudit/parse/build.py:1068)",
+        "Builder.loc (postaudit/parse/builder.py:491)",
     )
     assert pb.stage_of(locating) == "parse: links"
     via_pagination = (
         *WORKER,
         "find_pagination (postaudit/parse/pagination.py:700)",
-        "_Builder.loc (postaudit/parse/page.py:491)",
-        "excerpt (postaudit/parse/page.py:386)",
+        "Builder.loc (postaudit/parse/builder.py:491)",
+        "excerpt (postaudit/parse/dom.py:386)",
     )
     assert pb.stage_of(via_pagination) == "parse: pagination"
     own_code = (*WORKER,)
@@ -64,7 +64,7 @@ def test_library_time_and_waiting() -> None:
 
 def test_table_spreads_the_measured_cpu_time_over_the_shares() -> None:
     lines = [
-        ";".join((*WORKER, "_links (postaudit/parse/page.py:1)")) + " 30",
+        ";".join((*WORKER, "_links (postaudit/parse/build.py:1)")) + " 30",
         ";".join((*WORKER, "BeautifulSoup.__init__ (bs4/__init__.py:1)")) + " 10",
         ";".join((*WORKER[:3], "Connection._recv (multiprocessing/connection.py:1)")) + " 99",
         "garbage line",

@@ -23,7 +23,8 @@ from postaudit.measure.prose import (
 from postaudit.measure.style import has_transition, is_passive, sentence_tokens
 from postaudit.measure.wordcount import has_wide
 from postaudit.model import Location
-from postaudit.parse.page import Block, parse_page
+from postaudit.parse.build import parse_page
+from postaudit.parse.page import Block
 
 
 def block(text: str, kind: str = "p", hidden: bool = False) -> Block:

@@ -19,7 +19,7 @@ from postaudit.judge.site import (
     site_findings,
 )
 from postaudit.model import Category, Finding, Location, PageResult, Severity
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 
 B = "https://example.com/blog/"
 

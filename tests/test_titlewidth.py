@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postaudit.measure.titlewidth import fitting_prefix, title_width
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.rules import get
 from postaudit.rules.metadata import title_flaws
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from postaudit.measure.prose import word_count
 from postaudit.measure.style import block_signals, block_word_count
 from postaudit.measure.textstats import measure
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.rules import get
 
 ZH = "两次咨询之间最有用的一件事，就是单纯地留意。"  # 20 Han characters, 2 marks

@@ -19,7 +19,8 @@ from postaudit.gather.decode import decode_html
 from postaudit.gather.sitemap_xml import SitemapError, SitemapLimits, parse_sitemap
 from postaudit.judge.engine import audit_page
 from postaudit.model import Hop, LinkState, LinkStatus, PageResult
-from postaudit.parse.page import Page, parse_page
+from postaudit.parse.build import parse_page
+from postaudit.parse.page import Page
 from postaudit.report.json import render_json
 from postaudit.run.runner import build_report
 from postaudit.urls import link_key

@@ -12,7 +12,7 @@ from paths import CORPUS
 from postaudit.config import Config
 from postaudit.judge.engine import audit_page
 from postaudit.model import Category
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 
 
 def article(body: str, head: str = "") -> str:

@@ -12,7 +12,7 @@ from conftest import hits, make_page
 from paths import CORPUS
 from postaudit.config import Config
 from postaudit.judge.engine import audit_page
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.rules.structured_data import main_article
 
 OG = (

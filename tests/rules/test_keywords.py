@@ -374,7 +374,7 @@ def _prose_of(*texts: str) -> Prose:
 def test_top_phrases_equal_the_per_block_count() -> None:
     from paths import CORPUS
     from postaudit.measure.coverage import top_phrases
-    from postaudit.parse.page import parse_page
+    from postaudit.parse.build import parse_page
 
     cases = [_prose_of(t) for t in TRICKY_PHRASE_TEXTS]
     cases.append(_prose_of(*TRICKY_PHRASE_TEXTS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postaudit.parse.page import parse_page, published_url
+from postaudit.parse.build import parse_page, published_url
 from postaudit.rules.link_common import article_links, is_internal_link
 
 POST = """<html lang="en"><head><title>A post about worry time</title>{head}</head>

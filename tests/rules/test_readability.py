@@ -15,7 +15,7 @@ import pytest
 
 from conftest import hits, make_page
 from postaudit.measure.textstats import measure, textstat_lang
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.rules import readability
 
 ROOT = Path(__file__).resolve().parents[2]

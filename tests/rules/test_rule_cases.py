@@ -31,7 +31,7 @@ from postaudit.config import Config, build
 from postaudit.judge.engine import audit_page
 from postaudit.judge.site import SITE_FACTS, SiteCollector, page_facts
 from postaudit.model import Finding, LinkStatus
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.urls import link_key
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rules"

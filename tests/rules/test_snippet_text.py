@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import hits
-from postaudit.parse.page import parse_page
+from postaudit.parse.build import parse_page
 from postaudit.rules.metadata import escaped_twice, markup_in
 
 

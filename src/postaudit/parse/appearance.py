@@ -1,6 +1,6 @@
 """Parse-layer records for the appearance rules (`S`): JSON-LD blocks with their source
 lines, and the layout attributes of an image (size, inline style, loading, every URL
-it may fetch). `page.py` calls these while it builds the `Page`; rules only read the
+it may fetch). `build.py` calls these while it builds the `Page`; rules only read the
 records.
 
 lxml keeps no source lines, so the lines of `<script type="application/ld+json">`

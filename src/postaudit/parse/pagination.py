@@ -65,6 +65,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
 from postaudit.model import Location
+from postaudit.parse.dom import is_hidden
 
 Locate = Callable[[Tag], Location]
 Resolve = Callable[[str | None], str | None]
@@ -671,7 +672,6 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
     """The link's visible text split by its child elements ("Previous" | "Title"), and
     by the children of a block that holds blocks. Images' alt texts are the chunks only
     when the link has no text (a cover's alt is not the target's title)."""
-    from postaudit.parse.page import is_hidden  # page imports this module
 
     out: list[str] = []
     alts: list[str] = []

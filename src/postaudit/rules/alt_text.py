@@ -24,7 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from postaudit.measure.stuffing import stuffing_reasons
 from postaudit.model import Category, Hit, Severity
-from postaudit.parse.page import Image, Page, clean
+from postaudit.parse.dom import clean
+from postaudit.parse.page import Image, Page
 from postaudit.rules.base import Options, findings_by_location, rule
 
 PRESENTATIONAL = ("presentation", "none")

@@ -28,7 +28,8 @@ from typing import Any
 
 from postaudit.measure.wordcount import word_count
 from postaudit.model import Category, Hit, Location, Severity
-from postaudit.parse.page import Block, Heading, Page, clean
+from postaudit.parse.dom import clean
+from postaudit.parse.page import Block, Heading, Page
 from postaudit.rules.base import Options, findings_by_location, rule
 
 #: Block kinds whose words count as body text for section length.

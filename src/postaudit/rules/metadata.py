@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from postaudit.measure.titlewidth import fitting_prefix, title_width
 from postaudit.model import Category, Hit, Severity
-from postaudit.parse.page import DEV_HOSTS, Page
+from postaudit.parse.build import DEV_HOSTS
+from postaudit.parse.page import Page
 from postaudit.rules.base import Options, rule, site_level
 from postaudit.rules.html_lang import html_lang_mismatch, html_lang_missing, html_lang_valid
 

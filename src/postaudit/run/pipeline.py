@@ -29,8 +29,9 @@ from postaudit.gather.linkcheck import (
 )
 from postaudit.judge.engine import audit_page, failed_page
 from postaudit.model import PageResult
+from postaudit.parse.build import parse_page
 from postaudit.parse.content import SelectorError
-from postaudit.parse.page import Page, parse_page
+from postaudit.parse.page import Page
 
 _KIND_RULE = {
     FetchErrorKind.HTTP_STATUS: "X002",
