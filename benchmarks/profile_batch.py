@@ -76,6 +76,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("parse: other", "parse/build.py"),
     ("parse: other", "content.py"),
     ("parse: other", "pagination.py"),
+    ("parse: other", "pager_words.py"),
     ("judge: engine, scoring", "engine.py"),
     ("judge: engine, scoring", "scoring.py"),
     ("judge: engine, scoring", "model.py"),

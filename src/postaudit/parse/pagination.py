@@ -55,7 +55,6 @@ previous post" is Butterfly's, not the post's title).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,10 +65,35 @@ from bs4.element import Comment, NavigableString, Tag
 
 from postaudit.model import Location
 from postaudit.parse.dom import is_hidden
+from postaudit.parse.pager_words import (
+    ARROWS,
+    CTA,
+    DEPTH,
+    DISABLED_HREFS,
+    HEADINGS,
+    NAV_WORDS,
+    NEXT_WORDS,
+    POSTISH,
+    PREV_WORDS,
+    STOP,
+    TITLE_CLASSES,
+    WIDGET_WORDS,
+    WORD,
+    label_shown,
+    strip_labels,
+    strip_marked_label,
+    text_side,
+    time_of,
+)
 
 Locate = Callable[[Tag], Location]
+
+
 Resolve = Callable[[str | None], str | None]
+
+
 TextOf = Callable[[Tag], str]
+
 
 SIDES = ("prev", "next")
 
@@ -147,97 +171,6 @@ class Pagination:
 
 NO_PAGINATION = Pagination()
 
-# --------------------------------------------------------------------------- vocabulary
-
-_WORD = re.compile(r"[a-z]+")
-_PREV_WORDS = frozenset({"prev", "previous"})
-_NEXT_WORDS = frozenset({"next"})
-_TIME_WORDS = {"older": "older", "newer": "newer"}
-#: Class/id words that mark a block of post navigation.
-_NAV_WORDS = frozenset({"nav", "navigation", "pagination", "pager", "paginator", "pagenav"})
-#: Compound class/id words naming a post link ("prev-post", "next-article").
-_POSTISH = frozenset({"post", "posts", "article", "entry", "story", "link", "page"})
-#: Class words of carousels and galleries, whose prev/next buttons are not post links.
-_WIDGET_WORDS = frozenset(
-    {"slick", "swiper", "owl", "carousel", "slide", "slider", "glide", "flickity", "splide"}
-    | {"lightbox", "gallery", "lb", "fancybox", "mfp", "pswp"}
-)
-
-#: Label texts of the text fallback, per side, longest first within a side. Lower case.
-_PREV_LABELS = (
-    "previous article",
-    "previous entry",
-    "previous page",
-    "previous post",
-    "previous story",
-    "older entries",
-    "older posts",
-    "older post",
-    "previous",
-    "older",
-    "prev page",
-    "prev",
-    "anterior",
-    "précédent",
-    "precedent",
-    "vorheriger beitrag",
-    "上一篇",
-    "前の投稿",
-    "前の記事",
-    "이전 글",
-    "«",
-    "‹",
-    "←",
-)
-_NEXT_LABELS = (
-    "newer entries",
-    "newer posts",
-    "newer post",
-    "next article",
-    "next entry",
-    "next page",
-    "next post",
-    "next story",
-    "newer",
-    "next",
-    "siguiente",
-    "suivant",
-    "nächster beitrag",
-    "下一篇",
-    "次の投稿",
-    "次の記事",
-    "다음 글",
-    "»",
-    "›",
-    "→",
-)
-_LABEL_SIDE: dict[str, str] = {label: "prev" for label in _PREV_LABELS} | {
-    label: "next" for label in _NEXT_LABELS
-}
-_ALL_LABELS = tuple(sorted(_LABEL_SIDE, key=len, reverse=True))
-_ARROWS = "<>«»‹›←→⟵⟶❮❯|·-–—:："
-#: Descendants whose text is the target's title in theme markup.
-_TITLE_CLASSES = (
-    "item-pagination-title",
-    "post-title",
-    "post-nav-title",
-    "article-nav-title",
-    "pagination-title",
-    "nav-title",
-    "read-next-title",
-    "post-card-title",
-    "nav-default",
-    "prev_info",  # Hexo Butterfly layout/includes/pagination.pug
-    "next_info",
-    "pagination-nav__label",  # Docusaurus theme-classic PaginatorNavLink
-)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_DISABLED_HREFS = frozenset(
-    {"", "#", "#0", "javascript:;", "javascript:void(0)", "javascript:void(0);"}
-)
-
-# --------------------------------------------------------------------------- matching
-
 
 @dataclass(frozen=True, slots=True)
 class _Match:
@@ -267,7 +200,7 @@ def _attr(tag: Tag, name: str) -> str | None:
 def _wordset(value: str) -> frozenset[str]:
     """The lower-case words of a class or id value, cached: themes repeat the same
     class strings on every link."""
-    return frozenset(_WORD.findall(value.lower()))
+    return frozenset(WORD.findall(value.lower()))
 
 
 class _Memo:
@@ -312,8 +245,8 @@ class _Memo:
         found = self._chain_keys.get(key)
         if found is None:
             # built from the parent's own key, as `ancestors` builds its list
-            if isinstance(parent, Tag) and parent.name not in _STOP:
-                found = (self._sig(parent), *self.chain_key(parent)[: _DEPTH - 1])
+            if isinstance(parent, Tag) and parent.name not in STOP:
+                found = (self._sig(parent), *self.chain_key(parent)[: DEPTH - 1])
             else:
                 found = ()
             self._chain_keys[key] = found
@@ -327,14 +260,14 @@ class _Memo:
         return found
 
     def ancestors(self, tag: Tag) -> list[Tag]:
-        """Up to `_DEPTH` parents below <body>, nearest first, built from the parent's
+        """Up to `DEPTH` parents below <body>, nearest first, built from the parent's
         list (callers must not change it)."""
         key = id(tag)
         found = self._chain.get(key)
         if found is None:
             parent = tag.parent
-            if isinstance(parent, Tag) and parent.name not in _STOP:
-                found = [parent, *self.ancestors(parent)[: _DEPTH - 1]]
+            if isinstance(parent, Tag) and parent.name not in STOP:
+                found = [parent, *self.ancestors(parent)[: DEPTH - 1]]
             else:
                 found = []
             self._chain[key] = found
@@ -347,8 +280,8 @@ class _Memo:
         if found is None:
             found = self._nav[key] = bool(
                 p.name == "nav"
-                or _wordset(" ".join(self.classes(p))) & _NAV_WORDS
-                or _wordset(_attr(p, "id") or "") & _NAV_WORDS
+                or _wordset(" ".join(self.classes(p))) & NAV_WORDS
+                or _wordset(_attr(p, "id") or "") & NAV_WORDS
             )
         return found
 
@@ -357,7 +290,7 @@ class _Memo:
         key = id(el)
         found = self._widget.get(key)
         if found is None:
-            found = self._widget[key] = bool(_wordset(" ".join(self.classes(el))) & _WIDGET_WORDS)
+            found = self._widget[key] = bool(_wordset(" ".join(self.classes(el))) & WIDGET_WORDS)
         return found
 
     def in_header(self, tag: Tag) -> bool:
@@ -396,11 +329,6 @@ class _Memo:
         return result
 
 
-#: How many ancestors the classification looks at, and where it stops climbing.
-_DEPTH = 5
-_STOP = frozenset({"body", "html", "[document]"})
-
-
 def _rel(tag: Tag) -> set[str]:
     return set((_attr(tag, "rel") or "").lower().split())
 
@@ -414,41 +342,13 @@ def _rel_side(tag: Tag) -> str | None:
     return None
 
 
-def _label_pattern(label: str) -> str:
-    """A label as a regex: words must not run on into other letters ("Next" not "Nextcloud")."""
-    if any(c.isalpha() for c in label):
-        return rf"(?<![^\W_]){re.escape(label)}(?![^\W_])"
-    return re.escape(label)
-
-
-_LABELS_RE = "|".join(_label_pattern(label) for label in _ALL_LABELS)
-_EDGE = f"[{re.escape(_ARROWS)}\\s]*"
-_LEADING_LABEL = re.compile(f"^{_EDGE}({_LABELS_RE}){_EDGE}", re.I)
-_TRAILING_LABEL = re.compile(f"{_EDGE}({_LABELS_RE}){_EDGE}$", re.I)
-
-
-def _text_side(text: str) -> tuple[str, str] | None:
-    """(side, label) when the text starts or ends with a previous/next label."""
-    m = _LEADING_LABEL.match(text) or _TRAILING_LABEL.search(text)
-    if m is None:
-        return None
-    label = m.group(1).lower()
-    return _LABEL_SIDE[label], label
-
-
-def _time_of(label: str) -> str | None:
-    if "older" in label:
-        return "older"
-    if "newer" in label:
-        return "newer"
-    return None
-
-
 #: `_classify` answers by what it reads of a link (classes, id, rel) and its ancestors
 #: (names, classes, ids): theme chrome repeats the same links on every page of a site,
 #: so the answers are kept across pages (bounded). An answer that read the link's text
 #: is not kept.
 _CLASSIFIED: dict[tuple[Any, ...], _Match | None] = {}
+
+
 _CLASSIFIED_LIMIT = 20_000
 
 
@@ -485,7 +385,7 @@ def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Ma
         if f"item-pagination-link--{side}" in own:
             return _Match(0, side, f"squarespace .item-pagination-link--{side}", None)
     if any("blog-item-pagination" in cs for cs in parent_classes):
-        found = _text_side(text())
+        found = text_side(text())
         named = _token_side([*own, el_id]) or _rel_side(a) or (found[0] if found else None)
         if named:
             return _Match(0, named, "squarespace .blog-item-pagination", None)
@@ -508,7 +408,7 @@ def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Ma
             return _Match(3, rel, f"hexo-next .post-nav-{side} a[rel]", direction)
     # Jekyll Minimal Mistakes: a.pagination--pager, side from the text
     if "pagination--pager" in own:
-        found = _text_side(text())
+        found = text_side(text())
         if found:
             side = found[0]
             direction = "older" if side == "prev" else "newer"
@@ -591,9 +491,9 @@ def _chirpy_side(a: Tag, memo: _Memo) -> str | None:
 def _token_side(values: Iterable[str]) -> str | None:
     for value in values:
         words = _wordset(value)
-        if words & _PREV_WORDS:
+        if words & PREV_WORDS:
             return "prev"
-        if words & _NEXT_WORDS:
+        if words & NEXT_WORDS:
             return "next"
     return None
 
@@ -617,9 +517,9 @@ def _generic(
         wordset = _wordset(value)
         side = None
         direction = None
-        if wordset & _PREV_WORDS:
+        if wordset & PREV_WORDS:
             side = "prev"
-        elif wordset & _NEXT_WORDS:
+        elif wordset & NEXT_WORDS:
             side = "next"
         elif "older" in wordset:
             side, direction = "prev", "older"
@@ -627,40 +527,13 @@ def _generic(
             side, direction = "next", "newer"
         if side is None:
             continue
-        if wordset & _WIDGET_WORDS:
+        if wordset & WIDGET_WORDS:
             continue
-        postish = bool(wordset & _POSTISH) or bool(wordset & _NAV_WORDS)
+        postish = bool(wordset & POSTISH) or bool(wordset & NAV_WORDS)
         if postish or any(memo.nav(p) for p in parents):
             shown = f"#{value}" if value == el_id else f".{value}"
             return _Match(14, side, f"generic {shown}", direction)
     return None
-
-
-# --------------------------------------------------------------------------- titles
-
-
-def _strip_labels(text: str) -> str:
-    """The text without previous/next labels (repeated ones too) and arrows at either end."""
-    out = text.strip(_ARROWS + " \t")
-    while True:
-        new = _LEADING_LABEL.sub("", out, count=1)
-        new = _TRAILING_LABEL.sub("", new, count=1).strip(_ARROWS + " \t")
-        if new == out:
-            return out
-        out = new
-
-
-def _strip_marked_label(text: str) -> str:
-    """Strip a label at either end only where an arrow or separator sets it apart
-    ("« Older: The quiet hours", "Title: Newer »"): "Older thoughts" is a title."""
-    out = text
-    m = _LEADING_LABEL.match(out)
-    if m and any(c in _ARROWS for c in m.group(0).replace(m.group(1), "", 1)):
-        out = out[m.end() :]
-    m = _TRAILING_LABEL.search(out)
-    if m and any(c in _ARROWS for c in m.group(0).replace(m.group(1), "", 1)):
-        out = out[: m.start()]
-    return out.strip(_ARROWS + " \t")
 
 
 #: Elements whose children are chunks of their own when they hold block elements
@@ -704,19 +577,19 @@ def _title_of(a: Tag, text: str, text_of: TextOf, soup: BeautifulSoup | None = N
     # one walk of the link's elements instead of a bs4 `find` (and its filter) per class
     inside = [d for d in a.descendants if isinstance(d, Tag)]
     classes = [d.get_attribute_list("class") for d in inside]
-    for cls in _TITLE_CLASSES:  # `a.find(class_=cls)`: the first element with that class
+    for cls in TITLE_CLASSES:  # `a.find(class_=cls)`: the first element with that class
         found = next((d for d, cs in zip(inside, classes, strict=True) if cls in cs), None)
         if found is not None:
-            title = text_of(found).strip(_ARROWS + " \t")
+            title = text_of(found).strip(ARROWS + " \t")
             if title:
                 return title
-    heading = next((d for d in inside if d.name in _HEADINGS), None)  # `a.find(_HEADINGS)`
+    heading = next((d for d in inside if d.name in HEADINGS), None)  # `a.find(HEADINGS)`
     if heading is not None:
-        title = text_of(heading).strip(_ARROWS + " \t")
+        title = text_of(heading).strip(ARROWS + " \t")
         if title:
             return title
-    kept = [c for c in _chunks(a, text_of) if _strip_labels(c)]
-    title = _strip_marked_label(" ".join(kept)) if kept else ""
+    kept = [c for c in _chunks(a, text_of) if strip_labels(c)]
+    title = strip_marked_label(" ".join(kept)) if kept else ""
     if title:
         return title
     described = (_attr(a, "aria-describedby") or "").split()
@@ -732,35 +605,12 @@ def _title_of(a: Tag, text: str, text_of: TextOf, soup: BeautifulSoup | None = N
     return attr_title or None
 
 
-#: Call-to-action texts that "»" or "→" decorate without making them pagination.
-_CTA = frozenset(
-    {
-        "read more",
-        "more",
-        "continue",
-        "continue reading",
-        "keep reading",
-        "read on",
-        "learn more",
-        "see more",
-        "view more",
-        "details",
-        "read the rest",
-        "read the full post",
-        "read the post",
-    }
-)
-
-
-# --------------------------------------------------------------------------- entry point
-
-
 def _disabled(a: Tag, href: str) -> bool:
     classes = _classes(a)
     return (
         "disabled" in classes
         or (_attr(a, "aria-disabled") or "").strip().lower() == "true"
-        or href.strip().lower() in _DISABLED_HREFS
+        or href.strip().lower() in DISABLED_HREFS
     )
 
 
@@ -856,28 +706,9 @@ def find_pagination(
         s for s in SIDES if s in disabled_by_rank.get(best_rank, set()) and s not in sides
     )
     if not sides and not disabled:
-        for a, href in unmatched:
-            if not _fallback_candidate(a, href, memo):
-                continue
-            shown = text_of(a)
-            found = _text_side(shown) if len(shown) <= 200 else None
-            if found is None or found[0] in sides:
-                continue
-            side, label = found
-            if not any(c.isalpha() for c in label) and (
-                " ".join(_strip_labels(shown).lower().split()) in _CTA
-            ):
-                continue  # "Read more »" is a teaser, not the next post
-            sides[side] = PagerLink(
-                side=side,
-                href=href,
-                url=resolve(href),
-                title=_title_of(a, shown, text_of, soup),
-                text=shown,
-                markup=f"text {_label_shown(shown, label)!r}",
-                direction=_time_of(label),
-                location=locate(a),
-            )
+        _text_fallback(
+            soup, unmatched, sides, memo, locate=locate, resolve=resolve, text_of=text_of
+        )
     head = _head_links(soup, locate=locate, resolve=resolve)
     if not sides and not disabled:
         sides = dict(head)
@@ -890,11 +721,40 @@ def find_pagination(
     )
 
 
-def _label_shown(text: str, label: str) -> str:
-    """The label as the page writes it ("Next", not "next")."""
-    low = text.lower()
-    i = low.find(label)
-    return text[i : i + len(label)] if i >= 0 else label
+def _text_fallback(
+    soup: BeautifulSoup,
+    unmatched: Sequence[tuple[Tag, str]],
+    sides: dict[str, PagerLink],
+    memo: _Memo,
+    *,
+    locate: Locate,
+    resolve: Resolve,
+    text_of: TextOf,
+) -> None:
+    """When no markup matched: links whose own text names a side ("« Older posts"),
+    added to `sides`; a call to action ("Read more »") is no post link."""
+    for a, href in unmatched:
+        if not _fallback_candidate(a, href, memo):
+            continue
+        shown = text_of(a)
+        found = text_side(shown) if len(shown) <= 200 else None
+        if found is None or found[0] in sides:
+            continue
+        side, label = found
+        if not any(c.isalpha() for c in label) and (
+            " ".join(strip_labels(shown).lower().split()) in CTA
+        ):
+            continue  # "Read more »" is a teaser, not the next post
+        sides[side] = PagerLink(
+            side=side,
+            href=href,
+            url=resolve(href),
+            title=_title_of(a, shown, text_of, soup),
+            text=shown,
+            markup=f"text {label_shown(shown, label)!r}",
+            direction=time_of(label),
+            location=locate(a),
+        )
 
 
 def _head_links(
