@@ -2,9 +2,11 @@
 
     python benchmarks/floor.py SITE_DIR [--workers 2]
 
-Reads every post listed in SITE_DIR/manifest.json (written by generate_site.py) from
-disk, parses it with BeautifulSoup (lxml), takes the article text (`.page__content` or
-`.entry-content`) and computes two textstat metrics on it (Flesch Reading Ease and
+Reads every post listed in SITE_DIR/manifest.json (written by generate_site.py or
+real_site.py) from disk, parses it with BeautifulSoup (lxml), takes the article text
+(`article_of`: the first `.page__content` or `.entry-content`, which every generated
+page has; on real pages without either, the first `<article>`, else the first `<main>`,
+else `<body>`) and computes two textstat metrics on it (Flesch Reading Ease and
 Flesch-Kincaid grade), across a `multiprocessing.Pool` of `--workers` processes (2 by
 default: the two cores the targets are set for). No network, no rules, no output but a
 one-line summary on stderr.
@@ -35,19 +37,33 @@ def _init() -> None:
     _textstat = textstat_module()
 
 
+def article_of(soup: Any) -> Any:
+    """The element whose text the floor scores. The generated themes always have the
+    class (so the fallbacks never run there and their floor is what it was); real pages
+    fall back to `<article>`, then `<main>`, then `<body>` (then the whole document)."""
+    return (
+        soup.find(class_=("page__content", "entry-content"))
+        or soup.find("article")
+        or soup.find("main")
+        or soup.body
+        or soup
+    )
+
+
 def measure(path: str) -> tuple[float, float]:
     from bs4 import BeautifulSoup
 
     with open(path, "rb") as fh:
         soup = BeautifulSoup(fh.read(), "lxml")
-    article = soup.find(class_=("page__content", "entry-content")) or soup.body or soup
-    text = article.get_text(" ", strip=True)
+    text = article_of(soup).get_text(" ", strip=True)
     return _textstat.flesch_reading_ease(text), _textstat.flesch_kincaid_grade(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Parse + readability floor for a site.")
-    parser.add_argument("site", type=Path, help="a folder written by generate_site.py")
+    parser.add_argument(
+        "site", type=Path, help="a folder written by generate_site.py or real_site.py"
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     start = time.perf_counter()

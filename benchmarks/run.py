@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [-o benchmarks/results.json] [--posts 1000]
                              [--memory-posts 500,5000] [--keywords] [--keep]
+                             [--only memory|memory-json|real]
 
 Generates the benchmark blogs (`generate_site.py`), serves each from its own process on
 127.0.0.1 (`serve.py`, a plain threaded static server), and measures, side by side:
@@ -12,18 +13,24 @@ Generates the benchmark blogs (`generate_site.py`), serves each from its own pro
    pagination` on N posts (median of 3): wall time, pages/s and peak RSS (the sum over
    postaudit and all its child processes, sampled every 20 ms) vs the floor
    (`floor.py`: read, BeautifulSoup-parse and score the same pages on 2 processes);
-3. memory growth: peak RSS of the light batch at 500 vs 5,000 pages, streamed as
+3. batch, real pages: the same command on the real-page corpus (`real_site.py`: the
+   41 posts of fixtures/corpus repeated to N URLs), with `--exclude-link` for every
+   link off 127.0.0.1 (their original hosts are not to be waited on), vs `floor.py` on
+   the same files;
+4. memory growth: peak RSS of the light batch at 500 vs 5,000 pages, streamed as
    JSONL to stdout, and again as one JSON report (`--format json -o FILE`, the report a
    baseline is; built from a spool on disk): each within 1.5x.
 
 `--only memory` runs the two memory figures alone, `--only memory-json` the report one
-(JSON, or `--memory-format sarif|junit`).
+(JSON, or `--memory-format sarif|junit`), `--only real` the real-page batch alone.
 
 Until `postaudit sitemap` exists the batch runs `postaudit audit URL... --format json
 --links pagination` on the sitemap's URLs instead (the table says which). Each batch
 run is checked: every post must come back audited, without an X finding, else the
-figure is marked incomplete and fails. Prints one table with targets and pass/fail and
-writes it all as JSON. Runs are cut (never below one) when a measurement would
+figure is marked incomplete and fails; a real-page run must also have checked no link
+off 127.0.0.1, had every local previous/next link answered, and given every copy of a
+corpus page the same findings (`real_checks`). Prints one table with targets and
+pass/fail and writes it all as JSON. Runs are cut (never below one) when a measurement would
 overrun its share of the ten-minute budget; the JSON records how many ran.
 """
 
@@ -50,6 +57,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate_site  # noqa: E402
+import real_site  # noqa: E402
 
 FLOOR_IMPORTS = "import bs4, lxml, textstat, rich, click, httpx"
 TARGETS = {
@@ -62,6 +70,7 @@ TARGETS = {
 CAPS = {
     "batch-light": 75.0,
     "batch-heavy": 120.0,
+    "batch-real": 150.0,
     "memory-small": 30.0,
     "memory-large": 180.0,
     "memory-json-small": 30.0,
@@ -220,10 +229,14 @@ class Audited:
     failed: int
     pagination_links: int
     pagination_checked: int
+    #: why the run is incomplete beyond missing or failed pages (the real-page checks)
+    problems: tuple[str, ...] = ()
+    #: further counts a check made, kept in the JSON (the real-page link figures)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def read_output(path: Path, fmt: str) -> Audited:
-    """What a batch run reports: pages, failed pages, pagination links checked."""
+def read_pages(path: Path, fmt: str) -> list[dict[str, Any]]:
+    """The page records of a batch run's JSONL stream or JSON report."""
     pages: list[dict[str, Any]] = []
     if fmt == "jsonl":
         with open(path, encoding="utf-8") as fh:
@@ -235,20 +248,121 @@ def read_output(path: Path, fmt: str) -> Audited:
     else:
         with contextlib.suppress(OSError, json.JSONDecodeError):
             pages = json.loads(path.read_text(encoding="utf-8")).get("pages", [])
-    failed = links = checked = 0
+    return pages
+
+
+def page_failed(page: dict[str, Any]) -> bool:
+    """A page that came back with an error or an X (fetch / read) finding."""
+    return bool(page.get("error")) or any(
+        str(f.get("code", "")).startswith("X") for f in page.get("findings", ())
+    )
+
+
+def pagination_links(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's previous/next link records (those with a URL)."""
+    pagination = (page.get("facts") or {}).get("pagination") or {}
+    out = []
+    for side in ("prev", "next"):
+        link = pagination.get(side)
+        if isinstance(link, dict) and link.get("url"):
+            out.append(link)
+    return out
+
+
+def audited(pages: Sequence[dict[str, Any]]) -> Audited:
+    """Pages, failed pages, pagination links and how many were checked."""
+    failed = sum(1 for page in pages if page_failed(page))
+    links = [link for page in pages for link in pagination_links(page)]
+    checked = sum(1 for link in links if link.get("status"))
+    return Audited(len(pages), failed, len(links), checked)
+
+
+def read_output(path: Path, fmt: str) -> Audited:
+    """What a batch run reports: pages, failed pages, pagination links checked."""
+    return audited(read_pages(path, fmt))
+
+
+def on_origin(url: str, base: str) -> bool:
+    """Whether `url` is on the origin `base` (scheme://host:port, no path)."""
+    base = base.rstrip("/")
+    return url == base or (url.startswith(base) and url[len(base)] in "/?#")
+
+
+def _findings_key(page: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A page's findings as (code, message), its own URL written as {page}: what two
+    byte-identical copies of one corpus page must share."""
+    url = str(page.get("url", ""))
+    return tuple(
+        sorted(
+            (str(f.get("code", "")), str(f.get("message", "")).replace(url, "{page}"))
+            for f in page.get("findings", ())
+        )
+    )
+
+
+def real_checks(
+    pages: Sequence[dict[str, Any]], base: str, sources: dict[str, str]
+) -> tuple[list[str], dict[str, int]]:
+    """What makes a real-page batch incomplete beyond missing or failed pages, and the
+    link counts behind it. `sources` maps each page URL to its corpus page.
+
+    - no link check left the machine: every previous/next link off `base`'s origin is
+      skipped (`--exclude-link`), none was fetched;
+    - every previous/next link on the origin was answered by the local server with an
+      HTTP status (a 404 is an answer: most of the corpus's relative links name posts
+      that are not in the corpus; a timeout or a refused connection is not);
+    - the copies of one corpus page are byte for byte the same, so they must come back
+      with the same findings (code and message); a copy that differs met something the
+      page does not cause (a timeout under load, a dropped connection).
+    """
+    problems: list[str] = []
+    local = answered = off_site = excluded = left = 0
     for page in pages:
-        if page.get("error") or any(
-            str(f.get("code", "")).startswith("X") for f in page.get("findings", ())
-        ):
-            failed += 1
-        pagination = (page.get("facts") or {}).get("pagination") or {}
-        for side in ("prev", "next"):
-            link = pagination.get(side)
-            if isinstance(link, dict) and link.get("url"):
-                links += 1
-                if link.get("status"):
-                    checked += 1
-    return Audited(len(pages), failed, links, checked)
+        for link in pagination_links(page):
+            status = link.get("status") or {}
+            if on_origin(str(link["url"]), base):
+                local += 1
+                answered += status.get("status") is not None
+            else:
+                off_site += 1
+                if status.get("state") == "skipped":
+                    excluded += 1
+                elif status:
+                    left += 1
+    if left:
+        problems.append(f"{left} off-site previous/next links were checked (not excluded)")
+    if answered < local:
+        problems.append(f"{local - answered} of {local} local previous/next links got no answer")
+    by_source: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+    for page in pages:
+        source = sources.get(str(page.get("url", "")))
+        if source is not None:
+            by_source.setdefault(source, []).append(_findings_key(page))
+    differing = []
+    for source, keys in sorted(by_source.items()):
+        common = max(set(keys), key=keys.count)
+        if any(key != common for key in keys):
+            differing.append(f"{source} ({sum(key != common for key in keys)} of {len(keys)})")
+    if differing:
+        problems.append("copies with other findings than the rest: " + ", ".join(differing))
+    counts = {
+        "pagination_local": local,
+        "pagination_local_answered": answered,
+        "pagination_off_site": off_site,
+        "pagination_off_site_excluded": excluded,
+        "pagination_off_site_checked": left,
+        "sources_with_differing_copies": len(differing),
+    }
+    return problems, counts
+
+
+def read_real_output(path: Path, fmt: str, base: str, sources: dict[str, str]) -> Audited:
+    """`read_output` plus the real-page checks (`real_checks`)."""
+    pages = read_pages(path, fmt)
+    result = audited(pages)
+    problems, counts = real_checks(pages, base, sources)
+    result.problems, result.counts = tuple(problems), counts
+    return result
 
 
 # --------------------------------------------------------------------------- measurements
@@ -311,20 +425,34 @@ def measure_startup(ws: Workspace, one_file: Path, runs: int) -> dict[str, Any]:
 
 
 def all_audited(ws: Workspace, label: str, audits: Sequence[Audited], pages: int) -> bool:
-    """Whether every run reported every page without a failure (else a note)."""
-    complete = all(a.pages == pages and a.failed == 0 for a in audits)
+    """Whether every run reported every page without a failure or another problem
+    (else a note)."""
+    complete = all(a.pages == pages and a.failed == 0 and not a.problems for a in audits)
     if not complete:
         last = audits[-1]
+        problems = list(dict.fromkeys(p for a in audits for p in a.problems))
         ws.notes.append(
             f"{label}: incomplete: {last.pages} of {pages} pages reported, {last.failed} failed"
+            + "".join(f"; {p}" for p in problems)
         )
     return complete
 
 
 def batch_runs(
-    ws: Workspace, site: Path, base: str, urls: Sequence[str], runs: int, cap: float, label: str
+    ws: Workspace,
+    site: Path,
+    base: str,
+    urls: Sequence[str],
+    runs: int,
+    cap: float,
+    label: str,
+    *,
+    extra: Sequence[str] | None = None,
+    reader: Callable[[Path, str], Audited] = read_output,
 ) -> dict[str, Any]:
-    cmd = ws.mode.command(base, urls, ws.extra)
+    """`runs` batch runs (`extra` options instead of the workspace's), each read back
+    and checked with `reader`."""
+    cmd = ws.mode.command(base, urls, ws.extra if extra is None else extra)
     audits: list[Audited] = []
 
     def once(i: int) -> Sample:
@@ -333,7 +461,7 @@ def batch_runs(
         if sample.returncode not in (0, 1):
             tail = (ws.root / f"{label}-{i}.err").read_text(errors="replace")[-800:]
             raise RuntimeError(f"{label}: postaudit exited {sample.returncode}: {tail}")
-        audits.append(read_output(out, ws.mode.fmt))
+        audits.append(reader(out, ws.mode.fmt))
         out.unlink()
         log(
             f"{label} run {i + 1}: {sample.wall:.1f} s, {len(urls) / sample.wall:.0f} pages/s, "
@@ -358,6 +486,8 @@ def batch_runs(
         "failed_pages": last.failed,
         "pagination_links": last.pagination_links,
         "pagination_links_checked": last.pagination_checked,
+        **({"checks": last.counts} if last.counts else {}),
+        "problems": list(dict.fromkeys(p for a in audits for p in a.problems)),
         "complete": complete,
     }
 
@@ -398,12 +528,61 @@ def generated(
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def real_served(ws: Workspace, posts: int) -> Iterator[tuple[Path, str, real_site.RealSite]]:
+    """The real-page site (`real_site.py`) served from its own process."""
+    folder = ws.root / f"site-real-{posts}"
+    with serving(folder) as base:
+        start = time.perf_counter()
+        site = real_site.build(folder, posts=posts, base_url=base)
+        log(
+            f"copied {posts} real pages ({len(site.sources)} corpus posts) in "
+            f"{time.perf_counter() - start:.1f} s at {base}"
+        )
+        yield folder, base, site
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_real(ws: Workspace, posts: int, runs: int) -> dict[str, Any]:
+    """The real-page batch: the corpus posts repeated to `posts` URLs, every link off
+    127.0.0.1 excluded from the checks, each run checked by `real_checks`; then the
+    floor on the same files. The generated sites' --keywords are not passed."""
+    with real_served(ws, posts) as (folder, base, site):
+        urls = [c.url for c in site.copies]
+        sources = {c.url: c.source for c in site.copies}
+        exclude = real_site.link_exclusion(base)
+
+        def reader(path: Path, fmt: str) -> Audited:
+            return read_real_output(path, fmt, base, sources)
+
+        result = measure_batch(
+            ws, "real", folder, base, urls, runs, extra=("--exclude-link", exclude), reader=reader
+        )
+        per_source = [sum(c.source == s for c in site.copies) for s in site.sources]
+        result["corpus"] = {
+            "posts": len(site.sources),
+            "left_out": list(site.skipped),
+            "copies_per_post": {"min": min(per_source), "max": max(per_source)},
+            "exclude_link": exclude,
+        }
+        return result
+
+
 def measure_batch(
-    ws: Workspace, theme: str, folder: Path, base: str, urls: Sequence[str], runs: int
+    ws: Workspace,
+    theme: str,
+    folder: Path,
+    base: str,
+    urls: Sequence[str],
+    runs: int,
+    *,
+    extra: Sequence[str] | None = None,
+    reader: Callable[[Path, str], Audited] = read_output,
 ) -> dict[str, Any]:
     """postaudit on the served site, then the floor on the same files."""
     cap = CAPS[f"batch-{theme}"]
-    ours = batch_runs(ws, folder, base, urls, runs, cap, f"batch-{theme}")
+    label = f"batch-{theme}"
+    ours = batch_runs(ws, folder, base, urls, runs, cap, label, extra=extra, reader=reader)
     floor = floor_runs(ws, folder, runs, cap / 2, f"floor-{theme}")
     sizes = [(folder / p).stat().st_size for p in _paths(folder)]
     result = {"theme": theme, **ours, "floor": floor}
@@ -548,35 +727,23 @@ def verdict(name: str, value: float | None) -> bool:
 def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The table: one row per figure with its target and verdict."""
     out: list[dict[str, Any]] = []
-    if "startup" not in results:  # --only memory
-        return _memory_rows(results, out)
-    s = results["startup"]
-    out.append(
-        {
-            "figure": "startup: audit 1 file --format json",
-            "postaudit": f"{s['median_s']:.2f} s",
-            "floor": f"{s['floor_median_s']:.2f} s (imports)",
-            "value": s["ratio"],
-            "shown": f"{s['ratio']:.2f}x",
-            "target": "<= 1.5x",
-            "pass": verdict("startup_ratio", s["ratio"]),
-        }
-    )
-    for theme in ("light", "heavy"):
-        b = results["batch"][theme]
-        rss = f", {b['peak_rss_mb']:.0f} MB" if b.get("peak_rss_mb") else ""
-        incomplete = "" if b["complete"] else " INCOMPLETE"
+    if "startup" in results:  # not with --only
+        s = results["startup"]
         out.append(
             {
-                "figure": f"batch {theme}: {b['pages']} pages{incomplete}",
-                "postaudit": f"{b['wall_s']:.1f} s, {b['pages_per_s']:.0f} p/s{rss}",
-                "floor": f"{b['floor']['wall_s']:.1f} s, {b['floor_pages_per_s']:.0f} p/s",
-                "value": b["ratio"],
-                "shown": f"{b['ratio']:.2f}x",
-                "target": "<= 2x",
-                "pass": b["complete"] and verdict("batch_ratio", b["ratio"]),
+                "figure": "startup: audit 1 file --format json",
+                "postaudit": f"{s['median_s']:.2f} s",
+                "floor": f"{s['floor_median_s']:.2f} s (imports)",
+                "value": s["ratio"],
+                "shown": f"{s['ratio']:.2f}x",
+                "target": "<= 1.5x",
+                "pass": verdict("startup_ratio", s["ratio"]),
             }
         )
+    batches = results.get("batch") or {}
+    for theme in (t for t in ("light", "heavy", "real") if t in batches):
+        b = batches[theme]
+        out.append(batch_row(theme, b))
         if theme == "light":
             out.append(
                 {
@@ -589,7 +756,23 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "pass": b["complete"] and verdict("light_pages_per_s", b["pages_per_s"]),
                 }
             )
-    return _memory_rows(results, out)
+    return _memory_rows(results, out) if "memory" in results else out
+
+
+def batch_row(theme: str, b: dict[str, Any]) -> dict[str, Any]:
+    """The row of one batch figure (light, heavy or real): wall time, pages/s and peak
+    RSS against the floor; it passes when every run was complete and within 2x."""
+    rss = f", {b['peak_rss_mb']:.0f} MB" if b.get("peak_rss_mb") else ""
+    incomplete = "" if b["complete"] else " INCOMPLETE"
+    return {
+        "figure": f"batch {theme}: {b['pages']} pages{incomplete}",
+        "postaudit": f"{b['wall_s']:.1f} s, {b['pages_per_s']:.0f} p/s{rss}",
+        "floor": f"{b['floor']['wall_s']:.1f} s, {b['floor_pages_per_s']:.0f} p/s",
+        "value": b["ratio"],
+        "shown": f"{b['ratio']:.2f}x",
+        "target": "<= 2x",
+        "pass": b["complete"] and verdict("batch_ratio", b["ratio"]),
+    }
 
 
 def _memory_rows(results: dict[str, Any], out: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -630,7 +813,7 @@ def markdown(table: Sequence[dict[str, Any]]) -> str:
 
 def print_table(table: Sequence[dict[str, Any]], results: dict[str, Any]) -> None:
     m = results["machine"]
-    if "startup" not in results:
+    if not results.get("batch"):  # --only memory / memory-json
         print(markdown(table))
         return
     title = (
@@ -682,9 +865,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--only",
-        choices=("memory", "memory-json"),
+        choices=("memory", "memory-json", "real"),
         default=None,
-        help="run only the memory rows (memory-json: only the JSON report's row)",
+        help="run only the memory rows (memory-json: only the JSON report's row), or only "
+        "the real-page batch (real)",
     )
     parser.add_argument(
         "--memory-format",
@@ -735,15 +919,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["batch"][theme] = measure_batch(
                     ws, theme, folder, base, urls, args.batch_runs
                 )
-        results["memory"] = measure_memory(
-            ws,
-            small,
-            large,
-            args.memory_runs,
-            args.seed,
-            jsonl=args.only != "memory-json",
-            fmt=args.memory_format,
-        )
+        if args.only in (None, "real"):
+            results["batch"]["real"] = measure_real(ws, args.posts, args.batch_runs)
+        if args.only != "real":
+            results["memory"] = measure_memory(
+                ws,
+                small,
+                large,
+                args.memory_runs,
+                args.seed,
+                jsonl=args.only != "memory-json",
+                fmt=args.memory_format,
+            )
 
         results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
         results["elapsed_s"] = round(time.perf_counter() - started, 1)
