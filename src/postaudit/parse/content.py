@@ -44,9 +44,6 @@ PRESETS: tuple[tuple[str, str], ...] = (
 #: Minimum characters of text for a preset match to count (skips empty wrappers).
 MIN_TEXT = 80
 
-#: Page chrome: never article prose, and removed when falling back to the whole body.
-CHROME = ("header", "nav", "footer", "aside")
-
 # ----------------------------------------------------------------- chrome by structure
 #
 # Whichever preset matched, the same markup inside the article scope is theme chrome:

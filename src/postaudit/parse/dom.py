@@ -28,9 +28,6 @@ HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NON_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe"})
 
 
-_WS = re.compile(r"\s+")
-
-
 #: The authors' escape hatch: `data-postaudit-ignore="A104 R3"` on an element (and its
 #: subtree), `<meta name="postaudit" content="ignore: R301">` for the whole page.
 IGNORE_ATTR = "data-postaudit-ignore"

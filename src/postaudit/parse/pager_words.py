@@ -16,9 +16,6 @@ PREV_WORDS = frozenset({"prev", "previous"})
 NEXT_WORDS = frozenset({"next"})
 
 
-TIME_WORDS = {"older": "older", "newer": "newer"}
-
-
 #: Class/id words that mark a block of post navigation.
 NAV_WORDS = frozenset({"nav", "navigation", "pagination", "pager", "paginator", "pagenav"})
 

@@ -64,7 +64,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
 from postaudit.model import Location
-from postaudit.parse.dom import is_hidden
+from postaudit.parse.dom import attr, is_hidden
 from postaudit.parse.pager_words import (
     ARROWS,
     CTA,
@@ -187,15 +187,6 @@ def _classes(tag: Tag) -> list[str]:
     return [c.lower() for c in tag.get_attribute_list("class") or () if c]
 
 
-def _attr(tag: Tag, name: str) -> str | None:
-    value = tag.get(name)
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return " ".join(value)
-    return str(value)
-
-
 @lru_cache(maxsize=4096)
 def _wordset(value: str) -> frozenset[str]:
     """The lower-case words of a class or id value, cached: themes repeat the same
@@ -256,7 +247,7 @@ class _Memo:
         key = id(tag)
         found = self._sigs.get(key)
         if found is None:
-            found = self._sigs[key] = (tag.name, tuple(self.classes(tag)), _attr(tag, "id"))
+            found = self._sigs[key] = (tag.name, tuple(self.classes(tag)), attr(tag, "id"))
         return found
 
     def ancestors(self, tag: Tag) -> list[Tag]:
@@ -281,7 +272,7 @@ class _Memo:
             found = self._nav[key] = bool(
                 p.name == "nav"
                 or _wordset(" ".join(self.classes(p))) & NAV_WORDS
-                or _wordset(_attr(p, "id") or "") & NAV_WORDS
+                or _wordset(attr(p, "id") or "") & NAV_WORDS
             )
         return found
 
@@ -330,7 +321,7 @@ class _Memo:
 
 
 def _rel(tag: Tag) -> set[str]:
-    return set((_attr(tag, "rel") or "").lower().split())
+    return set((attr(tag, "rel") or "").lower().split())
 
 
 def _rel_side(tag: Tag) -> str | None:
@@ -354,7 +345,7 @@ _CLASSIFIED_LIMIT = 20_000
 
 def _classify_known(a: Tag, text: Callable[[], str], memo: _Memo) -> _Match | None:
     """`_classify`, from `_CLASSIFIED` when a link with the same markup was classified."""
-    key = (tuple(memo.classes(a)), _attr(a, "id"), _attr(a, "rel"), memo.chain_key(a))
+    key = (tuple(memo.classes(a)), attr(a, "id"), attr(a, "rel"), memo.chain_key(a))
     if key in _CLASSIFIED:
         return _CLASSIFIED[key]
     read: list[bool] = []
@@ -375,7 +366,7 @@ def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Ma
     """The most specific theme markup this link matches, or None."""
     memo = memo or _Memo()
     own = memo.classes(a)
-    el_id = (_attr(a, "id") or "").strip().lower()
+    el_id = (attr(a, "id") or "").strip().lower()
     parents = memo.ancestors(a)
     parent_classes = [memo.classes(p) for p in parents]
     near = {c for cs in parent_classes[:3] for c in cs}
@@ -510,7 +501,7 @@ def _generic(
     candidates: list[str] = [*own, el_id]
     for p, cs in zip(parents[:3], parent_classes[:3], strict=True):
         candidates.extend(cs)
-        candidates.append((_attr(p, "id") or "").lower())
+        candidates.append((attr(p, "id") or "").lower())
     for value in candidates:
         if not value:
             continue
@@ -557,7 +548,7 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
                 out.append(" ".join(str(child).split()))
             elif isinstance(child, Tag) and not is_hidden(child):
                 if child.name == "img":
-                    alts.append(" ".join((_attr(child, "alt") or "").split()))
+                    alts.append(" ".join((attr(child, "alt") or "").split()))
                 elif child.name in _BLOCKS and any(
                     isinstance(c, Tag) and c.name in _BLOCKS for c in child.children
                 ):
@@ -592,7 +583,7 @@ def _title_of(a: Tag, text: str, text_of: TextOf, soup: BeautifulSoup | None = N
     title = strip_marked_label(" ".join(kept)) if kept else ""
     if title:
         return title
-    described = (_attr(a, "aria-describedby") or "").split()
+    described = (attr(a, "aria-describedby") or "").split()
     if soup is not None and described:
         # read as written: tabi hides the paragraph from screen readers (aria-hidden)
         # because the link already points at it
@@ -601,7 +592,7 @@ def _title_of(a: Tag, text: str, text_of: TextOf, soup: BeautifulSoup | None = N
             title = " ".join(found.get_text(" ").split())
             if title:
                 return title
-    attr_title = " ".join((_attr(a, "title") or "").split())
+    attr_title = " ".join((attr(a, "title") or "").split())
     return attr_title or None
 
 
@@ -609,7 +600,7 @@ def _disabled(a: Tag, href: str) -> bool:
     classes = _classes(a)
     return (
         "disabled" in classes
-        or (_attr(a, "aria-disabled") or "").strip().lower() == "true"
+        or (attr(a, "aria-disabled") or "").strip().lower() == "true"
         or href.strip().lower() in DISABLED_HREFS
     )
 
@@ -659,7 +650,7 @@ def find_pagination(
     unmatched: list[tuple[Tag, str]] = []  # for the text fallback, when nothing matched
     memo = _Memo()
     for a in anchors:
-        href = _attr(a, "href")
+        href = attr(a, "href")
         if href is None:
             continue
         texts: list[str] = []
@@ -764,14 +755,14 @@ def _head_links(
     head = soup.head
     for tag in (head or soup).find_all("link"):
         side = _rel_side(tag)
-        href = _attr(tag, "href")
+        href = attr(tag, "href")
         if side is None or side in out or href is None:
             continue
         out[side] = PagerLink(
             side=side,
             href=href,
             url=resolve(href),
-            title=" ".join((_attr(tag, "title") or "").split()) or None,
+            title=" ".join((attr(tag, "title") or "").split()) or None,
             text="",
             markup=f"link[rel={side}]",
             direction=None,
