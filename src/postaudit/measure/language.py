@@ -16,7 +16,9 @@ English/Chinese page is judged on its Latin words only when they are at least ha
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from postaudit.measure.wordcount import word_count
 
@@ -108,26 +110,31 @@ class Detection:
         return NAMES.get(self.lang, self.lang)
 
 
+#: The language each profile word belongs to (the profiles share no word).
+_LANG_OF: dict[str, str] = {w: lang for lang, words in PROFILES.items() for w in words}
+
+
+@lru_cache(maxsize=8)
 def detect(text: str) -> Detection | None:
     """The language `text` is clearly written in, or None when it cannot be told
-    (too few words, no clear margin, mostly another script)."""
-    tokens = [t.lower() for t in _WORD.findall(text)]
-    latin = [t for t in tokens if _LATIN.match(t)]
+    (too few words, no clear margin, mostly another script). Remembered for the last
+    few texts: a page's readability rules and its language rule ask about the same
+    prose."""
+    tokens = Counter(t.lower() for t in _WORD.findall(text))
+    latin = {t: n for t, n in tokens.items() if _LATIN.match(t)}
+    n_latin = sum(latin.values())
     # A page mostly in another script (Chinese with English terms) is not judged:
     # Chinese and Japanese count two characters a word (`postaudit.measure.wordcount`).
-    if len(latin) < MIN_WORDS or len(latin) < 0.5 * word_count(text):
+    if n_latin < MIN_WORDS or n_latin < 0.5 * word_count(text):
         return None
-    shares = sorted(
-        (
-            (sum(1 for t in latin if t in words) / len(latin), lang)
-            for lang, words in PROFILES.items()
-        ),
-        reverse=True,
-    )
+    hits = dict.fromkeys(PROFILES, 0)
+    for t in latin.keys() & _LANG_OF.keys():
+        hits[_LANG_OF[t]] += latin[t]
+    shares = sorted(((n / n_latin, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, other) = shares[0], shares[1]
     if best < MIN_SHARE or best < MIN_RATIO * second:
         return None
-    return Detection(lang, len(latin), best, other, second)
+    return Detection(lang, n_latin, best, other, second)
 
 
 def mismatch(text: str, declared: str | None) -> Detection | None:

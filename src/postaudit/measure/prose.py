@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from postaudit.measure.memo import last_of
 from postaudit.measure.wordcount import word_count as _word_count
 from postaudit.measure.wordcount import word_parts
 from postaudit.parse.page import Block
@@ -166,14 +167,15 @@ def boilerplate_reason(block: Block) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Prose:
-    """The measured article prose: blocks in order and what was left out (by reason)."""
+    """The measured article prose: blocks in order and what was left out (by reason).
+    (No slots: `text` is worked out once, on first use.)"""
 
     blocks: tuple[Block, ...]
     excluded: dict[str, int]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The measured text: one block per line, each ending in sentence punctuation
         (a list item or a loose line is a sentence of its own), quotes made ASCII."""
@@ -188,8 +190,10 @@ def terminated(text: str) -> str:
     return text.rstrip(":;,-–— ") + "."
 
 
+@last_of
 def article_prose(blocks: Iterable[Block]) -> Prose:
-    """Select the measured prose among `blocks` (see module docstring)."""
+    """Select the measured prose among `blocks` (see module docstring); the same
+    `Prose` again when asked about the same tuple of blocks as last time."""
     kept: list[Block] = []
     excluded: dict[str, int] = {}
     for block in blocks:
