@@ -156,8 +156,20 @@ NETWORKS: tuple[Network, ...] = (
 )
 
 
-def _matches_host(host: str, suffix: str) -> bool:
-    return host == suffix or host.endswith("." + suffix)
+#: The networks (in `NETWORKS` order) listing each host suffix.
+_BY_SUFFIX: dict[str, tuple[int, ...]] = {}
+for _i, _net in enumerate(NETWORKS):
+    for _h in _net.hosts:
+        _BY_SUFFIX[_h] = (*_BY_SUFFIX.get(_h, ()), _i)
+
+
+def _networks_of(host: str) -> list[Network]:
+    """The networks with a host suffix that is `host` or a domain `host` is under
+    ("anrdoezrs.net" for "www.anrdoezrs.net"), in `NETWORKS` order: looked up by each
+    of the host's own dot-suffixes, not by trying every network's."""
+    labels = host.split(".")
+    found = {i for n in range(len(labels)) for i in _BY_SUFFIX.get(".".join(labels[n:]), ())}
+    return [NETWORKS[i] for i in sorted(found)]
 
 
 def affiliate_network(url: str | None) -> str | None:
@@ -171,9 +183,7 @@ def affiliate_network(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    for net in NETWORKS:
-        if not any(_matches_host(host, h) for h in net.hosts):
-            continue
+    for net in _networks_of(host):
         if net.path is not None and not net.path.match(parts.path):
             continue
         if net.params:

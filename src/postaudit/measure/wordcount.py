@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: Han (unified, extensions A-F, compatibility), hiragana, katakana (and its phonetic
 #: extensions and half-width forms): the characters written without spaces between words.
@@ -44,9 +45,11 @@ def has_wide(text: str) -> bool:
     return not text.isascii() and WIDE_WORD_CHARS.search(text) is not None
 
 
+@lru_cache(maxsize=256)
 def word_count(text: str) -> int:
     """The number of words in `text`: whitespace-separated words, plus one word for
-    every `CHARS_PER_WORD` Han and kana characters (rounded up)."""
+    every `CHARS_PER_WORD` Han and kana characters (rounded up). Remembered for recent
+    texts: a page's rules count the same article text and prose more than once."""
     if not has_wide(text):
         return len(word_parts(text.split()))
     wide = len(WIDE_WORD_CHARS.findall(text))

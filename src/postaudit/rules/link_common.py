@@ -11,6 +11,7 @@ counts as passed or failed.
 
 from __future__ import annotations
 
+from postaudit.measure.memo import last_of
 from postaudit.model import LinkState, LinkStatus
 from postaudit.parse.page import Link, Page
 from postaudit.parse.pagination import PagerLink
@@ -55,8 +56,10 @@ def article_links(page: Page) -> list[Link]:
     ]
 
 
-def navigation_links(page: Page) -> list[Link]:
-    """Article links that lead somewhere else (no javascript:/mailto:, no same-page #)."""
+@last_of
+def navigation_links(page: Page) -> tuple[Link, ...]:
+    """Article links that lead somewhere else (no javascript:/mailto:, no same-page #);
+    worked out once per page (the link rules each ask)."""
     out = []
     for link in article_links(page):
         if not _is_page_link(link) or link.url is None:
@@ -64,7 +67,7 @@ def navigation_links(page: Page) -> list[Link]:
         if link.href.strip().startswith("#") or link_key(link.url) == link_key(page.final_url):
             continue
         out.append(link)
-    return out
+    return tuple(out)
 
 
 def site_url(page: Page) -> str:
