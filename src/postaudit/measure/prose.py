@@ -108,12 +108,14 @@ _CODE_CHARS = frozenset("{}()[];=<>$|&\\_/*#")
 _LETTER_WORD = re.compile(r"^[^\W\d_]{2,}[.,!?:;]?$")
 
 
+@lru_cache(maxsize=2048)
 def looks_like_code(text: str) -> bool:
     """A paragraph that is a line (or lines) of source code or a shell command, not a
     sentence: `console.log(`, `x = foo(bar);`, `});`, `$ npm install postaudit`. Needs a
     code-shaped start or a code token, and either code punctuation dense in the text
     or fewer than half its words plain words; a sentence that mentions `foo()` stays
-    prose, and so does any text with non-ASCII letters."""
+    prose, and so does any text with non-ASCII letters. (Remembered: the prose
+    selection and the code-in-paragraph rule ask about the same blocks.)"""
     text = normalize_quotes(text).strip()  # a CMS curls the quotes of code in a <p>
     if not text or len(text) > 400 or not text.replace("\u2013", "-").isascii():
         return False  # code is ASCII; a CJK sentence writing "192 -> 112" is prose

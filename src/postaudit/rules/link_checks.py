@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from postaudit.measure.memo import last_of
 from postaudit.model import Category, Hit, LinkState, LinkStatus, Severity
 from postaudit.parse.page import Link, Page
 from postaudit.rules.base import Options, rule
@@ -26,15 +27,19 @@ NEEDS_INTERNAL = ("links:internal",)
 NEEDS_EXTERNAL = ("links:external",)
 
 
-def _checked(page: Page, internal: bool) -> list[tuple[Link, LinkStatus]]:
+@last_of
+def _statuses(page: Page) -> tuple[tuple[Link, LinkStatus, bool], ...]:
+    """(link, status, internal) of every checked navigation link, once per page."""
     out = []
     for link in navigation_links(page):
-        if is_internal_link(page, link) != internal:
-            continue
         status = status_of(page, link.url)
         if status is not None:
-            out.append((link, status))
-    return out
+            out.append((link, status, is_internal_link(page, link)))
+    return tuple(out)
+
+
+def _checked(page: Page, internal: bool) -> list[tuple[Link, LinkStatus]]:
+    return [(link, status) for link, status, inside in _statuses(page) if inside == internal]
 
 
 # --------------------------------------------------------------------------- other links

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from postaudit.measure.memo import last_of
 from postaudit.model import Category, Hit, Location, Severity
 from postaudit.parse.appearance import LdBlock
 from postaudit.parse.page import Page
@@ -84,8 +85,10 @@ def _urls_of(value: Any) -> list[str]:
     return []
 
 
+@last_of
 def main_article(page: Page) -> Article | None:
-    """The page's article node: the only one, else the one whose url is the canonical."""
+    """The page's article node: the only one, else the one whose url is the canonical
+    (worked out once per page: a dozen rules ask)."""
     ids = _ids(page)
     found: list[Article] = []
     seen: set[int] = set()
