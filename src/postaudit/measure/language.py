@@ -120,16 +120,20 @@ def detect(text: str) -> Detection | None:
     (too few words, no clear margin, mostly another script). Remembered for the last
     few texts: a page's readability rules and its language rule ask about the same
     prose."""
-    tokens = Counter(t.lower() for t in _WORD.findall(text))
-    latin = {t: n for t, n in tokens.items() if _LATIN.match(t)}
-    n_latin = sum(latin.values())
+    n_latin = 0
+    hits = dict.fromkeys(PROFILES, 0)
+    # each distinct word as written is lower-cased and classified once
+    for token, n in Counter(_WORD.findall(text)).items():
+        word = token.lower()
+        if _LATIN.match(word):
+            n_latin += n
+            lang = _LANG_OF.get(word)
+            if lang is not None:
+                hits[lang] += n
     # A page mostly in another script (Chinese with English terms) is not judged:
     # Chinese and Japanese count two characters a word (`postaudit.measure.wordcount`).
     if n_latin < MIN_WORDS or n_latin < 0.5 * word_count(text):
         return None
-    hits = dict.fromkeys(PROFILES, 0)
-    for t in latin.keys() & _LANG_OF.keys():
-        hits[_LANG_OF[t]] += latin[t]
     shares = sorted(((n / n_latin, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, other) = shares[0], shares[1]
     if best < MIN_SHARE or best < MIN_RATIO * second:
