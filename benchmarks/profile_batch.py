@@ -1,10 +1,12 @@
 """Where a batch's CPU time goes: py-spy over `postaudit sitemap`, grouped by stage.
 
-    python benchmarks/profile_batch.py [--theme light|heavy] [--posts 1000] [--rate 250]
+    python benchmarks/profile_batch.py [--theme light|heavy|real] [--posts 1000] [--rate 250]
                                        [--raw FILE]
 
-Generates the benchmark blog (`generate_site.py`), serves it from its own process
-(`serve.py`), and records `postaudit sitemap URL/ --format jsonl --links pagination`
+Generates the benchmark blog (`generate_site.py`; `--theme real`: the real-page corpus
+repeated to `--posts` URLs, `real_site.py`, with every link off the site excluded from
+the checks as in the benchmark), serves it from its own process (`serve.py`), and
+records `postaudit sitemap URL/ --format jsonl --links pagination`
 with `py-spy record --subprocesses` (the main process and every worker). Each sample
 is charged to the innermost postaudit function on its stack, so time spent inside
 BeautifulSoup, httpx or textstat counts for the postaudit step that called it; a
@@ -33,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate_site  # noqa: E402
+import real_site  # noqa: E402
 from run import child_env, postaudit_cmd, serving  # noqa: E402
 
 #: (stage, where): "module.py:function" entries name the step a function starts; the
@@ -196,7 +199,7 @@ def tree_cpu_seconds(command: Sequence[str]) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Profile a postaudit sitemap batch by stage.")
-    parser.add_argument("--theme", choices=generate_site.THEMES, default="light")
+    parser.add_argument("--theme", choices=(*generate_site.THEMES, "real"), default="light")
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--raw", type=Path, help="also keep py-spy's raw stacks here")
@@ -210,12 +213,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = Path(tmp)
         folder = root / "site"
         with serving(folder) as base:
-            generate_site.generate(
-                folder, posts=args.posts, theme=args.theme, base_url=base, seed=args.seed
-            )
+            extra: list[str] = []
+            if args.theme == "real":
+                site = real_site.build(folder, posts=args.posts, base_url=base)
+                target = site.sitemap_url
+                extra = ["--exclude-link", real_site.link_exclusion(base)]
+            else:
+                generate_site.generate(
+                    folder, posts=args.posts, theme=args.theme, base_url=base, seed=args.seed
+                )
+                target = f"{base}/"
             command = [
-                *postaudit_cmd(), "sitemap", f"{base}/", "--format", "jsonl",
+                *postaudit_cmd(), "sitemap", target, "--format", "jsonl",
                 "--links", "pagination", "--fail-on", "never", "-o", str(root / "out.jsonl"),
+                *extra,
             ]  # fmt: skip
             # CPU time first, without the profiler (it slows what it samples)
             cpu_ms_per_page = 1000 * tree_cpu_seconds(command) / args.posts
