@@ -1,7 +1,7 @@
-"""BeautifulSoup's lxml builder against html.parser on the shared corpus, and what
+"""BeautifulSoup's lxml builder against html.parser on the real-page corpus, and what
 postaudit's whole parse_page costs on the same pages (medians of several loops).
 
-    .venv/bin/python benchmarks/parse_builders.py [CORPUS_DIR]
+    .venv/bin/python benchmarks/parse_builders.py [CORPUS_DIR]   (default fixtures/corpus)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main() -> None:
     corpus = Path(
         sys.argv[1]
         if len(sys.argv) > 1
-        else Path(__file__).resolve().parents[2] / "shared" / "corpus"
+        else Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
     )
     pages = [p.read_bytes().decode("utf-8", "replace") for p in sorted(corpus.glob("*.html"))]
 
