@@ -57,6 +57,7 @@ bench: $(DEV)
 profile: $(DEV)
 	$(BIN)/python benchmarks/profile_batch.py --theme light
 	$(BIN)/python benchmarks/profile_batch.py --theme heavy
+	$(BIN)/python benchmarks/profile_batch.py --theme real
 
 # Regenerate docs/rules/ (one page per rule + the index) from the rule registry.
 docs: $(RUNTIME)
