@@ -15,11 +15,12 @@ first, so page text can neither end the command nor start another one.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from postaudit.judge.gate import GateResult
-from postaudit.model import Finding, Report
+from postaudit.model import Finding, PageResult, Report
 from postaudit.report.ci import GITHUB_COMMAND, local_path, strip_controls
 
 if TYPE_CHECKING:
@@ -62,10 +63,28 @@ def annotation(finding: Finding, cwd: str | None = None) -> str:
     )
 
 
-def _findings(report: Report) -> Iterable[Finding]:
-    for page in sorted(report.pages, key=lambda p: p.url):
-        yield from page.findings
-    yield from report.site_findings
+def write_github(
+    out: TextIO,
+    pages: Iterable[PageResult],
+    report: Report,
+    *,
+    comparison: Comparison | None = None,
+    gate: GateResult | None = None,
+    cwd: str | None = None,
+) -> None:
+    """One annotation per finding of `pages` (in the order given), then of the site
+    findings of `report`, then the gate's reasons, to `out` as each is made."""
+    new = comparison.new_fingerprints if comparison is not None else None
+    for page in pages:
+        for f in page.findings:
+            if new is None or f.fingerprint in new:
+                out.write(annotation(f, cwd) + "\n")
+    for f in report.site_findings:
+        if new is None or f.fingerprint in new:
+            out.write(annotation(f, cwd) + "\n")
+    if gate is not None:
+        for reason in gate.reasons:
+            out.write(command("error", reason, title="postaudit gate") + "\n")
 
 
 def render_github(
@@ -75,8 +94,7 @@ def render_github(
     gate: GateResult | None = None,
     cwd: str | None = None,
 ) -> str:
-    new = comparison.new_fingerprints if comparison is not None else None
-    lines = [annotation(f, cwd) for f in _findings(report) if new is None or f.fingerprint in new]
-    if gate is not None:
-        lines += [command("error", reason, title="postaudit gate") for reason in gate.reasons]
-    return "".join(line + "\n" for line in lines)
+    buffer = io.StringIO()
+    pages = sorted(report.pages, key=lambda p: p.url)
+    write_github(buffer, pages, report, comparison=comparison, gate=gate, cwd=cwd)
+    return buffer.getvalue()

@@ -11,9 +11,11 @@ links. Anchors and widths are computed from numbers, never from page text.
 from __future__ import annotations
 
 import html
+import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from postaudit import project
@@ -27,6 +29,7 @@ from postaudit.model import (
     Report,
     Severity,
 )
+from postaudit.report.tally import Smallest
 from postaudit.version import __version__
 
 if TYPE_CHECKING:
@@ -247,20 +250,68 @@ def _page_section(index: int, page: PageResult) -> str:
     return "".join(parts)
 
 
-def _summary_cards(report: Report, pages: Sequence[PageResult]) -> str:
+_BANDS = {"pass": "90-100", "average": "50-89", "fail": "0-49"}
+
+
+@dataclass(slots=True)
+class _Survey:
+    """What the summary reads of the pages, from one pass over them: their number, the
+    index of each page the summary links to, and the figures the report's summary
+    lacks (an older or hand-made report), counted from the pages."""
+
+    summary: Mapping[str, Any]
+    pages: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+    scores: list[int | None] = field(default_factory=list)
+    failed: int = 0
+    counts: dict[Severity, int] = field(default_factory=lambda: _severity_counts(()))
+    bands: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_BANDS.values(), 0))
+    worst: Smallest[tuple[int, str, Any, int]] | None = None
+    frequent: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    linked: set[str] | None = field(default=None, init=False)  # None: every page
+
+    def __post_init__(self) -> None:
+        worst = self.summary.get("worst")
+        if isinstance(worst, list):
+            self.linked = {str(w.get("url")) for w in worst if isinstance(w, Mapping)}
+        else:
+            self.worst = Smallest(10, lambda row: (row[0], row[1]))
+
+    def add(self, i: int, p: PageResult) -> None:
+        self.pages += 1
+        if self.linked is None or p.url in self.linked:
+            self.anchors[p.url] = i  # a URL listed twice links to its last page
+        if "score" not in self.summary:
+            self.scores.append(p.score)
+        if p.error is not None:
+            self.failed += 1
+        for f in p.findings:
+            self.counts[f.severity] += 1
+        if p.score is not None:
+            self.bands[_BANDS[band(p.score)]] += 1
+            if self.worst is not None:
+                self.worst.add((p.score, p.url, p.facts.get("title"), len(p.findings)))
+        seen = set()
+        for f in p.findings:
+            entry = self.frequent.setdefault((f.code, f.name), [0, 0])
+            entry[1] += 1
+            if (f.code, f.name) not in seen:
+                seen.add((f.code, f.name))
+                entry[0] += 1
+
+
+def _summary_cards(report: Report, survey: _Survey) -> str:
     summary = report.summary
-    score = summary.get("score") if "score" in summary else site_score(p.score for p in pages)
+    score = summary.get("score") if "score" in summary else site_score(survey.scores)
     score = score if isinstance(score, int) and not isinstance(score, bool) else None
-    audited = summary.get("pages", len(pages))
-    failed = summary.get("failed", sum(1 for p in pages if p.error is not None))
+    audited = summary.get("pages", survey.pages)
+    failed = summary.get("failed", survey.failed)
     raw_skipped = summary.get("skipped")
     skipped: Mapping[str, Any] = raw_skipped if isinstance(raw_skipped, Mapping) else {}
     skipped_total: int = sum(v for v in skipped.values() if isinstance(v, int))
     counts = summary.get("counts") if isinstance(summary.get("counts"), Mapping) else None
     if counts is None:
-        counts = {
-            str(k): v for k, v in _severity_counts(f for p in pages for f in p.findings).items()
-        }
+        counts = {str(k): v for k, v in survey.counts.items()}
     cards = [
         ("Site score", _badge(score).replace('class="badge', 'class="badge big')),
         ("Pages audited", esc(audited)),
@@ -284,15 +335,10 @@ def _summary_cards(report: Report, pages: Sequence[PageResult]) -> str:
     )
 
 
-def _distribution(summary: Mapping[str, Any], pages: Sequence[PageResult]) -> str:
+def _distribution(summary: Mapping[str, Any], survey: _Survey) -> str:
     dist = summary.get("distribution")
     if not isinstance(dist, Mapping):
-        bands = {"90-100": 0, "50-89": 0, "0-49": 0}
-        names = {"pass": "90-100", "average": "50-89", "fail": "0-49"}
-        for p in pages:
-            if p.score is not None:
-                bands[names[band(p.score)]] += 1
-        dist = bands
+        dist = survey.bands
     values = [("pass", "90-100"), ("average", "50-89"), ("fail", "0-49")]
     total = sum(int(dist.get(label, 0) or 0) for _, label in values)
     if not total:
@@ -312,20 +358,18 @@ def _distribution(summary: Mapping[str, Any], pages: Sequence[PageResult]) -> st
     )
 
 
-def _worst(
-    summary: Mapping[str, Any], pages: Sequence[PageResult], anchors: Mapping[str, int]
-) -> str:
+def _worst(summary: Mapping[str, Any], survey: _Survey) -> str:
     worst = summary.get("worst")
     rows: list[tuple[str, int | None, Any, Any]] = []
     if isinstance(worst, list):
         for w in worst:
             if isinstance(w, Mapping):
                 rows.append((str(w.get("url")), w.get("score"), w.get("title"), w.get("findings")))
-    else:
-        scored = sorted((p for p in pages if p.score is not None), key=lambda p: (p.score, p.url))
-        rows = [(p.url, p.score, p.facts.get("title"), len(p.findings)) for p in scored[:10]]
+    elif survey.worst is not None:
+        rows = [(url, score, title, n) for score, url, title, n in survey.worst.result()]
     if not rows:
         return ""
+    anchors = survey.anchors
     body = []
     for url, score, title, n in rows:
         score = score if isinstance(score, int) and not isinstance(score, bool) else None
@@ -347,7 +391,7 @@ def _worst(
     )
 
 
-def _frequent(summary: Mapping[str, Any], pages: Sequence[PageResult]) -> str:
+def _frequent(summary: Mapping[str, Any], survey: _Survey) -> str:
     frequent = summary.get("frequent")
     rows: list[tuple[Any, Any, Any, Any]] = []
     if isinstance(frequent, list):
@@ -357,16 +401,7 @@ def _frequent(summary: Mapping[str, Any], pages: Sequence[PageResult]) -> str:
             if isinstance(f, Mapping)
         ]
     else:
-        per: dict[tuple[str, str], list[int]] = {}
-        for p in pages:
-            seen = set()
-            for f in p.findings:
-                entry = per.setdefault((f.code, f.name), [0, 0])
-                entry[1] += 1
-                if (f.code, f.name) not in seen:
-                    seen.add((f.code, f.name))
-                    entry[0] += 1
-        top = sorted(per.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:10]
+        top = sorted(survey.frequent.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:10]
         rows = [(c, n, v[0], v[1]) for (c, n), v in top]
     if not rows:
         return ""
@@ -411,13 +446,19 @@ def _outside_list(outside: Any) -> str:
     )
 
 
-def _pages_table(pages: Sequence[PageResult]) -> str:
-    rows = []
+def _pages_table(pages: Iterable[PageResult]) -> Iterator[str]:
+    """The sortable table of pages, a row at a time."""
+    yield (
+        '<table class="sortable"><thead><tr><th class="num" data-sort="n">Score</th><th></th>'
+        '<th data-sort="s">Page</th><th class="num" data-sort="n">Errors</th>'
+        '<th class="num" data-sort="n">Warnings</th><th class="num" data-sort="n">Info</th>'
+        "</tr></thead><tbody>"
+    )
     for i, p in enumerate(pages):
         c = p.counts()
         title = p.facts.get("title")
         score_v = "" if p.score is None else str(int(p.score))
-        rows.append(
+        yield (
             f'<tr><td class="num" data-v="{score_v}">{_badge(p.score)}</td><td>{_bar(p.score)}</td>'
             f'<td><a href="#page-{i}">{esc(p.url, 120)}</a><br>'
             f'<span class="small muted">{esc(title, 140) if title else ""}</span>'
@@ -425,28 +466,54 @@ def _pages_table(pages: Sequence[PageResult]) -> str:
             f'<td class="num">{c[Severity.ERROR]}</td><td class="num">{c[Severity.WARNING]}</td>'
             f'<td class="num">{c[Severity.INFO]}</td></tr>'
         )
-    return (
-        '<table class="sortable"><thead><tr><th class="num" data-sort="n">Score</th><th></th>'
-        '<th data-sort="s">Page</th><th class="num" data-sort="n">Errors</th>'
-        '<th class="num" data-sort="n">Warnings</th><th class="num" data-sort="n">Info</th>'
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
+    yield "</tbody></table>"
 
 
-def render_html(
+class _Parts:
+    """Writes the document's parts to `out`, a line break between two non-empty ones
+    (what `"\\n".join(p for p in parts if p)` gives)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._first = True
+
+    def add(self, part: str) -> None:
+        if part:
+            if not self._first:
+                self._out.write("\n")
+            self._first = False
+            self._out.write(part)
+
+    def add_pieces(self, pieces: Iterable[str]) -> None:
+        """One part written piece by piece (its first piece is not empty)."""
+        for i, piece in enumerate(pieces):
+            if i:
+                self._out.write(piece)
+            else:
+                self.add(piece)
+
+
+def write_html(
+    out: TextIO,
+    pages: Callable[[], Iterable[PageResult]],
     report: Report,
     *,
     comparison: Comparison | None = None,
     gate: GateResult | None = None,
-) -> str:
-    """The report as one self-contained HTML document."""
-    pages = sorted(report.pages, key=lambda p: p.url)
-    anchors = {p.url: i for i, p in enumerate(pages)}
+) -> None:
+    """The report as one self-contained HTML document, to `out`, with the pages from
+    `pages()` (in URL order, read anew at each call) and the summary and site findings
+    of `report`. The pages are read three times, one at a time: for the summary, for
+    the pages table and for the findings by page; memory stays flat."""
     summary = report.summary
+    survey = _Survey(summary)
+    for i, page in enumerate(pages()):
+        survey.add(i, page)
     sitemap = summary.get("sitemap") if isinstance(summary.get("sitemap"), Mapping) else None
     source = sitemap.get("source") if sitemap else None
-    n = len(pages)
-    parts = [
+    n = survey.pages
+    parts = _Parts(out)
+    for part in (
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -456,66 +523,80 @@ def render_html(
         f'<p class="muted small">{link(project.homepage(), "postaudit")} {esc(__version__)}'
         + (f" · sitemap {link(str(source), limit=200)}" if source else "")
         + "</p>",
-    ]
+    ):
+        parts.add(part)
     if gate is not None:
         from postaudit.judge.gate import summary_line
 
         state = "passed" if gate.passed else "failed"
-        parts.append(f'<p class="gate {state}">Gate {esc(summary_line(gate))}</p>')
+        parts.add(f'<p class="gate {state}">Gate {esc(summary_line(gate))}</p>')
         if len(gate.reasons) > 1:
-            parts.append(
+            parts.add(
                 '<ul class="plain">' + "".join(f"<li>{esc(r)}</li>" for r in gate.reasons) + "</ul>"
             )
     if summary.get("complete") is False:
-        parts.append(
+        parts.add(
             '<p class="error-line">The run was stopped before every page was audited; '
             "the pages not audited are listed below.</p>"
         )
-    parts.append("<h2>Summary</h2>")
-    parts.append(_summary_cards(report, pages))
-    parts.append(_distribution(summary, pages))
-    parts.append(_worst(summary, pages, anchors))
-    parts.append(_frequent(summary, pages))
+    parts.add("<h2>Summary</h2>")
+    parts.add(_summary_cards(report, survey))
+    parts.add(_distribution(summary, survey))
+    parts.add(_worst(summary, survey))
+    parts.add(_frequent(summary, survey))
     skipped = summary.get("skipped")
     if isinstance(skipped, Mapping) and any(skipped.values()):
         from postaudit.report.skips import describe_skips
 
-        parts.append(f'<p class="small">Skipped: {esc(describe_skips(skipped))}</p>')
-    parts.append(
+        parts.add(f'<p class="small">Skipped: {esc(describe_skips(skipped))}</p>')
+    parts.add(
         _url_list(
             "Disallowed by robots.txt",
             summary.get("disallowed"),
             "Listed in the sitemap, but robots.txt forbids fetching them: not audited.",
         )
     )
-    parts.append(_url_list("Not audited (the run was stopped)", summary.get("not_audited")))
-    parts.append(_outside_list(summary.get("outside")))
+    parts.add(_url_list("Not audited (the run was stopped)", summary.get("not_audited")))
+    parts.add(_outside_list(summary.get("outside")))
     if sitemap and sitemap.get("problems"):
         items = "".join(f"<li>{esc(p)}</li>" for p in sitemap["problems"])
-        parts.append(
+        parts.add(
             f'<details><summary>Sitemap notes ({len(sitemap["problems"])})</summary><ul class="plain">{items}</ul></details>'
         )
     if comparison is not None:
-        parts.append(
+        parts.add(
             "<h2>Against the baseline</h2>"
             f"<p>{len(comparison.new_findings)} new finding(s), "
             f"{len(comparison.fixed_findings)} fixed, {len(comparison.score_drops)} score drop(s) "
             f"beyond the tolerance; baseline {esc(comparison.baseline)}.</p>"
         )
-    parts.append(f"<h2>Site findings ({len(report.site_findings)})</h2>")
+    parts.add(f"<h2>Site findings ({len(report.site_findings)})</h2>")
     if report.site_findings:
-        parts.append(_findings_table(report.site_findings, with_url=True))
+        parts.add(_findings_table(report.site_findings, with_url=True))
     else:
-        parts.append('<p class="muted">No site-level findings.</p>')
-    parts.append(f"<h2>Pages ({n})</h2>")
-    if pages:
-        parts.append(_pages_table(pages))
-        parts.append("<h2>Findings by page</h2>")
-        parts.extend(_page_section(i, p) for i, p in enumerate(pages))
+        parts.add('<p class="muted">No site-level findings.</p>')
+    parts.add(f"<h2>Pages ({n})</h2>")
+    if n:
+        parts.add_pieces(_pages_table(pages()))
+        parts.add("<h2>Findings by page</h2>")
+        for i, p in enumerate(pages()):
+            parts.add(_page_section(i, p))
     else:
-        parts.append('<p class="muted">No pages in this report.</p>')
-    parts.append(f"</main><script>{_SORT_JS}</script></body></html>\n")
-    return "\n".join(p for p in parts if p)
+        parts.add('<p class="muted">No pages in this report.</p>')
+    parts.add(f"</main><script>{_SORT_JS}</script></body></html>\n")
 
 
-__all__ = ["esc", "link", "render_html"]
+def render_html(
+    report: Report,
+    *,
+    comparison: Comparison | None = None,
+    gate: GateResult | None = None,
+) -> str:
+    """The report as one self-contained HTML document."""
+    buffer = io.StringIO()
+    pages = sorted(report.pages, key=lambda p: p.url)
+    write_html(buffer, lambda: pages, report, comparison=comparison, gate=gate)
+    return buffer.getvalue()
+
+
+__all__ = ["esc", "link", "render_html", "write_html"]

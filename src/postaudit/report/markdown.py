@@ -12,13 +12,15 @@ a page cannot mention people on GitHub. Pure and deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from postaudit.judge.gate import GateResult
 from postaudit.judge.scoring import site_score
 from postaudit.model import SCORED_CATEGORIES, SEVERITY_ORDER, Finding, PageResult, Report, Severity
 from postaudit.report.ci import one_line
+from postaudit.report.tally import PageTally, Smallest
 
 if TYPE_CHECKING:
     from postaudit.judge.baseline import Comparison
@@ -72,33 +74,28 @@ def _more(total: int, shown: int, what: str) -> list[str]:
     return ["", f"_…and {total - shown} more {what}._"] if total > shown else []
 
 
-def _site_score(report: Report) -> int | None:
+def _site_score(report: Report, tally: PageTally) -> int | None:
     score = report.summary.get("score") if "score" in report.summary else None
     if isinstance(score, int) and not isinstance(score, bool):
         return score
-    return site_score(p.score for p in report.pages)
+    return site_score(tally.scores)
 
 
-def _counts(findings: Sequence[Finding]) -> str:
-    counts = {s: 0 for s in Severity}
-    for f in findings:
-        counts[f.severity] += 1
+def _counts(counts: Mapping[Severity, int]) -> str:
     return " · ".join(_plural(counts[s], str(s)) for s in SEVERITY_ORDER)
 
 
-def _header(report: Report, gate: GateResult | None) -> list[str]:
+def _header(report: Report, gate: GateResult | None, tally: PageTally) -> list[str]:
     if gate is None:
         title = "## postaudit report"
     elif gate.passed:
         title = "## ✅ postaudit: passed"
     else:
         title = "## ❌ postaudit: failed"
-    pages = len(report.pages)
-    failed = sum(1 for p in report.pages if p.error is not None)
-    line = f"**Score {_score(_site_score(report))}** · {_plural(pages, 'page')}"
-    if failed:
-        line += f" ({failed} could not be audited)"
-    line += f" · {_counts(list(report.findings()))}"
+    line = f"**Score {_score(_site_score(report, tally))}** · {_plural(tally.pages, 'page')}"
+    if tally.errors:
+        line += f" ({tally.errors} could not be audited)"
+    line += f" · {_counts(tally.severities)}"
     lines = [title, "", line]
     if gate is not None and gate.reasons:
         lines += ["", "**Why it failed**", ""]
@@ -153,42 +150,35 @@ def _pages(urls: Sequence[str]) -> str:
     return shown + (f" and {len(urls) - MAX_CHANGES} more" if len(urls) > MAX_CHANGES else "")
 
 
-def _scores(pages: Sequence[PageResult]) -> list[str]:
-    ordered = sorted(pages, key=lambda p: (p.score is not None, p.score or 0, p.url))
+def _score_rank(p: PageResult) -> tuple[bool, int, str]:
+    return (p.score is not None, p.score or 0, p.url)
+
+
+def _scores(worst: Smallest[PageResult]) -> list[str]:
     head = ["Page", "Score", *(c.label for c in SCORED_CATEGORIES)]
     rows = [
         [escape(p.url), _score(p.score), *(_score(p.categories.get(c)) for c in SCORED_CATEGORIES)]
-        for p in ordered[:MAX_PAGES]
+        for p in worst.result()
     ]
     lines = ["", "### Scores", ""]
     lines += _table(head, rows, numeric=len(head) - 1)
-    lines += _more(len(pages), MAX_PAGES, "pages")
+    lines += _more(worst.total, MAX_PAGES, "pages")
     return lines
 
 
-def _top_findings(
-    report: Report, gate: GateResult | None, comparison: Comparison | None
-) -> list[str]:
-    findings = list(report.findings())
-    if comparison is not None:
-        new = comparison.new_fingerprints
-        findings = [f for f in findings if f.fingerprint in new]
-        title = "### New findings"
-    else:
-        title = "### Top findings"
-    if not findings:
+def _finding_rank(blocking: frozenset[str]) -> Callable[[Finding], tuple[bool, int, str, str]]:
+    def rank(f: Finding) -> tuple[bool, int, str, str]:
+        return (f.fingerprint not in blocking, SEVERITY_ORDER.index(f.severity), f.url, f.code)
+
+    return rank
+
+
+def _top_findings(top: Smallest[Finding], comparison: Comparison | None) -> list[str]:
+    title = "### New findings" if comparison is not None else "### Top findings"
+    if not top.total:
         return []
-    blocking = gate.blocking if gate is not None else frozenset()
-    findings.sort(
-        key=lambda f: (
-            f.fingerprint not in blocking,
-            SEVERITY_ORDER.index(f.severity),
-            f.url,
-            f.code,
-        )
-    )
     rows = []
-    for f in findings[:MAX_FINDINGS]:
+    for f in top.result():
         where = f.location.selector or ""
         if f.location.line is not None:
             where = f"{where} line {f.location.line}".strip()
@@ -203,17 +193,51 @@ def _top_findings(
         )
     lines = ["", title, ""]
     lines += _table(["Severity", "Rule", "Page", "Message", "Where"], rows)
-    lines += _more(len(findings), MAX_FINDINGS, "findings")
+    lines += _more(top.total, MAX_FINDINGS, "findings")
     return lines
+
+
+def write_markdown(
+    out: TextIO,
+    pages: Iterable[PageResult],
+    report: Report,
+    *,
+    comparison: Comparison | None = None,
+    gate: GateResult | None = None,
+) -> None:
+    """The Markdown summary of `pages` and the site findings and summary of `report`,
+    to `out`. The pages are read once and let go (the worst `MAX_PAGES` and the top
+    `MAX_FINDINGS` findings are all that is kept), so memory stays flat."""
+    score = report.summary.get("score")
+    tally = PageTally(keep_scores=not isinstance(score, int) or isinstance(score, bool))
+    worst: Smallest[PageResult] = Smallest(MAX_PAGES, _score_rank)
+    top: Smallest[Finding] = Smallest(
+        MAX_FINDINGS, _finding_rank(gate.blocking if gate is not None else frozenset())
+    )
+    new = comparison.new_fingerprints if comparison is not None else None
+
+    def consider(findings: Iterable[Finding]) -> None:
+        for f in findings:
+            if new is None or f.fingerprint in new:
+                top.add(f)
+
+    for page in tally.count(pages):
+        worst.add(page)
+        consider(page.findings)
+    tally.add_findings(report.site_findings)
+    consider(report.site_findings)
+    lines = _header(report, gate, tally)
+    if comparison is not None:
+        lines += _comparison(comparison)
+    if tally.pages:
+        lines += _scores(worst)
+    lines += _top_findings(top, comparison)
+    out.write("\n".join(lines) + "\n")
 
 
 def render_markdown(
     report: Report, *, comparison: Comparison | None = None, gate: GateResult | None = None
 ) -> str:
-    lines = _header(report, gate)
-    if comparison is not None:
-        lines += _comparison(comparison)
-    if report.pages:
-        lines += _scores(report.pages)
-    lines += _top_findings(report, gate, comparison)
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    write_markdown(buffer, report.pages, report, comparison=comparison, gate=gate)
+    return buffer.getvalue()

@@ -50,6 +50,7 @@ from postaudit.report.facts_keywords_readability import (
     render_readability,
 )
 from postaudit.report.facts_links import render_links, render_pagination
+from postaudit.report.tally import PageTally
 from postaudit.report.terminal import SEVERITY_MARKERS, safe
 
 # --------------------------------------------------------------------------- styles
@@ -394,27 +395,27 @@ def render_page(
     console.print(Text.assemble(("Page: ", "dim"), counts_text(page.counts())))
 
 
-def _site_score(report: Report) -> int | None:
+def _site_score(report: Report, tally: PageTally) -> int | None:
     """`summary["score"]` (the runner's); computed from the pages when the key is absent."""
     if "score" not in report.summary:
-        return site_score(p.score for p in report.pages)
+        return site_score(tally.scores)
     score = report.summary.get("score")
     if isinstance(score, int) and not isinstance(score, bool):
         return score
     return None
 
 
-def summary_block(report: Report) -> RenderableType:
-    pages = len(report.pages)
-    failed = sum(1 for p in report.pages if p.score is None and p.error is not None)
-    score = _site_score(report)
+def summary_block(report: Report, tally: PageTally) -> RenderableType:
+    """The summary of several pages (not a site batch), from their `tally`."""
+    failed = tally.unscored_errors
+    score = _site_score(report, tally)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Pages audited", Text(str(pages)))
+    grid.add_row("Pages audited", Text(str(tally.pages)))
     grid.add_row("Pages failed", Text(str(failed), style="bold red" if failed else ""))
     grid.add_row("Site score", Text(score_text(score), style=f"bold {score_style(score)}"))
-    grid.add_row("Findings", counts_text(count_severities(report.findings())))
+    grid.add_row("Findings", counts_text(tally.severities))
     return grid
 
 
@@ -427,7 +428,7 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def site_summary_block(report: Report) -> RenderableType:
+def site_summary_block(report: Report, tally: PageTally) -> RenderableType:
     """The site summary of a batch: pages audited, failed, skipped and not audited; the
     site score and its distribution; the worst pages; the most frequent findings."""
     summary = report.summary
@@ -454,7 +455,7 @@ def site_summary_block(report: Report) -> RenderableType:
             if isinstance(item, Mapping)
         ]
         grid.add_row("Outside the site", Text("\n".join(named)))
-    score = _site_score(report)
+    score = _site_score(report, tally)
     grid.add_row("Site score", Text(score_text(score), style=f"bold {score_style(score)}"))
     dist = summary.get("distribution")
     if isinstance(dist, Mapping):
@@ -508,19 +509,25 @@ def site_summary_block(report: Report) -> RenderableType:
     return Group(*parts)
 
 
-def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bool = False) -> None:
+def render_text(
+    report: Report,
+    console: Console,
+    *,
+    verbose: int = 0,
+    quiet: bool = False,
+    pages: Iterable[PageResult] | None = None,
+) -> None:
     """Print `report` to `console`: each page, site findings, then a summary if several pages.
 
     `verbose >= 1` adds each finding's markup excerpt; `quiet` prints one line per page
     (score, URL, title, counts) and no findings. A site batch (`is_batch`) prints one
     line per page unless `verbose` (then every page in full), no page lines with `quiet`,
-    and ends with the site summary.
+    and ends with the site summary. `pages` (default `report.pages`) are printed in
+    the order given, each as it comes.
     """
-    if not report.pages and not report.site_findings and not is_batch(report):
-        console.print(Text("No pages audited.", style="dim"))
-        return
     batch = is_batch(report)
-    for i, page in enumerate(report.pages):
+    tally = PageTally(keep_scores="score" not in report.summary)
+    for i, page in enumerate(tally.count(report.pages if pages is None else pages)):
         if batch and (quiet or not verbose):
             if not quiet:
                 render_page(console, page, quiet=True)
@@ -528,6 +535,9 @@ def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bo
         if i and not quiet:
             console.print()
         render_page(console, page, verbose=verbose, quiet=quiet)
+    if not tally.pages and not report.site_findings and not batch:
+        console.print(Text("No pages audited.", style="dim"))
+        return
     if report.site_findings:
         if quiet:
             console.print(
@@ -542,9 +552,10 @@ def render_text(report: Report, console: Console, *, verbose: int = 0, quiet: bo
     if batch:
         console.print()
         console.print(Rule(Text("Site summary", style="bold"), align="left"))
-        console.print(site_summary_block(report))
-    elif len(report.pages) > 1:
+        console.print(site_summary_block(report, tally))
+    elif tally.pages > 1:
+        tally.add_findings(report.site_findings)
         if not quiet:
             console.print()
         console.print(Rule(Text("Summary", style="bold"), align="left"))
-        console.print(summary_block(report))
+        console.print(summary_block(report, tally))
