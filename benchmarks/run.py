@@ -22,7 +22,7 @@ Generates the benchmark blogs (`generate_site.py`), serves each from its own pro
    baseline is; built from a spool on disk): each within 1.5x.
 
 `--only memory` runs the two memory figures alone, `--only memory-json` the report one
-(JSON, or `--memory-format sarif|junit`), `--only real` the real-page batch alone.
+(JSON, or `--memory-format FORMAT`, any format but JSONL), `--only real` the real-page batch alone.
 
 Until `postaudit sitemap` exists the batch runs `postaudit audit URL... --format json
 --links pagination` on the sitemap's URLs instead (the table says which). Each batch
@@ -872,7 +872,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--memory-format",
-        choices=("json", "sarif", "junit"),
+        choices=("json", "sarif", "junit", "html", "markdown", "github", "text"),
         default="json",
         help="the report format of the memory-json row (sitemap -o FILE; default json)",
     )

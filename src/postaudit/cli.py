@@ -598,22 +598,19 @@ def merge(
 ) -> None:
     """Join JSON (or JSONL) reports, e.g. of `sitemap --shard K/N` jobs, into one:
     pages de-duplicated by URL, summary and site findings recomputed."""
-    from postaudit.report.dispatch import STREAMED
     from postaudit.report.load import ReportError
     from postaudit.run.sitemap_run import merge_streamed
 
     config = build_config(**options)
     update = bool(options.get("update_baseline"))
-    outputs = plan_outputs(config, no_color=no_color)
+    plan_outputs(config, no_color=no_color)  # a bad --format fails before any input is read
     baseline = load_baseline(config, update=update)
     try:
-        # the inputs are read page by page and spooled: the JSON, SARIF and JUnit
-        # outputs (and the baseline) are written from the spool; the other formats
-        # need every page
+        # the inputs are read page by page and spooled: every output (and the
+        # baseline) is written from the spool
         report, spool = merge_streamed(
             reports,
             config,
-            full=any(o.format not in STREAMED for o in outputs),
             all_findings=bool(baseline is not None or update or config.baseline),
         )
     except ReportError as exc:

@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from postaudit.config import FORMATS
 from postaudit.judge.gate import GateResult
@@ -109,12 +109,14 @@ def print_text(
     gate: GateResult | None = None,
     verbose: int = 0,
     quiet: bool = False,
+    pages: Iterable[PageResult] | None = None,
 ) -> None:
-    """The text report, then the baseline comparison and the gate's verdict."""
+    """The text report (of `pages`, default `report.pages`), then the baseline
+    comparison and the gate's verdict."""
     from postaudit.report.gate_text import render_gate
     from postaudit.report.text import render_text
 
-    render_text(report, console, verbose=verbose, quiet=quiet)
+    render_text(report, console, verbose=verbose, quiet=quiet, pages=pages)
     render_gate(console, gate, comparison)
 
 
@@ -172,8 +174,9 @@ JsonWriter = Callable[[TextIO, "Comparison | None"], None]
 PageSource = Callable[[], Iterable[PageResult]]
 
 #: The formats written page by page from a `PageSource` (with JSON: `JsonWriter`), so a
-#: sitemap run or a merge need not keep every page's full result for them.
-STREAMED = frozenset({"json", "sarif", "junit"})
+#: sitemap run or a merge need not keep every page's full result for them: every one
+#: (a sitemap run streams its JSONL outputs as each page finishes instead).
+STREAMED = frozenset({"json", "jsonl", "sarif", "junit", "html", "markdown", "github", "text"})
 
 
 def write_streamed(
@@ -185,9 +188,12 @@ def write_streamed(
     comparison: Comparison | None = None,
     gate: GateResult | None = None,
     fail_on: str = "error",
+    verbose: int = 0,
+    quiet: bool = False,
 ) -> None:
-    """A format of `STREAMED` but JSON to `out`, with the pages from `pages` and the
-    site findings from `report`: the same bytes as `render` of a report holding them."""
+    """A format of `STREAMED` but JSON to `out`, with the pages from `pages` (in URL
+    order) and the summary and site findings from `report`: the same bytes as `render`
+    of a report holding those pages. Text is drawn for a file (`FILE_WIDTH`, no colour)."""
     if fmt == "sarif":
         from postaudit.report.sarif import write_sarif
 
@@ -196,8 +202,50 @@ def write_streamed(
         from postaudit.report.junit import write_junit
 
         write_junit(out, pages, report.site_findings, gate=gate, fail_on=fail_on)
+    elif fmt == "jsonl":
+        from postaudit.report.jsonl import write_jsonl
+
+        write_jsonl(out, pages(), report)
+    elif fmt == "html":
+        from postaudit.report.html import write_html
+
+        write_html(out, pages, report, comparison=comparison, gate=gate)
+    elif fmt == "markdown":
+        from postaudit.report.markdown import write_markdown
+
+        write_markdown(out, pages(), report, comparison=comparison, gate=gate)
+    elif fmt == "github":
+        from postaudit.report.github import write_github
+
+        write_github(out, pages(), report, comparison=comparison, gate=gate)
+    elif fmt == "text":
+        console = text_console(out, width=FILE_WIDTH)
+        print_text(
+            console,
+            report,
+            comparison=comparison,
+            gate=gate,
+            verbose=verbose,
+            quiet=quiet,
+            pages=pages(),
+        )
     else:
         raise OutputError(f"format {fmt!r} is not streamed")
+
+
+class _Echo(io.TextIOBase):
+    """A text stream whose writes go to `echo` (stdout as the CLI writes it)."""
+
+    def __init__(self, echo: Callable[[str], object]) -> None:
+        super().__init__()
+        self._echo = echo
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._echo(text)
+        return len(text)
 
 
 def _json_to(json_writer: JsonWriter, comparison: Comparison | None) -> Callable[[TextIO], None]:
@@ -238,7 +286,13 @@ def emit(
             if out.path is None and out.format == "text":
                 console = text_console(color=out.color)
                 print_text(
-                    console, report, comparison=comparison, gate=gate, verbose=verbose, quiet=quiet
+                    console,
+                    report,
+                    comparison=comparison,
+                    gate=gate,
+                    verbose=verbose,
+                    quiet=quiet,
+                    pages=pages() if pages is not None else None,
                 )
                 flush_stdout()
                 continue
@@ -254,10 +308,14 @@ def emit(
                     comparison=comparison,
                     gate=gate,
                     fail_on=fail_on,
+                    verbose=verbose,
+                    quiet=quiet,
                 )
             if writer is not None:  # written as it is made, not rendered whole first
                 if out.path is None:
-                    writer(sys.stdout)
+                    # the page-text formats go where `render`'s string would have gone
+                    echoed = echo is not None and out.format in _ECHOED
+                    writer(cast("TextIO", _Echo(echo)) if echo and echoed else sys.stdout)
                     flush_stdout()
                 else:
                     with atomic_text(out.path) as fh:
@@ -283,14 +341,31 @@ def emit(
             failed.append(stdout_error(exc) if out.path is None else write_error(out.path, exc))
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary and any(o.format == "github" for o in outputs):
-        from postaudit.report.markdown import render_markdown
-
         try:
-            append_file(summary, render_markdown(report, comparison=comparison, gate=gate))
+            append_file(summary, _step_summary(report, pages, comparison, gate))
         except OutputError as exc:
             failed.append(str(exc))
     if failed:
         raise OutputError("; ".join(failed))
+
+
+def _step_summary(
+    report: Report,
+    pages: PageSource | None,
+    comparison: Comparison | None,
+    gate: GateResult | None,
+) -> str:
+    """The Markdown job summary, of `pages` when given (else `report.pages`)."""
+    from postaudit.report.markdown import write_markdown
+
+    buffer = io.StringIO()
+    source = report.pages if pages is None else pages()
+    write_markdown(buffer, source, report, comparison=comparison, gate=gate)
+    return buffer.getvalue()
+
+
+#: Streamed formats that go to stdout through `echo`, as their rendered string did
+_ECHOED = frozenset({"html", "markdown", "github"})
 
 
 def flush_stdout() -> None:

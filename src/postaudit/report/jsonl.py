@@ -14,6 +14,7 @@ complete lines behind; `postaudit sitemap --resume FILE` continues from such a f
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -46,11 +47,18 @@ def summary_line(summary: Mapping[str, Any], site_findings: Iterable[Finding]) -
     )
 
 
+def write_jsonl(out: TextIO, pages: Iterable[PageResult], report: Report) -> None:
+    """`pages` as JSON Lines in the order given, then the summary line of `report`."""
+    for page in pages:
+        out.write(page_line(page) + "\n")
+    out.write(summary_line(report.summary, report.site_findings) + "\n")
+
+
 def render_jsonl(report: Report) -> str:
     """A whole report as JSON Lines (pages sorted by URL, then the summary line)."""
-    lines = [page_line(p) for p in sorted(report.pages, key=lambda p: p.url)]
-    lines.append(summary_line(report.summary, report.site_findings))
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    write_jsonl(buffer, sorted(report.pages, key=lambda p: p.url), report)
+    return buffer.getvalue()
 
 
 class JsonlWriter:
@@ -115,4 +123,4 @@ class JsonlWriter:
             self.stream.close()
 
 
-__all__ = ["JsonlWriter", "page_line", "render_jsonl", "summary_line"]
+__all__ = ["JsonlWriter", "page_line", "render_jsonl", "summary_line", "write_jsonl"]

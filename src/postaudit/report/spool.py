@@ -25,12 +25,18 @@ if TYPE_CHECKING:
 
     from postaudit.judge.baseline import Comparison
 
-_INDENT = "    "  # a page object's depth in the report: inside "pages": [...]
+_INDENT = "    "  # a page's (or site finding's) depth in the report: inside "pages": [...]
 
 
 def page_block(page: PageResult) -> str:
     """One page as it appears in the JSON report: indented, without the comma."""
-    text = inert_json(json.dumps(page_dict(page), indent=2, ensure_ascii=False))
+    return _block(page_dict(page))
+
+
+def _block(item: Mapping[str, Any]) -> str:
+    """An item of a top-level list (`pages`, `site_findings`) as the report has it:
+    indented, without the comma."""
+    text = inert_json(json.dumps(item, indent=2, ensure_ascii=False))
     # JSON strings hold no raw line breaks, so every line break is between tokens
     return _INDENT + text.replace("\n", "\n" + _INDENT)
 
@@ -92,10 +98,15 @@ class JsonSpool:
             for i, block in enumerate(self.blocks()):
                 out.write((",\n" if i else "") + block)
             out.write("\n  ],\n")
-        tail: dict[str, Any] = {
-            "site_findings": [dict(f.to_dict(), url=f.url) for f in site_findings],
-            "summary": json_safe(summary),
-        }
+        findings = [dict(f.to_dict(), url=f.url) for f in site_findings]
+        if not findings:
+            out.write('  "site_findings": [],\n')
+        else:  # one finding at a time: a site can have thousands (duplicate titles)
+            out.write('  "site_findings": [\n')
+            for i, finding in enumerate(findings):
+                out.write((",\n" if i else "") + _block(finding))
+            out.write("\n  ],\n")
+        tail: dict[str, Any] = {"summary": json_safe(summary)}
         if comparison is not None:
             tail["comparison"] = comparison.to_dict()
         out.write(",\n".join(_member(k, v) for k, v in tail.items()))

@@ -466,7 +466,7 @@ def site_summary_block(report: Report, tally: PageTally) -> RenderableType:
             line.append(f"{label}: ", style="dim")
             line.append(str(_int(dist.get(label)) or 0), style=f"bold {score_style(example)}")
         grid.add_row("Distribution", line)
-    grid.add_row("Findings", counts_text(count_severities(report.findings())))
+    grid.add_row("Findings", counts_text(tally.severities))
     parts.append(grid)
     worst = summary.get("worst")
     if isinstance(worst, list) and worst:
@@ -538,6 +538,7 @@ def render_text(
     if not tally.pages and not report.site_findings and not batch:
         console.print(Text("No pages audited.", style="dim"))
         return
+    tally.add_findings(report.site_findings)
     if report.site_findings:
         if quiet:
             console.print(
@@ -554,7 +555,6 @@ def render_text(
         console.print(Rule(Text("Site summary", style="bold"), align="left"))
         console.print(site_summary_block(report, tally))
     elif tally.pages > 1:
-        tally.add_findings(report.site_findings)
         if not quiet:
             console.print()
         console.print(Rule(Text("Summary", style="bold"), align="left"))

@@ -477,24 +477,18 @@ def _off_site_status(raw: RawPage) -> LinkStatus | None:
 
 
 class Keeper:
-    """What the run keeps of each finished page, for the outputs rendered at the end.
+    """What the run keeps of each finished page for the verdict at the end: what the
+    gate and a baseline read, nothing else: no facts, and without a baseline
+    (`all_findings`) only the findings that count for `fail_on` (and `X` findings), so
+    memory stays flat on a 50,000-page sitemap. The reports themselves are written
+    from a spool (`report.spool`) or streamed (JSONL)."""
 
-    `full`: the `PageResult` as is (text, json, html and CI formats need it). `gate`
-    (only JSONL outputs, which were streamed): what the gate and a baseline read,
-    nothing else: no facts, and without a baseline only the findings that count for
-    `fail_on` (and `X` findings), so memory stays flat on a 50,000-page sitemap.
-    """
-
-    def __init__(self, mode: str, *, fail_on: str = "error", all_findings: bool = False) -> None:
-        self.mode = mode
+    def __init__(self, *, fail_on: str = "error", all_findings: bool = False) -> None:
         self.fail_on = fail_on
         self.all_findings = all_findings
         self.pages: list[PageResult] = []
 
     def add(self, result: PageResult) -> None:
-        if self.mode == "full":
-            self.pages.append(result)
-            return
         from postaudit.judge.gate import counts_against_fail_on
 
         findings = result.findings

@@ -1,11 +1,11 @@
 """The `postaudit sitemap` and `postaudit merge` commands between the CLI and the batch.
 
 `sitemap_command` wires a batch run to its outputs: JSONL outputs are streamed page by
-page (flushed); JSON, SARIF and JUnit outputs (and the baseline `--update-baseline`
-writes) are built at the end from a `JsonSpool` on disk, one page at a time, so their
-memory stays flat;
-everything else is rendered at the end from what the `Keeper` kept; the site summary
-and site findings come from a `SiteCollector` fed with every page.
+page (flushed); every other output (and the baseline `--update-baseline` writes) is
+built at the end from a `JsonSpool` on disk, one page at a time, so memory stays flat;
+the gate and a baseline comparison read what the `Keeper` kept (scores and the findings
+that count); the site summary and site findings come from a `SiteCollector` fed with
+every page.
 `--resume FILE` reads the pages already in a partial JSONL file, audits only the
 others, and appends them to the file; the finished report is the one an uninterrupted
 run would have written. `merge_streamed` joins shard reports the same way.
@@ -176,23 +176,14 @@ class _Sinks:
                 writer.page(page)
 
 
-def _sinks(
-    config: Config,
-    outputs: Sequence[Output],
-    opened: Outputs,
-    *,
-    keep_all_findings: bool,
-    spool_json: bool,
-) -> _Sinks:
-    streamed = spool_json or any(o.format in STREAMED for o in outputs)
+def _sinks(config: Config, opened: Outputs, *, keep_all_findings: bool, spool_json: bool) -> _Sinks:
+    # the JSONL outputs are streamed as pages finish; the others (`opened.rendered`)
+    # are written from the spool at the end
+    streamed = spool_json or any(o.format in STREAMED for o in opened.rendered)
     spool = JsonSpool() if streamed else None
-    # the formats rendered from a `Report` need every page in full; the streamed ones
-    # (JSON, SARIF, JUnit) read the spool, and the gate and a baseline comparison read
-    # scores and findings only
-    needs_full = any(o.format not in STREAMED for o in opened.rendered)
-    keeper = Keeper(
-        "full" if needs_full else "gate", fail_on=config.fail_on, all_findings=keep_all_findings
-    )
+    # every output but JSONL is written from the spool; the gate and a baseline
+    # comparison read scores and findings only
+    keeper = Keeper(fail_on=config.fail_on, all_findings=keep_all_findings)
     return _Sinks(SiteCollector(), keeper, spool, opened)
 
 
@@ -268,9 +259,7 @@ def sitemap_command(
     files. The caller closes `CommandResult.spool`."""
     resumed = read_resume(resume) if resume is not None else Resumed("", [], 0)
     opened = open_outputs(outputs, resume)
-    sinks = _sinks(
-        config, outputs, opened, keep_all_findings=keep_all_findings, spool_json=spool_json
-    )
+    sinks = _sinks(config, opened, keep_all_findings=keep_all_findings, spool_json=spool_json)
     if resume is not None:
         _resume(resume, resumed, sinks, say)
     options = replace(batch_options, done=frozenset(p.url for p in resumed.pages))
@@ -304,16 +293,16 @@ def sitemap_command(
 
 
 def merge_streamed(
-    paths: Sequence[str], config: Config, *, full: bool, all_findings: bool = False
+    paths: Sequence[str], config: Config, *, all_findings: bool = False
 ) -> tuple[Report, JsonSpool]:
     """Shard reports joined into one, as if one run had audited every page: pages
     de-duplicated by URL (the first report holding a URL wins), the summary and the site
     findings recomputed (`merged_report`). The report files are read page by page
     (`ReportReader`), with memory flat in the number of pages: each new page goes to a `JsonSpool` (the first file
     holding a URL wins), and only its URL stays in memory. The pages are then read back
-    in URL order for the site findings and a `Keeper` (`full`: every page as is, for the
-    formats rendered from a `Report`; else what the gate and a baseline read). The JSON
-    report is the spool's `write_json`. Raises `ReportError`; the caller closes the spool."""
+    in URL order for the site findings and a `Keeper` (what the gate and a baseline
+    read). Every report format is written from the spool (`JsonSpool.pages`, the JSON
+    report its `write_json`). Raises `ReportError`; the caller closes the spool."""
     from postaudit.report.load import ReportReader
 
     spool = JsonSpool()
@@ -328,9 +317,7 @@ def merge_streamed(
                     spool.add(page)
             summaries.append(reader.summary)
         del seen
-        keeper = Keeper(
-            "full" if full else "gate", fail_on=config.fail_on, all_findings=all_findings
-        )
+        keeper = Keeper(fail_on=config.fail_on, all_findings=all_findings)
         collector = SiteCollector()
         for page in spool.pages():
             collector.add(page)
