@@ -1,6 +1,6 @@
 """What every batch worker needs, loaded once in the fork server the workers fork from.
 
-`workers.worker_context()` names this module as the fork server's preload: the server
+`start.worker_context()` names this module as the fork server's preload: the server
 imports the parser, the rules and textstat and builds the syllable table once, and
 each worker starts as a fork of it with all of that in place (copy-on-write), instead
 of importing and building it again in every process. Importing it has those effects

@@ -28,6 +28,7 @@ from postaudit.judge.site import SITE_FACTS, page_facts
 from postaudit.model import LinkStatus, PageResult
 from postaudit.parse.content import SelectorError
 from postaudit.run.pipeline import Document, apply_rules, crash_result, parse_document
+from postaudit.run.start import spawn_context, worker_context
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,26 +249,6 @@ def _frame(message: Any) -> bytes:
     return head + data
 
 
-def _spawn_context() -> Any:
-    import multiprocessing
-
-    return multiprocessing.get_context("spawn")
-
-
-def worker_context() -> Any:
-    """How worker processes start: forked from a fork server that has imported the
-    parser, the rules and textstat once (`postaudit.run.worker_preload`), where the
-    platform has one; else spawned (each imports it all itself). Never a fork of this
-    process: its event loop and threads must not be copied."""
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return _spawn_context()
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["postaudit.run.worker_preload"])
-    return ctx
-
-
 class _Process:
     """One worker process and its two pipes, driven from the event loop: a call is a
     message out and a future answered by the message back. No threads: writes are
@@ -283,7 +264,7 @@ class _Process:
         try:
             self.process.start()  # imports and warm-up run while the sitemap loads
         except OSError:  # no fork server here (say, no writable temporary folder)
-            self.process = _spawn_context().Process(target=_serve, args=args, daemon=True)
+            self.process = spawn_context().Process(target=_serve, args=args, daemon=True)
             self.process.start()
         inbox_r.close()
         outbox_w.close()
