@@ -434,6 +434,9 @@ def _sitemap_settings(options: dict[str, Any], allow_hosts: Sequence[str] = ()) 
 def sitemap(source: str, no_color: bool, quiet: bool, verbose: int, **options: Any) -> None:
     """Audit every page of a sitemap: a sitemap URL, a site root (sitemaps found through
     robots.txt, then /sitemap.xml) or a local sitemap file."""
+    from postaudit.run.start import prestart
+
+    prestart(options.get("workers"))  # its imports run beside ours and the sitemap read
     from postaudit.gather.sitemap_xml import SitemapError
     from postaudit.parse.content import SelectorError, check_selector
     from postaudit.run.batch import BatchOptions
