@@ -161,8 +161,16 @@ def render(
         return render_markdown(report, comparison=comparison, gate=gate)
     if fmt == "text":
         buffer = io.StringIO()
-        console = text_console(buffer, width=FILE_WIDTH)
-        print_text(console, report, comparison=comparison, gate=gate, verbose=verbose, quiet=quiet)
+        write_streamed(
+            "text",
+            buffer,
+            lambda: report.pages,
+            report,
+            comparison=comparison,
+            gate=gate,
+            verbose=verbose,
+            quiet=quiet,
+        )
         return buffer.getvalue()
     raise OutputError(f"unknown format {fmt!r}")
 
@@ -314,8 +322,10 @@ def emit(
             if writer is not None:  # written as it is made, not rendered whole first
                 if out.path is None:
                     # the page-text formats go where `render`'s string would have gone
-                    echoed = echo is not None and out.format in _ECHOED
-                    writer(cast("TextIO", _Echo(echo)) if echo and echoed else sys.stdout)
+                    stream: TextIO = sys.stdout
+                    if echo is not None and out.format in _ECHOED:
+                        stream = cast("TextIO", _Echo(echo))
+                    writer(stream)
                     flush_stdout()
                 else:
                     with atomic_text(out.path) as fh:

@@ -269,8 +269,10 @@ class _Survey:
     worst: Smallest[tuple[int, str, Any, int]] | None = None
     frequent: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     linked: set[str] | None = field(default=None, init=False)  # None: every page
+    tally_rules: bool = field(default=False, init=False)  # the summary has no "frequent"
 
     def __post_init__(self) -> None:
+        self.tally_rules = not isinstance(self.summary.get("frequent"), list)
         worst = self.summary.get("worst")
         if isinstance(worst, list):
             self.linked = {str(w.get("url")) for w in worst if isinstance(w, Mapping)}
@@ -291,6 +293,8 @@ class _Survey:
             self.bands[_BANDS[band(p.score)]] += 1
             if self.worst is not None:
                 self.worst.add((p.score, p.url, p.facts.get("title"), len(p.findings)))
+        if not self.tally_rules:
+            return
         seen = set()
         for f in p.findings:
             entry = self.frequent.setdefault((f.code, f.name), [0, 0])
