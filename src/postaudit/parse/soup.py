@@ -1,0 +1,283 @@
+"""The page's BeautifulSoup tree: `make_soup(html)`, the tree `BeautifulSoup(html,
+"lxml")` builds, built in about half the time.
+
+bs4's lxml builder hands every parser event (start tag, text, end tag) to the
+`BeautifulSoup` object's generic handlers, and each `Tag` to its generic constructor:
+more than nine tenths of the tree's cost is that Python, not lxml. `LeanBuilder` is
+bs4's own `LXMLTreeBuilder` (same lxml parser, same options, same events) whose event
+handlers do only what those handlers do for an HTML document: the same objects, the
+same fields, the same links between them, the same parser state at the end. Anything
+they are not written for (a namespace map, an end tag that closes more than the
+innermost element, an attribute in a namespace) goes to bs4's own handler for that
+event, so the tree is still bs4's.
+
+`same_tree(a, b)` compares two trees field by field (every node's class, text, name,
+attributes and their value classes, and every link). The first `make_soup` of a
+process checks the lean tree against bs4's own on a probe document holding every
+construct the handlers treat (`_PROBE`); if they differ, or the lean builder fails on
+this bs4 version, every page of the process is parsed by bs4's own builder.
+tests/test_soup.py compares the two on the corpus, the rule fixtures, generated pages
+and random documents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup
+from bs4.builder._lxml import LXMLTreeBuilder
+from bs4.element import Comment, Doctype, NavigableString, PageElement, Tag
+
+#: The characters bs4 treats as whitespace when it collapses a whitespace-only string
+#: (`BeautifulSoup.ASCII_SPACES`).
+_SPACES = "\x20\x0a\x09\x0c\x0d"
+#: bs4's split of a multi-valued attribute ("class", "rel", ...): its `nonwhitespace_re`.
+_split = re.compile(r"\S+").findall
+_new = object.__new__
+#: Fields of a `Tag` that differ between two tags of one name: not in the templates.
+_OWN = frozenset(
+    {
+        "parent",
+        "previous_element",
+        "next_element",
+        "previous_sibling",
+        "next_sibling",
+        "attrs",
+        "contents",
+        "_namespaces",
+    }
+)
+#: tag name -> the fields bs4's constructor gives every tag of that name.
+_TEMPLATES: dict[str, dict[str, Any]] = {}
+
+
+class LeanBuilder(LXMLTreeBuilder):
+    """bs4's lxml HTML builder with event handlers that build the tree directly."""
+
+    def feed(self, markup: Any) -> None:
+        self._ns = self.active_namespace_prefixes[-1]
+        cdata = self.cdata_list_attributes or {}
+        self._universal = cdata.get("*", ())
+        self._specific = cdata
+        super().feed(markup)
+
+    def _template(self, name: str) -> dict[str, Any]:
+        """The fields bs4's `Tag` constructor gives a tag `name` in this builder, less
+        those of `_OWN`."""
+        probe = Tag(self.soup, self, name, None, None, None, None, None, namespaces=self._ns)
+        fields = {k: v for k, v in vars(probe).items() if k not in _OWN}
+        _TEMPLATES[name] = fields
+        return fields
+
+    def _flush(self, container: type[NavigableString] | None = None) -> None:
+        """`BeautifulSoup.endData(container)` for a document being parsed."""
+        soup = self.soup
+        assert soup is not None
+        data = soup.current_data
+        if not data:
+            return
+        s = "".join(data)
+        if not soup.preserve_whitespace_tag_stack and not s.strip(_SPACES):
+            s = "\n" if "\n" in s else " "
+        soup.current_data = []
+        if container is None:
+            container = NavigableString
+            stack = soup.string_container_stack
+            if stack:
+                container = self.string_containers.get(stack[-1].name, container)
+        self._attach(str.__new__(container, s), {"hidden": False})
+
+    def _attach(self, node: PageElement, fields: dict[str, Any]) -> None:
+        """Give a new `node` its `fields` and bs4's links (`PageElement.setup` then
+        `contents.append`, as `BeautifulSoup.object_was_parsed` and `pushTag` do): the
+        last child of the current tag, parsed just after the most recent element."""
+        soup = self.soup
+        assert soup is not None
+        parent = soup.currentTag
+        assert parent is not None
+        prev = soup._most_recent_element
+        siblings = parent.contents
+        prev_sib = siblings[-1] if siblings else None
+        fields["parent"] = parent
+        fields["previous_element"] = prev
+        fields["next_element"] = None
+        fields["next_sibling"] = None
+        fields["previous_sibling"] = prev_sib
+        node.__dict__ = fields
+        if prev is not None:
+            prev.next_element = node
+        if prev_sib is not None:
+            prev_sib.next_sibling = node
+        soup._most_recent_element = node
+        siblings.append(node)
+
+    def start(self, tag: Any, attrib: Any, nsmap: Any = {}) -> None:  # noqa: B006 (bs4's signature)
+        if nsmap or len(self.nsmaps) > 1 or tag[:1] == "{":
+            return super().start(tag, attrib, nsmap)
+        soup = self.soup
+        assert soup is not None
+        if soup.current_data:
+            self._flush()
+        attrs = self.attribute_dict_class(attrib)
+        if attrs:
+            universal = self._universal
+            specific = self._specific.get(tag.lower(), ())
+            for k in attrs:
+                if k in universal or k in specific:
+                    attrs[k] = self.attribute_value_list_class(_split(attrs[k]))
+                elif k[:1] == "{":
+                    return super().start(tag, attrib, nsmap)
+        template = _TEMPLATES.get(tag) or self._template(tag)
+        t = _new(Tag)
+        fields = {**template, "_namespaces": self._ns, "attrs": attrs, "contents": []}
+        self._attach(t, fields)
+        if tag == "meta":
+            self.set_up_substitutions(t)
+        soup.tagStack.append(t)
+        soup.currentTag = t
+        soup.open_tag_counter[tag] += 1
+        if tag in self.preserve_whitespace_tags:
+            soup.preserve_whitespace_tag_stack.append(t)
+        if tag in self.string_containers:
+            soup.string_container_stack.append(t)
+
+    def end(self, tag: Any) -> None:
+        soup = self.soup
+        assert soup is not None
+        current = soup.currentTag
+        assert current is not None
+        stack = soup.tagStack
+        if (
+            current.name != tag
+            or current.prefix is not None
+            or len(stack) < 2
+            or len(self.nsmaps) > 1
+        ):
+            return super().end(tag)
+        if soup.current_data:
+            self._flush()
+        stack.pop()
+        soup.open_tag_counter[tag] -= 1
+        preserved = soup.preserve_whitespace_tag_stack
+        if preserved and preserved[-1] is current:
+            preserved.pop()
+        containers = soup.string_container_stack
+        if containers and containers[-1] is current:
+            containers.pop()
+        soup.currentTag = stack[-1]
+
+    def data(self, data: Any) -> None:
+        soup = self.soup
+        assert soup is not None
+        soup.current_data.append(data)
+
+    def _whole(self, text: str, container: type[NavigableString]) -> None:
+        soup = self.soup
+        assert soup is not None
+        self._flush()
+        soup.current_data.append(text)
+        self._flush(container)
+
+    def comment(self, text: Any) -> None:
+        self._whole(text, Comment)
+
+    def doctype(self, name: Any, pubid: Any, system: Any) -> None:
+        self._whole(Doctype._string_for_name_and_ids(name, pubid, system), Doctype)
+
+    def pi(self, target: Any, data: Any) -> None:
+        self._whole(target + " " + data, self.processing_instruction_class)
+
+
+# ------------------------------------------------------------------------ comparison
+
+_LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
+_STATE_LINKS = ("currentTag", "_most_recent_element")
+_STATE_LISTS = ("contents", "tagStack", "preserve_whitespace_tag_stack", "string_container_stack")
+
+
+def _nodes(soup: BeautifulSoup) -> list[PageElement]:
+    return [soup, *soup.descendants]
+
+
+def same_tree(a: BeautifulSoup, b: BeautifulSoup) -> str | None:
+    """None when the trees are the same, field for field: each node's class and text,
+    every field of its `vars()` with its value's class (attribute values included), and
+    every link between nodes (compared by position in document order). The builder
+    objects themselves are not compared. Else the first difference, in words."""
+    na, nb = _nodes(a), _nodes(b)
+    if len(na) != len(nb):
+        return f"{len(na)} nodes, not {len(nb)}"
+    pa = {id(x): i for i, x in enumerate(na)}
+    pb = {id(x): i for i, x in enumerate(nb)}
+
+    def at(pos: dict[int, int], x: object) -> int | None:
+        return None if x is None else pos.get(id(x), -1)
+
+    for i, (x, y) in enumerate(zip(na, nb, strict=True)):
+        if type(x) is not type(y):
+            return f"node {i}: {type(x).__name__}, not {type(y).__name__}"
+        if isinstance(x, str) and str(x) != str(y):
+            return f"node {i}: text {str(x)!r}, not {str(y)!r}"
+        vx, vy = vars(x), vars(y)
+        if set(vx) != set(vy):
+            return f"node {i}: fields {sorted(set(vx) ^ set(vy))}"
+        for k, p in vx.items():
+            q = vy[k]
+            if k == "builder":
+                continue
+            if k in _LINKS or k in _STATE_LINKS:
+                if at(pa, p) != at(pb, q):
+                    return f"node {i}: {k}"
+            elif k in _STATE_LISTS:
+                if [at(pa, c) for c in p] != [at(pb, c) for c in q]:
+                    return f"node {i}: {k}"
+            elif k == "attrs":
+                if type(p) is not type(q) or list(p.items()) != list(q.items()):
+                    return f"node {i}: attributes {dict(p)!r}, not {dict(q)!r}"
+                if [type(v) for v in p.values()] != [type(v) for v in q.values()]:
+                    return f"node {i}: attribute value classes"
+            elif type(p) is not type(q) or p != q:
+                return f"node {i}: {k} {p!r}, not {q!r}"
+    return None
+
+
+# ------------------------------------------------------------------------ entry point
+
+#: A document with every construct `LeanBuilder` handles itself, and some it hands on.
+_PROBE = (
+    "\ufeff<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0 Strict//EN' 'http://x/y.dtd'>"
+    "<html lang=en><head><meta charset=utf-8>"
+    "<meta http-equiv=Content-Type content='text/html; charset=ISO-8859-1'>"
+    "<title>T &amp; t</title><style>p{}</style><link rel='stylesheet  alt' href=s.css>"
+    "<script>if (a < b) {}</script></head><body class=' x  y '>\n  \n<!-- note -->"
+    "<?php echo 1 ?><p>One <b>two</b> three<p>Four<br>five <a rel='next nofollow' "
+    "href=/n>next</a><pre>\n  kept  \n</pre><textarea> t </textarea><template><p>in "
+    "<i>it</i></p></template><ruby>a<rp>(</rp><rt>b</rt></ruby><table><tr><td "
+    "headers='h1 h2'>c<th>d</table><svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>"
+    "<fb:like href=x></fb:like><ul><li>e<li>f</ul><div id=a id=b> \t </div>\x0c"
+    "<form accept-charset='a b'></form><img src=i.png alt=''></body></html>"
+)
+
+_lean: list[bool] = []
+
+
+def lean_works() -> bool:
+    """Whether `LeanBuilder` builds bs4's own tree in this process (checked once)."""
+    if not _lean:
+        try:
+            ok = (
+                same_tree(BeautifulSoup(_PROBE, "lxml"), BeautifulSoup(_PROBE, builder=LeanBuilder))
+                is None
+            )
+        except Exception:  # any failure on this bs4 version: use bs4's own builder
+            ok = False
+        _lean.append(ok)
+    return _lean[0]
+
+
+def make_soup(html: str) -> BeautifulSoup:
+    """`BeautifulSoup(html, "lxml")`, built by `LeanBuilder` when it works here."""
+    if lean_works():
+        return BeautifulSoup(html, builder=LeanBuilder)
+    return BeautifulSoup(html, "lxml")
