@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -172,8 +173,11 @@ def _networks_of(host: str) -> list[Network]:
     return [NETWORKS[i] for i in sorted(found)]
 
 
+@lru_cache(maxsize=8192)
 def affiliate_network(url: str | None) -> str | None:
-    """The affiliate network an absolute http(s) URL goes through, or None."""
+    """The affiliate network an absolute http(s) URL goes through, or None.
+    Remembered for recent URLs: the rule asks twice per link (whether it applies,
+    then its check), and a site's menus repeat the same links on every page."""
     if not url:
         return None
     try:
