@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Script
+from bs4 import BeautifulSoup, SoupStrainer
+from bs4.element import NavigableString, Script, Tag
 
-from postaudit.parse import soup as soup_module
 from postaudit.parse.soup import LeanBuilder, lean_works, make_soup, same_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +109,43 @@ def test_same_tree_tells_a_changed_attribute_text_or_string_class() -> None:
     assert same_tree(stock(html), unlinked) == "node 5: previous_sibling"
 
 
+def test_same_tree_tells_sharing_attribute_fields_and_counter_zeros() -> None:
+    html = "<script>a()</script><script>b()</script><meta charset=latin-1>"
+    shared = stock(html)
+    first, second = shared.find_all("script")
+    assert first.interesting_string_types is not second.interesting_string_types
+    second.interesting_string_types = first.interesting_string_types
+    assert "shared differently" in (same_tree(stock(html), shared) or "")
+    meta = stock(html)
+    meta.meta["charset"].original_value = "utf-8"
+    assert "attribute classes or fields" in (same_tree(stock(html), meta) or "")
+    counted = stock(html)
+    counted.open_tag_counter["aside"] = 0
+    assert "open_tag_counter" in (same_tree(stock(html), counted) or "")
+
+
+def test_tags_get_their_own_copy_of_what_bs4_makes_anew() -> None:
+    one, two = lean("<script>a()</script>"), lean("<style>p{}</style><script>b()</script>")
+    assert one.script.interesting_string_types is not two.script.interesting_string_types
+    assert one.script.interesting_string_types == two.script.interesting_string_types
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"multi_valued_attributes": None},
+        {"parse_only": SoupStrainer("p")},
+        {"element_classes": {Tag: Tag}},
+    ],
+    ids=["multi_valued_attributes", "parse_only", "element_classes"],
+)
+def test_the_lean_builder_refuses_options_it_was_not_written_for(
+    options: dict[str, object],
+) -> None:
+    with pytest.raises(ValueError, match="default"):
+        BeautifulSoup("<p class='a b'>x</p><b>y</b>", builder=LeanBuilder, **options)
+
+
 def test_make_soup_uses_the_lean_builder_only_when_it_works(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -121,8 +157,30 @@ def test_make_soup_uses_the_lean_builder_only_when_it_works(
         raise RuntimeError("a bs4 this module was not written for")
 
     monkeypatch.setattr(LeanBuilder, "start", broken)
-    monkeypatch.setattr(soup_module, "_lean", [])
-    assert not lean_works()
+    lean_works.cache_clear()
+    try:
+        assert not lean_works()
+        tree = make_soup(html)
+        assert not isinstance(tree.builder, LeanBuilder)
+        assert same_tree(stock(html), tree) is None
+    finally:
+        lean_works.cache_clear()
+
+
+def test_a_page_the_lean_builder_fails_on_gets_bs4s_own_tree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert lean_works()
+    original = LeanBuilder.data
+
+    def fails_on_boom(self: LeanBuilder, data: str) -> None:
+        if "boom" in data:
+            raise RuntimeError("an input the handlers were not written for")
+        original(self, data)
+
+    monkeypatch.setattr(LeanBuilder, "data", fails_on_boom)
+    html = "<p>before <b>boom</b> after</p>"
     tree = make_soup(html)
     assert not isinstance(tree.builder, LeanBuilder)
     assert same_tree(stock(html), tree) is None
+    assert isinstance(make_soup("<p>calm</p>").builder, LeanBuilder)

@@ -23,6 +23,8 @@ and random documents.
 from __future__ import annotations
 
 import re
+from copy import copy
+from functools import cache
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -48,27 +50,50 @@ _OWN = frozenset(
         "_namespaces",
     }
 )
-#: tag name -> the fields bs4's constructor gives every tag of that name.
-_TEMPLATES: dict[str, dict[str, Any]] = {}
+#: tag name -> the fields bs4's constructor gives every tag of that name, and those of
+#: them it makes anew for each tag (`LeanBuilder._template`); dropped past the limit
+#: (junk markup can name any number of tags).
+_TEMPLATES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+_TEMPLATES_LIMIT = 2_000
+_MUTABLE = (set, dict, list)
 
 
 class LeanBuilder(LXMLTreeBuilder):
     """bs4's lxml HTML builder with event handlers that build the tree directly."""
 
     def feed(self, markup: Any) -> None:
+        soup = self.soup
+        if not (
+            type(soup) is BeautifulSoup
+            and soup.parse_only is None
+            and not soup.element_classes
+            and self.cdata_list_attributes is self.DEFAULT_CDATA_LIST_ATTRIBUTES
+            and self.preserve_whitespace_tags is self.DEFAULT_PRESERVE_WHITESPACE_TAGS
+            and self.string_containers is self.DEFAULT_STRING_CONTAINERS
+        ):
+            # the templates and handlers are written for bs4's defaults only
+            raise ValueError("LeanBuilder builds the default BeautifulSoup(html, 'lxml') tree only")
         self._ns = self.active_namespace_prefixes[-1]
         cdata = self.cdata_list_attributes or {}
         self._universal = cdata.get("*", ())
         self._specific = cdata
         super().feed(markup)
 
-    def _template(self, name: str) -> dict[str, Any]:
+    def _template(self, name: str) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The fields bs4's `Tag` constructor gives a tag `name` in this builder, less
-        those of `_OWN`."""
-        probe = Tag(self.soup, self, name, None, None, None, None, None, namespaces=self._ns)
-        fields = {k: v for k, v in vars(probe).items() if k not in _OWN}
-        _TEMPLATES[name] = fields
-        return fields
+        those of `_OWN`, and the names of those it makes anew for every tag (a
+        container's `interesting_string_types` set): two tags made by the constructor
+        hold different objects there, and each lean tag gets its own copy."""
+        one, two = (
+            vars(Tag(self.soup, self, name, None, None, None, None, None, namespaces=self._ns))
+            for _ in range(2)
+        )
+        fields = {k: v for k, v in one.items() if k not in _OWN}
+        fresh = tuple(k for k, v in fields.items() if v is not two[k] and isinstance(v, _MUTABLE))
+        if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
+            _TEMPLATES.clear()
+        _TEMPLATES[name] = found = (fields, fresh)
+        return found
 
     def _flush(self, container: type[NavigableString] | None = None) -> None:
         """`BeautifulSoup.endData(container)` for a document being parsed."""
@@ -128,9 +153,11 @@ class LeanBuilder(LXMLTreeBuilder):
                     attrs[k] = self.attribute_value_list_class(_split(attrs[k]))
                 elif k[:1] == "{":
                     return super().start(tag, attrib, nsmap)
-        template = _TEMPLATES.get(tag) or self._template(tag)
+        template, fresh = _TEMPLATES.get(tag) or self._template(tag)
         t = _new(Tag)
         fields = {**template, "_namespaces": self._ns, "attrs": attrs, "contents": []}
+        for k in fresh:
+            fields[k] = copy(fields[k])
         self._attach(t, fields)
         if tag == "meta":
             self.set_up_substitutions(t)
@@ -200,16 +227,43 @@ def _nodes(soup: BeautifulSoup) -> list[PageElement]:
     return [soup, *soup.descendants]
 
 
+def _attribute_shape(attrs: dict[Any, Any]) -> list[tuple[Any, ...]]:
+    """What `same_tree` compares of a tag's attributes beyond their equality: each key's
+    class and namespace, each value's class, its own fields (a meta charset's original
+    value) and the classes of its items (a multi-valued attribute's)."""
+    return [
+        (
+            type(k),
+            getattr(k, "prefix", None),
+            getattr(k, "namespace", None),
+            type(v),
+            dict(vars(v)) if hasattr(v, "__dict__") else None,
+            [type(item) for item in v] if isinstance(v, list) else None,
+        )
+        for k, v in attrs.items()
+    ]
+
+
+#: The builder's own state after a parse (the parser object and the soup aside).
+_BUILDER_STATE = ("nsmaps", "active_namespace_prefixes")
+
+
 def same_tree(a: BeautifulSoup, b: BeautifulSoup) -> str | None:
-    """None when the trees are the same, field for field: each node's class and text,
-    every field of its `vars()` with its value's class (attribute values included), and
-    every link between nodes (compared by position in document order). The builder
-    objects themselves are not compared. Else the first difference, in words."""
+    """None when the trees are the same, field for field: each node's class and text;
+    every field of its `vars()` with its value's class (dicts, a Counter among them,
+    compared entry for entry); attributes in order, with `_attribute_shape`; every link
+    between nodes, by position in document order; which nodes share one set, dict or
+    list object (a copy where bs4 shares, or sharing where bs4 copies, is a
+    difference); and the builder's namespace state. Else the first difference, in
+    words."""
     na, nb = _nodes(a), _nodes(b)
     if len(na) != len(nb):
         return f"{len(na)} nodes, not {len(nb)}"
     pa = {id(x): i for i, x in enumerate(na)}
     pb = {id(x): i for i, x in enumerate(nb)}
+    # object id -> (node, field) where it was first seen, per tree
+    seen_a: dict[int, tuple[int, str]] = {}
+    seen_b: dict[int, tuple[int, str]] = {}
 
     def at(pos: dict[int, int], x: object) -> int | None:
         return None if x is None else pos.get(id(x), -1)
@@ -229,16 +283,26 @@ def same_tree(a: BeautifulSoup, b: BeautifulSoup) -> str | None:
             if k in _LINKS or k in _STATE_LINKS:
                 if at(pa, p) != at(pb, q):
                     return f"node {i}: {k}"
-            elif k in _STATE_LISTS:
+                continue
+            if k in _STATE_LISTS:
                 if [at(pa, c) for c in p] != [at(pb, c) for c in q]:
                     return f"node {i}: {k}"
-            elif k == "attrs":
+                continue
+            if k == "attrs":
                 if type(p) is not type(q) or list(p.items()) != list(q.items()):
                     return f"node {i}: attributes {dict(p)!r}, not {dict(q)!r}"
-                if [type(v) for v in p.values()] != [type(v) for v in q.values()]:
-                    return f"node {i}: attribute value classes"
-            elif type(p) is not type(q) or p != q:
+                if _attribute_shape(p) != _attribute_shape(q):
+                    return f"node {i}: attribute classes or fields"
+            elif type(p) is not type(q) or p != q or (isinstance(p, dict) and dict(p) != dict(q)):
                 return f"node {i}: {k} {p!r}, not {q!r}"
+            first = (i, k)
+            if isinstance(p, (set, dict, list)) and (
+                seen_a.setdefault(id(p), first) != seen_b.setdefault(id(q), first)
+            ):
+                return f"node {i}: {k} is shared differently"
+    for k in _BUILDER_STATE:
+        if getattr(a.builder, k, None) != getattr(b.builder, k, None):
+            return f"builder: {k}"
     return None
 
 
@@ -259,25 +323,24 @@ _PROBE = (
     "<form accept-charset='a b'></form><img src=i.png alt=''></body></html>"
 )
 
-_lean: list[bool] = []
 
-
+@cache
 def lean_works() -> bool:
     """Whether `LeanBuilder` builds bs4's own tree in this process (checked once)."""
-    if not _lean:
-        try:
-            ok = (
-                same_tree(BeautifulSoup(_PROBE, "lxml"), BeautifulSoup(_PROBE, builder=LeanBuilder))
-                is None
-            )
-        except Exception:  # any failure on this bs4 version: use bs4's own builder
-            ok = False
-        _lean.append(ok)
-    return _lean[0]
+    try:
+        lean = BeautifulSoup(_PROBE, builder=LeanBuilder)
+        return same_tree(BeautifulSoup(_PROBE, "lxml"), lean) is None
+    except Exception:  # any failure on this bs4 version: use bs4's own builder
+        return False
 
 
 def make_soup(html: str) -> BeautifulSoup:
-    """`BeautifulSoup(html, "lxml")`, built by `LeanBuilder` when it works here."""
+    """`BeautifulSoup(html, "lxml")`, built by `LeanBuilder` when it works here. A page
+    the lean builder fails on is parsed again by bs4's own builder, whose error (if
+    any) is the one raised."""
     if lean_works():
-        return BeautifulSoup(html, builder=LeanBuilder)
+        try:
+            return BeautifulSoup(html, builder=LeanBuilder)
+        except Exception:  # never this builder's failure: bs4's own answers
+            pass
     return BeautifulSoup(html, "lxml")
