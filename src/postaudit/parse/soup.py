@@ -11,13 +11,18 @@ they are not written for (a namespace map, an end tag that closes more than the
 innermost element, an attribute in a namespace) goes to bs4's own handler for that
 event, so the tree is still bs4's.
 
-`same_tree(a, b)` compares two trees field by field (every node's class, text, name,
-attributes and their value classes, and every link). The first `make_soup` of a
-process checks the lean tree against bs4's own on a probe document holding every
-construct the handlers treat (`_PROBE`); if they differ, or the lean builder fails on
-this bs4 version, every page of the process is parsed by bs4's own builder.
-tests/test_soup.py compares the two on the corpus, the rule fixtures, generated pages
-and random documents.
+Each tag's fields come from a template bs4's own constructor made for that tag name
+(a field bs4 makes anew for every tag is copied); the builder serves bs4's default
+options only and refuses others.
+
+`same_tree(a, b)` compares two trees field by field (every node's class, text and
+fields, attributes with their key and value classes, every link, which nodes share an
+object, the builder's namespace state). The first `make_soup` of a process checks the
+lean tree against bs4's own on a probe document holding every construct the handlers
+treat (`_PROBE`); if they differ, or the lean builder fails on this bs4 version, every
+page of the process is parsed by bs4's own builder, and so is any page the lean
+builder fails on. tests/test_soup.py compares the two on the corpus, the rule
+fixtures, generated pages and random documents.
 """
 
 from __future__ import annotations
