@@ -75,7 +75,7 @@ def _walk_blocks(
                 out.append(Block(kind, text, level, bold, hidden, b.lazy_loc(el), code))
         runs.clear()
 
-    for child in el.children:
+    for child in el.contents:
         if isinstance(child, Tag):
             name = child.name
             if name in _NOT_PROSE or b.is_chrome(child):
@@ -133,7 +133,7 @@ _CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
 def _inline_runs(
     el: Tag, bold: bool, runs: list[tuple[str, bool, bool]], code: bool = False
 ) -> None:
-    for child in el.children:
+    for child in el.contents:
         if isinstance(child, Tag):
             if child.name in _NOT_PROSE or child.name == "img" or is_hidden(child):
                 continue

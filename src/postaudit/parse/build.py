@@ -135,35 +135,42 @@ def _headings(b: Builder) -> list[Heading]:
 
 def _links(b: Builder, page_lang: str | None) -> list[Link]:
     out: list[Link] = []
+    append = out.append
+    lang_of, hidden, text_of, resolve = b.lang_of, b.hidden, b.text, b.resolve
+    in_article, lazy_loc = b.in_article, b.lazy_loc
     for tag in b.index.named("a"):
-        href = attr(tag, "href")
-        if href is None:
+        attrs = tag.attrs  # each value read once, as `attr` gives it
+        if "href" not in attrs:
             continue
-        lang = b.lang_of(tag) or page_lang
-        hidden = b.hidden(tag)
-        el_id = attr(tag, "id")
-        text = b.text(tag)
-        out.append(
+        href = attr(tag, "href")
+        assert href is not None
+        text = text_of(tag)
+        rel = attrs.get("rel")
+        classes = attrs.get("class")
+        append(
             Link(
                 href=href,
-                url=b.resolve(href),
+                url=resolve(href),
                 text=text,
-                aria_label=attr(tag, "aria-label"),
-                title=attr(tag, "title"),
-                rel=frozenset((attr(tag, "rel") or "").lower().split()),
-                target=attr(tag, "target"),
-                in_article=b.in_article(tag),
-                hidden=hidden,
-                lang=lang,
-                location=b.lazy_loc(tag),
-                classes=tuple(tag.get_attribute_list("class") or ()),
-                element_id=el_id,
-                labelledby_text=b.labelledby(tag),
+                aria_label=attr(tag, "aria-label") if "aria-label" in attrs else None,
+                title=attr(tag, "title") if "title" in attrs else None,
+                rel=_NO_REL if rel is None else frozenset((attr(tag, "rel") or "").lower().split()),
+                target=attr(tag, "target") if "target" in attrs else None,
+                in_article=in_article(tag),
+                hidden=hidden(tag),
+                lang=lang_of(tag) or page_lang,
+                location=lazy_loc(tag),
+                classes=() if classes is None else tuple(tag.get_attribute_list("class") or ()),
+                element_id=attr(tag, "id") if "id" in attrs else None,
+                labelledby_text=b.labelledby(tag) if "aria-labelledby" in attrs else None,
                 content_name="" if text else clean(" ".join(name_from_content(b, tag))),
                 comment_counter=not text and _is_comment_counter(tag),
             )
         )
     return out
+
+
+_NO_REL: frozenset[str] = frozenset()
 
 
 #: Classes of the elements comment systems fill with a count (Disqus count.js,

@@ -176,7 +176,7 @@ class Builder:
         steps = self._nth.get(id(parent))
         if steps is None:
             counts: dict[str, int] = {}
-            kids = [c for c in parent.children if isinstance(c, Tag)]
+            kids = [c for c in parent.contents if isinstance(c, Tag)]
             for c in kids:
                 counts[c.name] = counts.get(c.name, 0) + 1
             seen: dict[str, int] = {}

@@ -153,7 +153,7 @@ def css_selector(tag: Tag) -> str:
         parent = node.parent
         step = node.name
         if isinstance(parent, Tag):
-            same = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name]
+            same = [c for c in parent.contents if isinstance(c, Tag) and c.name == node.name]
             if len(same) > 1:
                 step += f":nth-of-type({next(i for i, c in enumerate(same, 1) if c is node)})"
         steps.append(step)
@@ -238,6 +238,11 @@ def attr(tag: Tag, name: str) -> str | None:
 
 def visible_text(tag: Tag) -> str:
     """Text a sighted reader sees, with the alt of images inside (as browsers expose it)."""
+    contents = tag.contents
+    if len(contents) == 1:  # the common link: one string
+        only = contents[0]
+        if type(only) is NavigableString:
+            return clean(only)
     parts: list[str] = []
     _collect_text(tag, parts)
     return clean(" ".join(parts))
@@ -254,7 +259,7 @@ def reader_text(tag: Tag) -> str:
 
 
 def _collect_reader_text(tag: Tag, parts: list[str]) -> None:
-    for child in tag.children:
+    for child in tag.contents:
         if isinstance(child, NavigableString):
             if not isinstance(child, Comment):
                 parts.append(str(child).replace("\n", " "))
@@ -270,7 +275,7 @@ def _collect_reader_text(tag: Tag, parts: list[str]) -> None:
 
 
 def _collect_text(tag: Tag, parts: list[str]) -> None:
-    for child in tag.children:
+    for child in tag.contents:
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):

@@ -135,7 +135,7 @@ def name_from_content(b: Builder, tag: Tag) -> list[str]:
     text, and for each element inside its own aria-labelledby or aria-label (an icon
     `<span aria-label="...">`), else an image's alt, else its content."""
     parts: list[str] = []
-    for child in tag.children:
+    for child in tag.contents:
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):

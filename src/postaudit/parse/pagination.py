@@ -296,7 +296,7 @@ class _Memo:
         if found is None:
             found = self._other_text[key] = sum(
                 len(str(s).strip())
-                for s in tag.children
+                for s in tag.contents
                 if isinstance(s, NavigableString) and not isinstance(s, Comment)
             )
         return found
@@ -464,7 +464,7 @@ def _classify(a: Tag, text: Callable[[], str], memo: _Memo | None = None) -> _Ma
 
 def _chirpy_buttons(block: Tag, memo: _Memo) -> list[Tag]:
     """The `.btn` children of Chirpy's `.post-navigation`, links and disabled ones."""
-    return [c for c in block.children if isinstance(c, Tag) and "btn" in memo.classes(c)]
+    return [c for c in block.contents if isinstance(c, Tag) and "btn" in memo.classes(c)]
 
 
 def _chirpy_side(a: Tag, memo: _Memo) -> str | None:
@@ -541,7 +541,7 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
     alts: list[str] = []
 
     def walk(el: Tag) -> None:
-        for child in el.children:
+        for child in el.contents:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -550,7 +550,7 @@ def _chunks(a: Tag, text_of: TextOf) -> list[str]:
                 if child.name == "img":
                     alts.append(" ".join((attr(child, "alt") or "").split()))
                 elif child.name in _BLOCKS and any(
-                    isinstance(c, Tag) and c.name in _BLOCKS for c in child.children
+                    isinstance(c, Tag) and c.name in _BLOCKS for c in child.contents
                 ):
                     walk(child)
                 else:

@@ -42,6 +42,7 @@ _SPACES = "\x20\x0a\x09\x0c\x0d"
 #: bs4's split of a multi-valued attribute ("class", "rel", ...): its `nonwhitespace_re`.
 _split = re.compile(r"\S+").findall
 _new = object.__new__
+_set = dict.__setitem__
 #: Fields of a `Tag` that differ between two tags of one name: not in the templates.
 _OWN = frozenset(
     {
@@ -155,7 +156,8 @@ class LeanBuilder(LXMLTreeBuilder):
             specific = self._specific.get(tag.lower(), ())
             for k in attrs:
                 if k in universal or k in specific:
-                    attrs[k] = self.attribute_value_list_class(_split(attrs[k]))
+                    # a list: what bs4's attribute dicts store as given
+                    _set(attrs, k, self.attribute_value_list_class(_split(attrs[k])))
                 elif k[:1] == "{":
                     return super().start(tag, attrib, nsmap)
         template, fresh = _TEMPLATES.get(tag) or self._template(tag)
