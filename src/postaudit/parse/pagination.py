@@ -341,13 +341,15 @@ _CLASSIFIED: dict[tuple[Any, ...], _Match | None] = {}
 
 
 _CLASSIFIED_LIMIT = 20_000
+_UNSEEN = object()
 
 
 def _classify_known(a: Tag, text: Callable[[], str], memo: _Memo) -> _Match | None:
     """`_classify`, from `_CLASSIFIED` when a link with the same markup was classified."""
     key = (tuple(memo.classes(a)), attr(a, "id"), attr(a, "rel"), memo.chain_key(a))
-    if key in _CLASSIFIED:
-        return _CLASSIFIED[key]
+    known = _CLASSIFIED.get(key, _UNSEEN)  # one hash of the key (a tuple's is not kept)
+    if known is not _UNSEEN:
+        return known  # type: ignore[return-value]
     read: list[bool] = []
 
     def reading() -> str:
