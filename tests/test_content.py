@@ -126,3 +126,15 @@ def test_header_is_chrome_only_for_the_body_fallback() -> None:
     )
     assert page.scope_preset == "body"
     assert [h.text for h in page.headings if h.in_article] == ["Cold frames"]
+
+
+def test_squarespace_7_0_is_told_from_wordpress_by_its_layout_blocks() -> None:
+    """Both write `article.hentry .entry-content`; only Squarespace fills the article with
+    `.sqs-layout` blocks. One outside the article (a site footer built by the same page
+    builder) says nothing about it."""
+    squarespace = f"""<article class="post hentry"><div class="entry-content">
+<div class="sqs-layout sqs-grid-12"><div class="sqs-block html-block">{POST}</div></div>
+</div></article>"""
+    assert page_for(squarespace).scope_preset == "squarespace"
+    footer_only = LAYOUTS["wordpress"] + '<div class="sqs-layout"><p>Made with care</p></div>'
+    assert page_for(footer_only).scope_preset == "wordpress"

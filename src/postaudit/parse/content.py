@@ -258,8 +258,8 @@ def find_scope(
     """Return the article scope for `soup`; `content_selector` overrides the presets.
     `tags` (every element in document order) saves a walk of the tree when the caller
     has it already."""
-    body = soup.body or soup
     if content_selector:
+        body = soup.body or soup
         try:
             found = soup.select(content_selector)
         except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
@@ -269,6 +269,8 @@ def find_scope(
             return Scope(element, "selector", content_selector)
         return Scope(body, "body", "body", chrome_excluded=True)
     index = _Index(tags if tags is not None else soup.find_all(True))
+    bodies = index.by_tag.get("body")  # `soup.body`, the first <body>, without a walk
+    body = bodies[0] if bodies else soup
     for preset, selector, steps in _PARSED:
         matches = index.select(steps)
         if not matches:
@@ -276,19 +278,22 @@ def find_scope(
         # Several matches (e.g. one <article> per teaser): take the one with the most text.
         best = matches[0] if len(matches) == 1 else max(matches, key=_full_text_len)
         if _text_len(best, MIN_TEXT) >= MIN_TEXT:
-            return Scope(best, _label(preset, best), selector)
+            return Scope(best, _label(preset, best, index), selector)
     blocks = index.by_class.get("sqs-html-content", [])
     if len(blocks) > 1:
         return Scope(_common_ancestor(blocks), "squarespace", ".sqs-html-content")
     return Scope(body, "body", "body", chrome_excluded=True)
 
 
-def _label(preset: str, element: Tag) -> str:
+def _label(preset: str, element: Tag, index: _Index) -> str:
     """Squarespace 7.0 and WordPress share `article.hentry .entry-content`; Squarespace
-    fills it with `.sqs-layout` blocks."""
+    fills it with `.sqs-layout` blocks (an element below it with that class, found from
+    the index: `element.find(class_="sqs-layout")` would walk the whole article)."""
     if preset != "hentry":
         return preset
-    return "squarespace" if element.find(class_="sqs-layout") is not None else "wordpress"
+    layouts = index.by_class.get("sqs-layout", ())
+    inside = any(any(p is element for p in el.parents) for el in layouts)
+    return "squarespace" if inside else "wordpress"
 
 
 def _common_ancestor(tags: list[Tag]) -> Tag:
