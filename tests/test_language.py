@@ -95,3 +95,20 @@ def test_readability_does_not_score_prose_in_another_language() -> None:
     forced = measure(page.blocks, "en", page.lang)
     assert forced.foreign is None and forced.scored
     assert hits("R301", html, options={**low, "lang": "en"}) != []
+
+
+def test_capitals_and_accents_do_not_change_the_count() -> None:
+    """Words count in any case, and the same ASCII prose counts the same with one accented
+    word added to it (the ASCII text and every other text are read by two paths)."""
+    prose = _prose(QUOTE).encode("ascii", "ignore").decode()
+    plain = detect(prose)
+    assert plain is not None and plain.lang == "en"
+    shouted = detect(prose.upper())
+    assert shouted is not None and (shouted.lang, shouted.words, shouted.share) == (
+        "en",
+        plain.words,
+        plain.share,
+    )
+    accented = detect(prose + " café")
+    assert accented is not None and accented.words == plain.words + 1
+    assert accented.share == pytest.approx(plain.share * plain.words / (plain.words + 1))

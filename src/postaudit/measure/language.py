@@ -122,14 +122,22 @@ def detect(text: str) -> Detection | None:
     prose."""
     n_latin = 0
     hits = dict.fromkeys(PROFILES, 0)
-    # each distinct word as written is lower-cased and classified once
-    for token, n in Counter(_WORD.findall(text)).items():
-        word = token.lower()
-        if _LATIN.match(word):
-            n_latin += n
-            lang = _LANG_OF.get(word)
-            if lang is not None:
-                hits[lang] += n
+    if text.isascii():
+        # the same words, lower-cased before they are found: every one is Latin
+        words = _WORD.findall(text.lower())
+        n_latin = len(words)
+        counts = Counter(words)
+        for profile_word, profile_lang in _LANG_OF.items():
+            hits[profile_lang] += counts.get(profile_word, 0)
+    else:
+        # each distinct word as written is lower-cased and classified once
+        for token, n in Counter(_WORD.findall(text)).items():
+            word = token.lower()
+            if _LATIN.match(word):
+                n_latin += n
+                lang = _LANG_OF.get(word)
+                if lang is not None:
+                    hits[lang] += n
     # A page mostly in another script (Chinese with English terms) is not judged:
     # Chinese and Japanese count two characters a word (`postaudit.measure.wordcount`).
     if n_latin < MIN_WORDS or n_latin < 0.5 * word_count(text):
