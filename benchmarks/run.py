@@ -12,7 +12,8 @@ Generates the benchmark blogs (`generate_site.py`), serves each from its own pro
 2. batch, light and heavy theme: `postaudit sitemap URL --format jsonl --links
    pagination` on N posts (median of 3): wall time, pages/s and peak RSS (the sum over
    postaudit and all its child processes, sampled every 20 ms) vs the floor
-   (`floor.py`: read, BeautifulSoup-parse and score the same pages on 2 processes);
+   (`floor.py`: read, BeautifulSoup-parse and score the same pages on 2 processes),
+   each postaudit run followed by a floor run, so both of a pair meet the same load;
 3. batch, real pages: the same command on the real-page corpus (`real_site.py`: the
    41 posts of fixtures/corpus repeated to N URLs), with `--exclude-link` for every
    link off 127.0.0.1 (their original hosts are not to be waited on), vs `floor.py` on
@@ -449,9 +450,10 @@ def batch_runs(
     *,
     extra: Sequence[str] | None = None,
     reader: Callable[[Path, str], Audited] = read_output,
+    after: Callable[[int], object] | None = None,
 ) -> dict[str, Any]:
     """`runs` batch runs (`extra` options instead of the workspace's), each read back
-    and checked with `reader`."""
+    and checked with `reader`; `after(i)` runs after run `i` (its floor run)."""
     cmd = ws.mode.command(base, urls, ws.extra if extra is None else extra)
     audits: list[Audited] = []
 
@@ -467,6 +469,8 @@ def batch_runs(
             f"{label} run {i + 1}: {sample.wall:.1f} s, {len(urls) / sample.wall:.0f} pages/s, "
             f"peak RSS {(sample.peak_rss or 0) / 2**20:.0f} MB, {audits[-1].pages} pages audited"
         )
+        if after is not None:
+            after(i)
         return sample
 
     samples = repeat(label, runs, cap, once)
@@ -492,7 +496,8 @@ def batch_runs(
     }
 
 
-def floor_runs(ws: Workspace, site: Path, runs: int, cap: float, label: str) -> dict[str, Any]:
+def floor_once(ws: Workspace, site: Path, label: str) -> Callable[[int], Sample]:
+    """One run of `floor.py` on the site's files, as a function of the run's number."""
     cmd = [sys.executable, str(HERE / "floor.py"), str(site), "--workers", "2"]
 
     def once(i: int) -> Sample:
@@ -503,7 +508,10 @@ def floor_runs(ws: Workspace, site: Path, runs: int, cap: float, label: str) -> 
         log(f"{label} run {i + 1}: {sample.wall:.1f} s")
         return sample
 
-    samples = repeat(label, runs, cap, once)
+    return once
+
+
+def floor_summary(samples: Sequence[Sample]) -> dict[str, Any]:
     walls = [s.wall for s in samples]
     rss = [s.peak_rss for s in samples if s.peak_rss]
     return {
@@ -579,11 +587,27 @@ def measure_batch(
     extra: Sequence[str] | None = None,
     reader: Callable[[Path, str], Audited] = read_output,
 ) -> dict[str, Any]:
-    """postaudit on the served site, then the floor on the same files."""
+    """postaudit on the served site, each run followed by a run of the floor on the same
+    files: the pairs share the machine's state of the moment (on a shared machine both
+    slow down and speed up together), so the ratio of the medians moves less than with
+    every postaudit run first and every floor run after them."""
     cap = CAPS[f"batch-{theme}"]
     label = f"batch-{theme}"
-    ours = batch_runs(ws, folder, base, urls, runs, cap, label, extra=extra, reader=reader)
-    floor = floor_runs(ws, folder, runs, cap / 2, f"floor-{theme}")
+    floor_run = floor_once(ws, folder, f"floor-{theme}")
+    floor_samples: list[Sample] = []
+    ours = batch_runs(
+        ws,
+        folder,
+        base,
+        urls,
+        runs,
+        cap,
+        label,
+        extra=extra,
+        reader=reader,
+        after=lambda i: floor_samples.append(floor_run(i)),
+    )
+    floor = floor_summary(floor_samples)
     sizes = [(folder / p).stat().st_size for p in _paths(folder)]
     result = {"theme": theme, **ours, "floor": floor}
     result["page_kb"] = {
