@@ -269,8 +269,6 @@ def find_scope(
             return Scope(element, "selector", content_selector)
         return Scope(body, "body", "body", chrome_excluded=True)
     index = _Index(tags if tags is not None else soup.find_all(True))
-    bodies = index.by_tag.get("body")  # `soup.body`, the first <body>, without a walk
-    body = bodies[0] if bodies else soup
     for preset, selector, steps in _PARSED:
         matches = index.select(steps)
         if not matches:
@@ -282,7 +280,8 @@ def find_scope(
     blocks = index.by_class.get("sqs-html-content", [])
     if len(blocks) > 1:
         return Scope(_common_ancestor(blocks), "squarespace", ".sqs-html-content")
-    return Scope(body, "body", "body", chrome_excluded=True)
+    bodies = index.by_tag.get("body")  # `soup.body`, the first <body>, without a walk
+    return Scope(bodies[0] if bodies else soup, "body", "body", chrome_excluded=True)
 
 
 def _label(preset: str, element: Tag, index: _Index) -> str:
